@@ -1,0 +1,106 @@
+//! `critcert thm1`: Theorem 1 on a CSV dataset.
+
+use super::{print_json, rational_arg, show, write_out};
+use critcert::cert::to_json;
+use critcert::exact::{to_decimal, Q};
+use critcert::model::read_csv;
+use critcert::theorems::thm1::{certify, Thm1Options};
+use critcert::{Error, Result};
+use serde_json::json;
+use std::path::PathBuf;
+
+/// Arguments of `critcert thm1`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The dataset: CSV with a header line; the last column is y unless --target names another.
+    #[arg(long, value_name = "FILE.csv")]
+    data: PathBuf,
+    /// Slope s+ > 0 of the activation on the positive side (decimal or fraction, e.g. 1001/1000).
+    #[arg(long, value_name = "A", value_parser = rational_arg)]
+    s_plus: Q,
+    /// Slope s- >= 0 on the negative side (0: ReLU; 1/100: leaky ReLU).
+    #[arg(long, value_name = "B", value_parser = rational_arg)]
+    s_minus: Q,
+    /// Hidden width d1 (at least 2).
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    width: usize,
+    /// Scale α > 0 of the minimum in its infinite family.
+    #[arg(long, value_name = "A", value_parser = rational_arg, default_value = "1")]
+    alpha: Q,
+    /// Name of the target column (default: the last column).
+    #[arg(long, value_name = "COL")]
+    target: Option<String>,
+    /// Write the certificate here (atomically).
+    #[arg(long, value_name = "CERT.json")]
+    out: Option<PathBuf>,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs `critcert thm1`.
+pub fn run(args: Args) -> Result<i32> {
+    let data = read_csv(&args.data, args.target.as_deref())?;
+    let opts = Thm1Options {
+        s_plus: args.s_plus,
+        s_minus: args.s_minus,
+        width: args.width,
+        alpha: args.alpha,
+    };
+    let file = args.data.display().to_string();
+    let result = certify(&data, &opts).map_err(|e| match e {
+        Error::NotCertified(m) => Error::NotCertified(format!("{file}: {m}")),
+        other => other,
+    })?;
+    write_out(args.out.as_deref(), &to_json(&result.certificate))?;
+    let improvement = Q::from(&result.loss_minimum - &result.loss_better);
+    let duplicates = data.duplicate_points();
+    if args.json {
+        print_json(&json!({
+            "certified": true,
+            "kind": result.certificate.kind,
+            "data": file,
+            "points": data.len(),
+            "inputs": data.dim(),
+            "s_plus": opts.s_plus.to_string(),
+            "s_minus": opts.s_minus.to_string(),
+            "width": opts.width,
+            "alpha": opts.alpha.to_string(),
+            "loss_minimum": result.loss_minimum.to_string(),
+            "loss_minimum_decimal": to_decimal(&result.loss_minimum, 12),
+            "radius": result.radius.to_string(),
+            "loss_better": result.loss_better.to_string(),
+            "loss_better_decimal": to_decimal(&result.loss_better, 12),
+            "improvement": improvement.to_string(),
+            "case": result.case,
+            "duplicate_point_lines": duplicates,
+            "claims": result.report.claims,
+            "certificate": args.out.as_ref().map(|p| p.display().to_string()),
+        }))?;
+    } else {
+        println!(
+            "certified: spurious local minimum (Theorem 1) for h = relu-like(s+ = {}, s- = {}), width {}, on {} ({} points, {} inputs)",
+            opts.s_plus, opts.s_minus, opts.width, file, data.len(), data.dim()
+        );
+        println!(
+            "  loss at the local minimum   {}",
+            show(&result.loss_minimum)
+        );
+        println!("  certified region radius ρ   {}", show(&result.radius));
+        println!(
+            "  loss at the better point    {}",
+            show(&result.loss_better)
+        );
+        println!("  improvement                 {}", show(&improvement));
+        println!("  better point construction   {}", result.case);
+        if !duplicates.is_empty() {
+            println!("  note: duplicate input points at lines {duplicates:?} (C1.2 fails); the claims are checked directly and do not need it");
+        }
+        let ids: Vec<&str> = result.report.claims.iter().map(|c| c.id.as_str()).collect();
+        println!("  checker verified            {}", ids.join(", "));
+        if let Some(p) = &args.out {
+            println!("  certificate                 {}", p.display());
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,220 @@
+//! Dense matrices of exact rationals.
+
+use super::Q;
+use std::fmt;
+
+/// A dense row-major matrix of exact rationals.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct QMatrix {
+    rows: usize,
+    cols: usize,
+    data: Vec<Q>,
+}
+
+impl QMatrix {
+    /// The `rows × cols` zero matrix.
+    pub fn zeros(rows: usize, cols: usize) -> Self {
+        QMatrix {
+            rows,
+            cols,
+            data: vec![Q::new(); rows * cols],
+        }
+    }
+
+    /// The `n × n` identity matrix.
+    pub fn identity(n: usize) -> Self {
+        let mut m = Self::zeros(n, n);
+        for i in 0..n {
+            m[(i, i)] = Q::from(1);
+        }
+        m
+    }
+
+    /// Builds a matrix from its rows; `None` if the rows have different lengths.
+    pub fn from_rows(rows: Vec<Vec<Q>>) -> Option<Self> {
+        let cols = rows.first().map_or(0, Vec::len);
+        if rows.iter().any(|r| r.len() != cols) {
+            return None;
+        }
+        let n = rows.len();
+        Some(QMatrix {
+            rows: n,
+            cols,
+            data: rows.into_iter().flatten().collect(),
+        })
+    }
+
+    /// Builds a matrix from row-major data; panics if `data.len() != rows * cols` (a programming
+    /// error, not an input error).
+    pub fn from_vec(rows: usize, cols: usize, data: Vec<Q>) -> Self {
+        assert_eq!(
+            data.len(),
+            rows * cols,
+            "QMatrix::from_vec: wrong data length"
+        );
+        QMatrix { rows, cols, data }
+    }
+
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Number of columns.
+    pub fn cols(&self) -> usize {
+        self.cols
+    }
+
+    /// Row `i` as a slice.
+    pub fn row(&self, i: usize) -> &[Q] {
+        &self.data[i * self.cols..(i + 1) * self.cols]
+    }
+
+    /// Column `j` as a vector.
+    pub fn col(&self, j: usize) -> Vec<Q> {
+        (0..self.rows).map(|i| self[(i, j)].clone()).collect()
+    }
+
+    /// The rows as vectors.
+    pub fn to_rows(&self) -> Vec<Vec<Q>> {
+        (0..self.rows).map(|i| self.row(i).to_vec()).collect()
+    }
+
+    /// The transpose.
+    pub fn transpose(&self) -> Self {
+        let mut t = Self::zeros(self.cols, self.rows);
+        for i in 0..self.rows {
+            for j in 0..self.cols {
+                t[(j, i)] = self[(i, j)].clone();
+            }
+        }
+        t
+    }
+
+    /// The product `self · other`; `None` if the inner dimensions differ.
+    pub fn mul(&self, other: &QMatrix) -> Option<QMatrix> {
+        if self.cols != other.rows {
+            return None;
+        }
+        let mut out = Self::zeros(self.rows, other.cols);
+        for i in 0..self.rows {
+            for k in 0..self.cols {
+                let a = &self[(i, k)];
+                if *a == 0 {
+                    continue;
+                }
+                for j in 0..other.cols {
+                    let b = &other[(k, j)];
+                    if *b != 0 {
+                        out[(i, j)] += Q::from(a * b);
+                    }
+                }
+            }
+        }
+        Some(out)
+    }
+
+    /// Entrywise sum; `None` on a shape mismatch.
+    pub fn add(&self, other: &QMatrix) -> Option<QMatrix> {
+        self.zip(other, |a, b| Q::from(a + b))
+    }
+
+    /// Entrywise difference; `None` on a shape mismatch.
+    pub fn sub(&self, other: &QMatrix) -> Option<QMatrix> {
+        self.zip(other, |a, b| Q::from(a - b))
+    }
+
+    /// Every entry multiplied by `c`.
+    pub fn scale(&self, c: &Q) -> QMatrix {
+        QMatrix {
+            rows: self.rows,
+            cols: self.cols,
+            data: self.data.iter().map(|a| Q::from(a * c)).collect(),
+        }
+    }
+
+    fn zip(&self, other: &QMatrix, f: impl Fn(&Q, &Q) -> Q) -> Option<QMatrix> {
+        if (self.rows, self.cols) != (other.rows, other.cols) {
+            return None;
+        }
+        let data = self
+            .data
+            .iter()
+            .zip(&other.data)
+            .map(|(a, b)| f(a, b))
+            .collect();
+        Some(QMatrix {
+            rows: self.rows,
+            cols: self.cols,
+            data,
+        })
+    }
+
+    /// True when every entry is zero.
+    pub fn is_zero(&self) -> bool {
+        self.data.iter().all(|a| *a == 0)
+    }
+
+    /// ½‖self‖_F², the squared-loss value of a residual matrix.
+    pub fn half_sq_norm(&self) -> Q {
+        let mut s = Q::new();
+        for a in &self.data {
+            s += Q::from(a.square_ref());
+        }
+        s / 2u32
+    }
+
+    /// The entries in row-major order.
+    pub fn data(&self) -> &[Q] {
+        &self.data
+    }
+}
+
+impl std::ops::Index<(usize, usize)> for QMatrix {
+    type Output = Q;
+    fn index(&self, (i, j): (usize, usize)) -> &Q {
+        &self.data[i * self.cols + j]
+    }
+}
+
+impl std::ops::IndexMut<(usize, usize)> for QMatrix {
+    fn index_mut(&mut self, (i, j): (usize, usize)) -> &mut Q {
+        &mut self.data[i * self.cols + j]
+    }
+}
+
+impl fmt::Debug for QMatrix {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let rows: Vec<Vec<String>> = self
+            .to_rows()
+            .iter()
+            .map(|r| r.iter().map(|q| q.to_string()).collect())
+            .collect();
+        write!(f, "QMatrix{rows:?}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(rows: &[&[i64]]) -> QMatrix {
+        QMatrix::from_rows(
+            rows.iter()
+                .map(|r| r.iter().map(|&x| Q::from(x)).collect())
+                .collect(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn product_transpose_and_norm() {
+        let a = m(&[&[1, 2], &[3, 4]]);
+        let b = m(&[&[0, 1], &[1, 0]]);
+        assert_eq!(a.mul(&b).unwrap(), m(&[&[2, 1], &[4, 3]]));
+        assert_eq!(a.transpose(), m(&[&[1, 3], &[2, 4]]));
+        assert_eq!(a.half_sq_norm(), Q::from(15));
+        assert!(a.mul(&m(&[&[1, 2, 3]])).is_none());
+        assert!(QMatrix::from_rows(vec![vec![Q::new()], vec![]]).is_none());
+    }
+}

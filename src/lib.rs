@@ -1,0 +1,16 @@
+//! critcert certifies claims about the loss landscapes of small neural networks — the results
+//! of Yun, Sra & Jadbabaie (arXiv 1802.03487) — with exact rational and rigorous interval
+//! arithmetic, and checks the certificates it writes.
+//!
+//! Pipeline: [`model`] (data, activations, networks) → [`theorems`] (constructions and
+//! searches, untrusted) → [`cert`] (certificates and the trusted checker). [`exact`] is the
+//! exact arithmetic core shared by the untrusted side.
+
+pub mod cert;
+pub mod error;
+pub mod exact;
+pub mod io;
+pub mod model;
+pub mod theorems;
+
+pub use error::{Error, Result};

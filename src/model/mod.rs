@@ -1,0 +1,5 @@
+//! Problems: datasets and activations.
+
+pub mod dataset;
+
+pub use dataset::{read_csv, Dataset};

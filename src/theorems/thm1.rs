@@ -1,0 +1,485 @@
+//! Theorem 1: for ReLU-like activations, any dataset that no affine model fits exactly gives
+//! a one-hidden-layer network a spurious local minimum (MATH.md §1 and Appendix A).
+
+use crate::cert::relu_like::{self, Construction, Data, Point, Problem, ReluLike, Witness};
+use crate::cert::{self, Certificate, CheckReport};
+use crate::error::{Error, Result};
+use crate::exact::{format_rational, least_squares, QMatrix, Q};
+use crate::model::Dataset;
+
+/// Options of the Theorem 1 construction.
+#[derive(Clone, Debug)]
+pub struct Thm1Options {
+    /// Slope `s+ > 0`.
+    pub s_plus: Q,
+    /// Slope `s− ≥ 0`, `≠ s+`.
+    pub s_minus: Q,
+    /// Hidden width `d1 ≥ 2`.
+    pub width: usize,
+    /// Family scale `α > 0` of the minimum.
+    pub alpha: Q,
+}
+
+/// The result: the certificate, the checker's report on it, and the headline numbers.
+#[derive(Clone, Debug)]
+pub struct Thm1Result {
+    /// The certificate (already accepted by the checker).
+    pub certificate: relu_like::Cert,
+    /// The checker's report.
+    pub report: CheckReport,
+    /// Loss at the local minimum, `ℓ0(W̄)`.
+    pub loss_minimum: Q,
+    /// Loss at the better point.
+    pub loss_better: Q,
+    /// The certified region radius ρ.
+    pub radius: Q,
+    /// Which construction gave the better point.
+    pub case: &'static str,
+}
+
+/// Builds and checks a Theorem 1 certificate for `data`.
+///
+/// Errors: [`Error::Input`] for invalid options; [`Error::NotCertified`] when the hypotheses
+/// fail (an affine model fits exactly: C1.1) or the tie-break of Appendix A is blocked by
+/// duplicate points, with the rows named.
+pub fn certify(data: &Dataset, opts: &Thm1Options) -> Result<Thm1Result> {
+    validate(opts)?;
+    let (m, dx, d1) = (data.len(), data.dim(), opts.width);
+    let a = data.augmented();
+    let y = QMatrix::from_vec(m, 1, data.y.clone());
+    let wbar = least_squares(&a, &y).solution.col(0);
+    let ybar: Vec<Q> = a
+        .mul(&QMatrix::from_vec(dx + 1, 1, wbar.clone()))
+        .expect("shapes")
+        .col(0);
+    let residual: Vec<Q> = ybar
+        .iter()
+        .zip(&data.y)
+        .map(|(f, t)| Q::from(f - t))
+        .collect();
+    if residual.iter().all(|r| *r == 0) {
+        return Err(Error::NotCertified(
+            "an affine model fits the data exactly (C1.1 fails), so there is no spurious minimum of this kind".into(),
+        ));
+    }
+
+    // Step 1: the local minimum and its region.
+    let alpha = &opts.alpha;
+    let min_ybar = ybar.iter().min().expect("m ≥ 2").clone();
+    let eta = std::cmp::min(Q::from(-1), min_ybar * 2u32);
+    let mut w1 = QMatrix::zeros(d1, dx);
+    let mut b1 = vec![Q::from(-&eta) * alpha; d1];
+    for j in 0..dx {
+        w1[(0, j)] = Q::from(&wbar[j] * alpha);
+    }
+    b1[0] = Q::from(&wbar[dx] - &eta) * alpha;
+    let mut w2 = vec![Q::new(); d1];
+    w2[0] = Q::from(Q::from(alpha * &opts.s_plus).recip_ref());
+    let minimum = point(&w1, &b1, &w2, &eta);
+    let mu = ybar
+        .iter()
+        .map(|v| Q::from(v - &eta))
+        .chain([Q::from(-&eta)])
+        .min()
+        .expect("nonempty")
+        * alpha;
+    let max_l1 = (0..m)
+        .map(|i| {
+            data.x
+                .row(i)
+                .iter()
+                .map(|v| Q::from(v.abs_ref()))
+                .sum::<Q>()
+        })
+        .max()
+        .expect("m ≥ 2");
+    let radius = mu / (max_l1 + 1u32);
+
+    // Step 2: a strictly better point.
+    let (better, construction, case) = match better_split(&ybar, &residual, opts) {
+        Some(split) => split_point(&wbar, dx, d1, opts, &split, None),
+        None => tie_break(data, &wbar, &ybar, &residual, opts)?,
+    };
+    let loss_better = loss(data, opts, &better);
+    let better = point(&better.0, &better.1, &better.2, &better.3);
+
+    let certificate = Certificate {
+        critcert: cert::VERSION,
+        kind: relu_like::KIND.into(),
+        problem: Problem {
+            activation: ReluLike {
+                name: "relu-like".into(),
+                s_plus: format_rational(&opts.s_plus),
+                s_minus: format_rational(&opts.s_minus),
+            },
+            width: d1,
+            data: Data {
+                feature_names: data.feature_names.clone(),
+                target_name: data.target_name.clone(),
+                x: (0..m).map(|i| strings(data.x.row(i))).collect(),
+                y: strings(&data.y),
+            },
+        },
+        witness: Witness {
+            least_squares: strings(&wbar),
+            alpha: format_rational(alpha),
+            minimum,
+            radius: format_rational(&radius),
+            better_point: better,
+            construction,
+        },
+        claims: relu_like::claims(),
+    };
+    let report = cert::check_str(&cert::to_json(&certificate)).map_err(|e| {
+        Error::NotCertified(format!(
+            "the construction did not pass the checker ({e}); please report this"
+        ))
+    })?;
+    let l0 = Q::from(residual.iter().map(|r| Q::from(r.square_ref())).sum::<Q>() / 2u32);
+    Ok(Thm1Result {
+        certificate,
+        report,
+        loss_minimum: l0,
+        loss_better,
+        radius,
+        case,
+    })
+}
+
+fn validate(opts: &Thm1Options) -> Result<()> {
+    if opts.s_plus <= 0 || opts.s_minus < 0 || opts.s_plus == opts.s_minus {
+        return Err(Error::Input(format!(
+            "slopes s+ = {}, s- = {}: need s+ > 0, s- >= 0 and s+ != s- (C1.3)",
+            opts.s_plus, opts.s_minus
+        )));
+    }
+    if opts.width < 2 {
+        return Err(Error::Input(format!(
+            "--width {}: the hidden layer needs at least 2 units (C1.4)",
+            opts.width
+        )));
+    }
+    if opts.alpha <= 0 {
+        return Err(Error::Input(format!(
+            "--alpha {}: must be positive",
+            opts.alpha
+        )));
+    }
+    Ok(())
+}
+
+/// The exact loss `½Σ(ŷ_i − y_i)²` of a one-hidden-layer ReLU-like network.
+fn loss(data: &Dataset, opts: &Thm1Options, (w1, b1, w2, b2): &Params) -> Q {
+    let mut total = Q::new();
+    for (i, y) in data.y.iter().enumerate() {
+        let x = data.x.row(i);
+        let mut out = b2.clone();
+        for (k, b) in b1.iter().enumerate() {
+            let z = w1
+                .row(k)
+                .iter()
+                .zip(x)
+                .map(|(w, v)| Q::from(w * v))
+                .sum::<Q>()
+                + b;
+            let slope = if z >= 0 { &opts.s_plus } else { &opts.s_minus };
+            out += Q::from(&w2[k] * slope) * z;
+        }
+        total += (out - y).square();
+    }
+    total / 2u32
+}
+
+fn strings(v: &[Q]) -> Vec<String> {
+    v.iter().map(format_rational).collect()
+}
+
+fn point(w1: &QMatrix, b1: &[Q], w2: &[Q], b2: &Q) -> Point {
+    Point {
+        w1: (0..w1.rows()).map(|i| strings(w1.row(i))).collect(),
+        b1: strings(b1),
+        w2: vec![strings(w2)],
+        b2: vec![format_rational(b2)],
+    }
+}
+
+/// The construction constant `c = (s+ − s−)/(s+ + s−)`.
+fn c_const(opts: &Thm1Options) -> Q {
+    Q::from(&opts.s_plus - &opts.s_minus) / Q::from(&opts.s_plus + &opts.s_minus)
+}
+
+/// A split of the fitted values: points with `ȳ'_i < β` on one side, the rest on the other,
+/// shifted by `∓cγ`.
+struct Split {
+    beta: Q,
+    gamma: Q,
+}
+
+/// Case `J ≠ ∅`: among the admissible split positions, the one whose best `γ` improves the loss
+/// most (ties: the first in sorted order). `None` when `J = ∅`.
+fn better_split(ybar: &[Q], residual: &[Q], opts: &Thm1Options) -> Option<Split> {
+    let m = ybar.len();
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&a, &b| ybar[a].cmp(&ybar[b]).then(a.cmp(&b)));
+    let c = c_const(opts);
+    let mut prefix = Q::new();
+    let mut best: Option<(Q, Split)> = None;
+    for k in 0..m - 1 {
+        prefix += &residual[order[k]];
+        let (lo, hi) = (&ybar[order[k]], &ybar[order[k + 1]]);
+        if prefix == 0 || lo >= hi {
+            continue;
+        }
+        // ℓ = ℓ0 − 2cγS + (m/2)c²γ², best at γ = 2S/(mc), capped at |γ| ≤ gap/4.
+        let cap = Q::from(hi - lo) / 4u32;
+        let unconstrained = Q::from(&prefix * 2u32) / (Q::from(&c * m as u32));
+        let gamma = if Q::from(unconstrained.abs_ref()) <= cap {
+            unconstrained
+        } else if unconstrained > 0 {
+            cap
+        } else {
+            -cap
+        };
+        let gain =
+            Q::from(&c * &gamma) * &prefix * 2u32 - Q::from(&c * &gamma).square() * m as u32 / 2u32;
+        if best.as_ref().is_none_or(|(g, _)| gain > *g) {
+            best = Some((
+                gain,
+                Split {
+                    beta: Q::from(lo + hi) / 2u32,
+                    gamma,
+                },
+            ));
+        }
+    }
+    best.map(|(_, s)| s)
+}
+
+type Params = (QMatrix, Vec<Q>, Vec<Q>, Q);
+
+/// The two-unit point of MATH.md §1 Step 2 (or Appendix A with `tie_break = αv`): unit 1 is
+/// `W̄x − β + γ` (minus `αvᵀx`), unit 2 its negation plus `2γ`, output `(u1 − u2)/(s+ + s−) + β`.
+fn split_point(
+    wbar: &[Q],
+    dx: usize,
+    d1: usize,
+    opts: &Thm1Options,
+    split: &Split,
+    tie_break: Option<&[Q]>,
+) -> (Params, Construction, &'static str) {
+    let mut w1 = QMatrix::zeros(d1, dx);
+    for j in 0..dx {
+        let v = Q::from(&wbar[j] - tie_break.map_or(&Q::new(), |t| &t[j]));
+        w1[(1, j)] = Q::from(-&v);
+        w1[(0, j)] = v;
+    }
+    let mut b1 = vec![Q::new(); d1];
+    b1[0] = Q::from(&wbar[dx] - &split.beta) + &split.gamma;
+    b1[1] = Q::from(&split.beta - &wbar[dx]) + &split.gamma;
+    let s = Q::from(&opts.s_plus + &opts.s_minus).recip();
+    let mut w2 = vec![Q::new(); d1];
+    w2[0] = s.clone();
+    w2[1] = -s;
+    let construction = Construction {
+        case: if tie_break.is_some() {
+            "J-empty"
+        } else {
+            "J-nonempty"
+        }
+        .into(),
+        beta: format_rational(&split.beta),
+        gamma: format_rational(&split.gamma),
+        tie_break: tie_break.map(strings),
+    };
+    let case = if tie_break.is_some() {
+        "J-empty"
+    } else {
+        "J-nonempty"
+    };
+    ((w1, b1, w2, split.beta.clone()), construction, case)
+}
+
+/// Case `J = ∅` (MATH.md Appendix A): tilt `W̄` along a scaled data point to break the tie of
+/// the lowest tie group with nonzero residuals, then split there.
+fn tie_break(
+    data: &Dataset,
+    wbar: &[Q],
+    ybar: &[Q],
+    residual: &[Q],
+    opts: &Thm1Options,
+) -> Result<(Params, Construction, &'static str)> {
+    let (m, dx) = (data.len(), data.dim());
+    let x = |i: usize| data.x.row(i);
+    let dot = |a: &[Q], b: &[Q]| a.iter().zip(b).map(|(p, q)| Q::from(p * q)).sum::<Q>();
+    // ȳ*: the smallest fitted value shared by two points one of which has a nonzero residual.
+    let y_star = (0..m)
+        .filter(|&j| (0..m).any(|i| i != j && ybar[i] == ybar[j] && residual[i] != 0))
+        .map(|j| &ybar[j])
+        .min()
+        .ok_or_else(|| {
+            Error::NotCertified("internal: J = ∅ but no tie group has nonzero residuals".into())
+        })?
+        .clone();
+    let group: Vec<usize> = (0..m).filter(|&j| ybar[j] == y_star).collect();
+    let nonzero: Vec<usize> = group
+        .iter()
+        .copied()
+        .filter(|&j| residual[j] != 0)
+        .collect();
+    let j1 = *nonzero
+        .iter()
+        .max_by(|&&a, &&b| dot(x(a), x(a)).cmp(&dot(x(b), x(b))).then(b.cmp(&a)))
+        .expect("|J*≠| ≥ 2");
+    let n1 = dot(x(j1), x(j1));
+    let dups: Vec<usize> = nonzero
+        .iter()
+        .copied()
+        .filter(|&j| j != j1 && x(j) == x(j1))
+        .collect();
+    let m2 = (0..m).map(|i| dot(x(i), x(i))).max().expect("m ≥ 2");
+    if !dups.is_empty() || m2 == 0 {
+        let mut rows: Vec<usize> = dups.iter().chain([&j1]).map(|&i| data.lines[i]).collect();
+        rows.sort();
+        return Err(Error::NotCertified(format!(
+            "J = ∅ and the tie-break of Appendix A needs distinct points (C1.2), but lines {rows:?} hold the same input point"
+        )));
+    }
+    let below: Vec<usize> = group
+        .iter()
+        .copied()
+        .filter(|&j| dot(x(j), x(j1)) < n1)
+        .collect();
+    let j2 = *below
+        .iter()
+        .max_by(|&&a, &&b| dot(x(a), x(j1)).cmp(&dot(x(b), x(j1))).then(b.cmp(&a)))
+        .expect("J*< nonempty");
+    // g: a quarter of the smallest positive gap between fitted values (1 if all are equal).
+    let mut sorted: Vec<&Q> = ybar.iter().collect();
+    sorted.sort();
+    let g = sorted
+        .windows(2)
+        .filter(|w| w[0] < w[1])
+        .map(|w| Q::from(w[1] - w[0]))
+        .min()
+        .unwrap_or(Q::from(1))
+        / 4u32;
+    let v: Vec<Q> = x(j1).iter().map(|xi| Q::from(xi * &g) / &m2).collect();
+    let c = c_const(opts);
+    // Points on the low side: fitted value below ȳ*, or in J* with ⟨x_j, x_j1⟩ ≥ ‖x_j1‖².
+    let low: Vec<bool> = (0..m)
+        .map(|i| ybar[i] < y_star || (ybar[i] == y_star && dot(x(i), x(j1)) >= n1))
+        .collect();
+    let diff: Vec<Q> = x(j1)
+        .iter()
+        .zip(x(j2))
+        .map(|(a, b)| Q::from(a - b))
+        .collect();
+    let sign = if Q::from(&c * &residual[j1]) > 0 {
+        1
+    } else {
+        -1
+    };
+    let gamma_unit = dot(&v, &diff) / 4u32 * sign; // γ = α·gamma_unit
+                                                   // ℓ(α) = ℓ0 + α·L1 + α²·L2 exactly while α ∈ (0, 1] (Lemma A.2 keeps the sign pattern).
+    let mut l1 = Q::new();
+    let mut l2 = Q::new();
+    for i in 0..m {
+        let s = if low[i] { Q::from(1) } else { Q::from(-1) };
+        let t = dot(&v, x(i)) + Q::from(&c * &gamma_unit) * &s; // the residual changes by −α·t
+        l1 -= Q::from(&residual[i] * &t);
+        l2 += Q::from(t.square_ref()) / 2u32;
+    }
+    if l1 >= 0 {
+        return Err(Error::NotCertified(format!(
+            "internal: the tie-break's first-order term {l1} is not negative"
+        )));
+    }
+    let alpha = std::cmp::min(Q::from(1), Q::from(-&l1) / (l2 * 2u32));
+    let tilt: Vec<Q> = v.iter().map(|vi| Q::from(vi * &alpha)).collect();
+    let beta = y_star
+        - dot(
+            &tilt,
+            &x(j1)
+                .iter()
+                .zip(x(j2))
+                .map(|(a, b)| Q::from(a + b))
+                .collect::<Vec<_>>(),
+        ) / 2u32;
+    let split = Split {
+        beta,
+        gamma: gamma_unit * &alpha,
+    };
+    Ok(split_point(wbar, dx, opts.width, opts, &split, Some(&tilt)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(s_plus: i64, s_minus: i64) -> Thm1Options {
+        Thm1Options {
+            s_plus: Q::from(s_plus),
+            s_minus: Q::from(s_minus),
+            width: 2,
+            alpha: Q::from(1),
+        }
+    }
+
+    fn theorem2_data() -> Dataset {
+        let h = Q::from((1, 2));
+        Dataset::from_rows(
+            vec![
+                vec![Q::from(1), Q::from(0)],
+                vec![Q::from(0), Q::from(1)],
+                vec![h.clone(), h],
+            ],
+            vec![Q::from(0), Q::from(0), Q::from(1)],
+        )
+    }
+
+    #[test]
+    fn j_empty_on_theorem2_data() {
+        let r = certify(&theorem2_data(), &opts(1, 0)).unwrap();
+        assert_eq!(r.case, "J-empty");
+        assert_eq!(r.loss_minimum, Q::from((1, 3)));
+        assert!(r.loss_better < Q::from((1, 3)));
+    }
+
+    #[test]
+    fn j_nonempty_simple() {
+        let d = Dataset::from_rows(
+            vec![vec![Q::from(0)], vec![Q::from(1)], vec![Q::from(2)]],
+            vec![Q::from(0), Q::from(1), Q::from(3)],
+        );
+        let r = certify(&d, &opts(1, 0)).unwrap();
+        assert_eq!(r.case, "J-nonempty");
+        assert!(r.loss_better < r.loss_minimum);
+    }
+
+    #[test]
+    fn exact_fit_is_not_certified() {
+        let d = Dataset::from_rows(
+            vec![vec![Q::from(0)], vec![Q::from(1)], vec![Q::from(2)]],
+            vec![Q::from(1), Q::from(3), Q::from(5)],
+        );
+        let e = certify(&d, &opts(1, 0)).unwrap_err();
+        assert!(e.to_string().contains("C1.1"), "{e}");
+    }
+
+    #[test]
+    fn bad_options_are_input_errors() {
+        let d = theorem2_data();
+        assert!(matches!(certify(&d, &opts(1, 1)), Err(Error::Input(_))));
+        assert!(matches!(certify(&d, &opts(0, 0)), Err(Error::Input(_))));
+        assert!(matches!(
+            certify(
+                &d,
+                &Thm1Options {
+                    width: 1,
+                    ..opts(1, 0)
+                }
+            ),
+            Err(Error::Input(_))
+        ));
+    }
+}

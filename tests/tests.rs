@@ -1,0 +1,4 @@
+//! Integration tests, one binary (ripgrep style): each module tests one capability end to end.
+
+mod common;
+mod thm1;
