@@ -23,14 +23,14 @@ pub struct I {
 
 fn down<T>(prec: u32, v: T) -> Float
 where
-    Float: rug::Assign<T> + rug::ops::AssignRound<T, Round = Round, Ordering = Ordering>,
+    Float: rug::ops::AssignRound<T, Round = Round, Ordering = Ordering>,
 {
     Float::with_val_round(prec, v, Round::Down).0
 }
 
 fn up<T>(prec: u32, v: T) -> Float
 where
-    Float: rug::Assign<T> + rug::ops::AssignRound<T, Round = Round, Ordering = Ordering>,
+    Float: rug::ops::AssignRound<T, Round = Round, Ordering = Ordering>,
 {
     Float::with_val_round(prec, v, Round::Up).0
 }
