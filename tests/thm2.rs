@@ -250,15 +250,15 @@ fn eigenvalues_f64(mut a: Vec<Vec<f64>>) -> Vec<f64> {
                 let t = if theta == 0.0 { 1.0 } else { t };
                 let c = 1.0 / (t * t + 1.0).sqrt();
                 let s = t * c;
-                for k in 0..n {
-                    let (akp, akq) = (a[k][p], a[k][q]);
-                    a[k][p] = c * akp - s * akq;
-                    a[k][q] = s * akp + c * akq;
+                for row in a.iter_mut() {
+                    let (akp, akq) = (row[p], row[q]);
+                    row[p] = c * akp - s * akq;
+                    row[q] = s * akp + c * akq;
                 }
+                let (rp, rq) = (a[p].clone(), a[q].clone());
                 for k in 0..n {
-                    let (apk, aqk) = (a[p][k], a[q][k]);
-                    a[p][k] = c * apk - s * aqk;
-                    a[q][k] = s * apk + c * aqk;
+                    a[p][k] = c * rp[k] - s * rq[k];
+                    a[q][k] = s * rp[k] + c * rq[k];
                 }
             }
         }
@@ -445,7 +445,7 @@ proptest! {
         let low = act.enclose(k, &x.enclose(64));
         let high = act.enclose(k, &x.enclose(512));
         match (&low, &high) {
-            (Ok(l), Ok(h)) => prop_assert!(l.contains(&h), "{act:?} k={k} x={n}/1000"),
+            (Ok(l), Ok(h)) => prop_assert!(l.contains(h), "{act:?} k={k} x={n}/1000"),
             (Err(_), Err(_)) => prop_assert!(n == 0),
             _ => prop_assert!(false, "refusal differs with precision"),
         }
