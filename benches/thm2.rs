@@ -22,7 +22,9 @@ const ACTIVATIONS: [&str; 11] = [
 
 fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("thm2");
-    g.sample_size(20);
+    g.sample_size(20)
+        .warm_up_time(std::time::Duration::from_millis(500))
+        .measurement_time(std::time::Duration::from_secs(2));
     for name in ACTIVATIONS {
         let act = parse_activation(name).unwrap();
         let res = certify(&act, 128).unwrap();

@@ -286,6 +286,10 @@ impl Act {
                     return None;
                 }
                 let e = x.exp_exact(&Q::from(1))?;
+                if e == 1 {
+                    // x = 0 written as a log: the kink.
+                    return (k == 0).then(Q::new);
+                }
                 if e < 1 {
                     Some(match k {
                         0 => Q::from(&e - 1u32) * ex,
@@ -452,6 +456,7 @@ mod tests {
             Some(Q::from((-1, 2)))
         );
         assert_eq!(e.exact_at(2, &ln_pt((1, 2), (1, 1))), Some(Q::from((1, 2))));
+        assert_eq!(Act::Selu.exact_at(1, &ln_pt((1, 1), (1, 1))), None);
         assert_eq!(decimal("1.05"), Q::from((21, 20)));
         let n = |x: i64| Q::from(x);
         assert_eq!(log_products_equal(&n(2), &n(4), &n(4), &n(16)), Some(true));
