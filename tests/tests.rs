@@ -2,3 +2,4 @@
 
 mod common;
 mod thm1;
+mod thm2;
