@@ -8,6 +8,7 @@
 //! rejected. Every kind lives in its own module, holding its schema (shared with the producer,
 //! so the two cannot drift apart) and its `check` function.
 
+pub mod deep_linear;
 pub mod kernel;
 pub mod relu_like;
 
@@ -94,6 +95,7 @@ pub fn check_str(text: &str) -> Result<CheckReport> {
         .ok_or_else(|| Error::Rejected("missing field 'kind'".into()))?;
     match kind {
         relu_like::KIND => relu_like::check(value.clone()),
+        deep_linear::KIND => deep_linear::check(value.clone()),
         other => Err(Error::Rejected(format!(
             "unknown certificate kind '{other}'"
         ))),
