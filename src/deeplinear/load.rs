@@ -166,7 +166,7 @@ fn read_npy(path: &Path) -> Result<RawMatrix> {
     let shape: Vec<usize> = npy.shape().iter().map(|&s| s as usize).collect();
     let (rows, cols) = shape2(&name, &shape)?;
     let fortran = npy.order() == npyz::Order::Fortran;
-    let descr = npy.dtype().descr();
+    let descr = npy.dtype().descr().trim_matches('\'').to_string();
     let vals: Vec<f64> = if descr.ends_with("f8") {
         npy.into_vec::<f64>().map_err(|e| io_err(path, e))?
     } else if descr.ends_with("f4") {
