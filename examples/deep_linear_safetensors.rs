@@ -38,7 +38,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let y = [1., 2., 3., -1., 0., 1., 1., 0.]; // 4 points × 2 targets
     npy(&dir.join("x.npy"), 4, 2, &x)?;
     npy(&dir.join("y.npy"), 4, 2, &y)?;
-    // W̄ = YᵀX/2 = [[1/2, 3/2], [1, 1/2]]... computed: column k of X picks points.
+    // W̄[p,k] = Σ_i Y[i,p]·X[i,k] / 2.
     let mut wbar = [0f32; 4];
     for p in 0..2 {
         for k in 0..2 {
