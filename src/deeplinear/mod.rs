@@ -292,3 +292,44 @@ pub fn analyse(
         widths: d,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(rows: &[&[f64]]) -> Mat<f64> {
+        Mat::from_fn(rows.len(), rows[0].len(), |i, j| rows[i][j])
+    }
+
+    fn naive(a: &Mat<f64>, b: &Mat<f64>) -> Mat<f64> {
+        Mat::from_fn(a.nrows(), b.ncols(), |i, j| {
+            (0..a.ncols()).map(|k| a[(i, k)] * b[(k, j)]).sum()
+        })
+    }
+
+    #[test]
+    fn gradients_match_the_formula_and_the_bound_certifies() {
+        let w = vec![
+            m(&[&[1., 2.], &[0., 1.], &[-1., 1.]]),
+            m(&[&[1., 0., 2.], &[1., 1., 1.], &[0., 1., -1.]]),
+            m(&[&[2., -1., 0.], &[1., 0., 1.]]),
+        ];
+        let x = m(&[&[1., 0., 1., 2.], &[0., 1., 1., -1.]]);
+        let y = m(&[&[1., 0., 2., 1.], &[2., 1., 0., 1.]]);
+        let g = gradients(&w, x.as_ref(), y.as_ref(), Par::Seq, &|| {});
+        let p = naive(&w[2], &naive(&w[1], &w[0]));
+        let r = &naive(&p, &x) - &y;
+        let g0 = naive(&r, &x.transpose().to_owned());
+        assert_eq!(g.grad0, g0, "small integers: exact in f64");
+        // ∇_{W2}ℓ = W3ᵀ G W1ᵀ.
+        let g2 = naive(
+            &naive(&w[2].transpose().to_owned(), &g0),
+            &w[0].transpose().to_owned(),
+        );
+        assert_eq!(g.layer_grads[1], g2);
+        let rep = analyse(&w, x.as_ref(), y.as_ref(), 1e-8, Par::Seq, &|| {});
+        assert_eq!(rep.verdict, Verdict64::NotCritical);
+        assert!(rep.grad0_certified_nonzero && rep.grad0_bound > 0.0);
+        assert!(gamma(1 << 60).is_none());
+    }
+}
