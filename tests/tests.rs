@@ -1,5 +1,6 @@
 //! Integration tests, one binary (ripgrep style): each module tests one capability end to end.
 
 mod common;
+mod deep_linear;
 mod thm1;
 mod thm2;

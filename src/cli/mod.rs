@@ -2,6 +2,7 @@
 //! into library options.
 
 mod check;
+mod deep_linear;
 mod thm1;
 mod thm2;
 
@@ -27,6 +28,8 @@ enum Command {
     Thm2(thm2::Args),
     /// Re-check a certificate with the trusted checker.
     Check(check::Args),
+    /// Theorem 4: is a deep linear network at a global minimum or a saddle?
+    DeepLinear(deep_linear::Args),
 }
 
 /// Runs the command line and returns the exit code.
@@ -36,6 +39,7 @@ pub fn run() -> i32 {
         Command::Thm1(a) => thm1::run(a),
         Command::Thm2(a) => thm2::run(a),
         Command::Check(a) => check::run(a),
+        Command::DeepLinear(a) => deep_linear::run(a),
     };
     match result {
         Ok(code) => code,
