@@ -9,6 +9,7 @@
 pub mod cert;
 pub mod error;
 pub mod exact;
+pub mod expr;
 pub mod io;
 pub mod model;
 pub mod theorems;

@@ -2,6 +2,7 @@
 //! into library options.
 
 mod check;
+mod derive;
 mod thm1;
 
 use clap::{Parser, Subcommand};
@@ -23,6 +24,8 @@ enum Command {
     Thm1(thm1::Args),
     /// Re-check a certificate with the trusted checker.
     Check(check::Args),
+    /// Exact gradient and Hessian of a one-hidden-layer loss, derived in an e-graph.
+    Derive(derive::Args),
 }
 
 /// Runs the command line and returns the exit code.
@@ -31,6 +34,7 @@ pub fn run() -> i32 {
     let result = match cli.command {
         Command::Thm1(a) => thm1::run(a),
         Command::Check(a) => check::run(a),
+        Command::Derive(a) => derive::run(a),
     };
     match result {
         Ok(code) => code,
