@@ -49,6 +49,9 @@ pub struct Args {
     /// Maximum number of e-nodes (a run that hits it is an error).
     #[arg(long, value_name = "N", default_value_t = Limits::default().node_limit)]
     node_limit: usize,
+    /// Print each entry in factored (Horner) form instead of the canonical sum of products.
+    #[arg(long)]
+    factored: bool,
     /// Print LaTeX instead of plain text.
     #[arg(long, conflicts_with = "json")]
     latex: bool,
@@ -123,13 +126,12 @@ pub fn run(args: Args) -> Result<i32> {
         .map_err(|e| Error::Input(format!("--assume: {e}")))?;
     let inertia = d.hessian_inertia();
     let name = |i: u32| names.name(i).to_string();
-    let show = |p: &Poly| {
-        if args.latex {
-            print::latex(p, &names)
-        } else {
-            print::text(p, &names)
-        }
+    let show = |p: &Poly| match (args.factored, args.latex) {
+        (true, tex) => print::factor_out(p).render(&names, tex),
+        (false, true) => print::latex(p, &names),
+        (false, false) => print::text(p, &names),
     };
+    let factored = |p: &Poly| print::factor_out(p).render(&names, false);
     let value = |p: &Poly| p.as_constant().map(|q| q.to_string());
     let mut pairs = Vec::new();
     if let Some(h) = &d.hessian {
@@ -150,15 +152,20 @@ pub fn run(args: Args) -> Result<i32> {
             "width": args.width,
             "activation": args.activation,
             "parameters": wrt.iter().map(|&i| name(i)).collect::<Vec<_>>(),
-            "loss": {"expr": show(&d.value), "value": value(&d.value)},
+            "loss": {"expr": print::text(&d.value, &names), "value": value(&d.value)},
             "gradient": d.gradient.iter().zip(&wrt).map(|(p, &i)| json!({
-                "wrt": name(i), "expr": show(p), "value": value(p)
+                "wrt": name(i), "expr": print::text(p, &names), "factored": factored(p), "value": value(p)
             })).collect::<Vec<_>>(),
             "hessian": args.hessian.then(|| pairs.iter().map(|(i, j, p)| json!({
-                "wrt": [name(wrt[*i]), name(wrt[*j])], "expr": show(p), "value": value(p)
+                "wrt": [name(wrt[*i]), name(wrt[*j])], "expr": print::text(p, &names), "factored": factored(p), "value": value(p)
             })).collect::<Vec<_>>()),
             "hessian_inertia": inertia,
-            "operation_count": {"gradient": grad_ops, "hessian": args.hessian.then_some(hess_ops)},
+            "operation_count": {
+                "gradient": grad_ops,
+                "hessian": args.hessian.then_some(hess_ops),
+                "gradient_factored": grad_fops,
+                "hessian_factored": args.hessian.then_some(hess_fops),
+            },
             "egraph": d.stats,
         }))?;
         return Ok(0);
