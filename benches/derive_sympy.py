@@ -16,7 +16,7 @@ import argparse, json, multiprocessing as mp, os, re, statistics, subprocess, sy
 import sympy as sp
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(ROOT, "target", "release", "critcert")
+BIN = os.environ.get("CRITCERT_BIN", os.path.join(ROOT, "target", "release", "critcert"))
 DATA = os.path.join(ROOT, "examples", "data", "theorem2.csv")
 X = [(1, 0), (0, 1), (sp.Rational(1, 2), sp.Rational(1, 2))]
 Y = [0, 0, 1]

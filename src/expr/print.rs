@@ -125,8 +125,8 @@ pub fn count_ops(p: &Poly) -> usize {
     n
 }
 
-/// A factored rendering of a canonical expression (Horner style): repeatedly pull the atom
-/// power shared by the most terms out of them. It is a deterministic function of the
+/// A factored rendering of a canonical expression (Horner style): repeatedly pull out of the
+/// terms the shared atom power that saves the most operations. It is a deterministic function of the
 /// canonical form, so it is as reproducible; it is shorter to read and to evaluate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Factored {
@@ -160,10 +160,15 @@ pub fn factor_out(p: &Poly) -> Factored {
             }
         }
     }
-    let best = counts
-        .iter()
-        .filter(|(_, (n, _))| *n >= 2)
-        .max_by(|x, y| x.1 .0.cmp(&y.1 .0).then_with(|| y.0.cmp(x.0)));
+    // Pull out the atom power whose sharing saves the most operations (ties: the smaller atom).
+    let saving = |a: &Atom, n: usize, e: i32| {
+        (n - 1) * (count_ops(&Poly::atom(a.clone())) + usize::from(e != 1) + 1)
+    };
+    let best = counts.iter().filter(|(_, (n, _))| *n >= 2).max_by(|x, y| {
+        saving(x.0, x.1 .0, x.1 .1)
+            .cmp(&saving(y.0, y.1 .0, y.1 .1))
+            .then_with(|| y.0.cmp(x.0))
+    });
     let Some((atom, (_, exp))) = best else {
         return Factored::Leaf(p.clone());
     };
