@@ -134,6 +134,8 @@ pub enum Factored {
     Leaf(Poly),
     /// `atom^exp · inner + rest`.
     Split {
+        /// A positive rational pulled out of the cofactor's coefficients (their content).
+        coef: Q,
         /// The pulled-out atom.
         atom: Atom,
         /// Its exponent.
@@ -145,8 +147,19 @@ pub enum Factored {
     },
 }
 
-/// Factors `p` (see [`Factored`]).
+/// Factors `p` (see [`Factored`]): the shorter of two greedy choices (pull out the atom power
+/// saving the most operations, or the one shared by the most terms), ties to the first.
 pub fn factor_out(p: &Poly) -> Factored {
+    let a = factor_with(p, true);
+    let b = factor_with(p, false);
+    if b.count_ops() < a.count_ops() {
+        b
+    } else {
+        a
+    }
+}
+
+fn factor_with(p: &Poly, by_saving: bool) -> Factored {
     if p.0.len() < 2 {
         return Factored::Leaf(p.clone());
     }
@@ -162,7 +175,11 @@ pub fn factor_out(p: &Poly) -> Factored {
     }
     // Pull out the atom power whose sharing saves the most operations (ties: the smaller atom).
     let saving = |a: &Atom, n: usize, e: i32| {
-        (n - 1) * (count_ops(&Poly::atom(a.clone())) + usize::from(e != 1) + 1)
+        if by_saving {
+            (n - 1) * (count_ops(&Poly::atom(a.clone())) + usize::from(e != 1) + 1)
+        } else {
+            n
+        }
     };
     let best = counts.iter().filter(|(_, (n, _))| *n >= 2).max_by(|x, y| {
         saving(x.0, x.1 .0, x.1 .1)
@@ -184,11 +201,37 @@ pub fn factor_out(p: &Poly) -> Factored {
             }
         }
     }
+    // The content of the cofactor: gcd of the numerators over lcm of the denominators.
+    let mut num = rug::Integer::new();
+    let mut den = rug::Integer::from(1);
+    for c in inner.0.values() {
+        num.gcd_mut(c.numer());
+        den.lcm_mut(c.denom());
+    }
+    let coef = if inner.0.len() >= 2 {
+        Q::from((num, den))
+    } else {
+        Q::from(1)
+    };
+    // Pull the content out only when fewer coefficients other than ±1 remain (the choice of
+    // atoms below does not depend on coefficients, so this decides it locally).
+    let odd = |p: &Poly| {
+        p.0.iter()
+            .filter(|(m, c)| !m.0.is_empty() && **c != 1 && **c != -1)
+            .count()
+    };
+    let scaled = inner.scale(&(Q::from(1) / coef.clone()));
+    let (coef, inner) = if coef != 1 && odd(&scaled) + 1 < odd(&inner) {
+        (coef, scaled)
+    } else {
+        (Q::from(1), inner)
+    };
     Factored::Split {
+        coef,
         atom: (*atom).clone(),
         exp: *exp,
-        inner: Box::new(factor_out(&inner)),
-        rest: Box::new(factor_out(&rest)),
+        inner: Box::new(factor_with(&inner, by_saving)),
+        rest: Box::new(factor_with(&rest, by_saving)),
     }
 }
 
@@ -198,12 +241,17 @@ impl Factored {
         match self {
             Factored::Leaf(p) => sum(p, names, tex),
             Factored::Split {
+                coef,
                 atom,
                 exp,
                 inner,
                 rest,
             } => {
-                let f = factor(atom, *exp, names, tex);
+                let mut f = factor(atom, *exp, names, tex);
+                if *coef != 1 {
+                    let sep = if tex { " " } else { "*" };
+                    f = format!("{}{sep}{f}", coefficient(coef, tex));
+                }
                 let prod = match inner.as_ref() {
                     Factored::Leaf(q) if q.as_constant() == Some(Q::from(1)) => f,
                     Factored::Leaf(q) if q.as_constant() == Some(Q::from(-1)) => format!("-{f}"),
@@ -239,12 +287,15 @@ impl Factored {
         match self {
             Factored::Leaf(p) => count_ops(p),
             Factored::Split {
+                coef,
                 atom,
                 exp,
                 inner,
                 rest,
             } => {
-                let atom_ops = count_ops(&Poly::atom(atom.clone())) + usize::from(*exp != 1);
+                let atom_ops = count_ops(&Poly::atom(atom.clone()))
+                    + usize::from(*exp != 1)
+                    + usize::from(*coef != 1);
                 let inner_ops = match inner.as_ref() {
                     Factored::Leaf(q) if q.as_constant().is_some() => {
                         usize::from(q.as_constant() != Some(Q::from(1)))
