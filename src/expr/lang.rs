@@ -57,8 +57,11 @@ impl FromStr for Param {
 }
 
 define_language! {
-    /// Expressions: sums, products, negation, integer powers, the derivative operator `d`,
-    /// the abstract activation `h^(k)`, elementary functions and ReLU pieces.
+    /// Expressions. Variants (the macro takes no per-variant docs): `(+ a b)`, `(* a b)`,
+    /// `(neg a)`, `(pow a n)` with an integer constant `n`, `(d x e)` = ∂e/∂x for a parameter
+    /// `x`, `(h k e)` = `h^(k)(e)` for the abstract activation, `exp ln tanh atan erf sqrt`,
+    /// `(step e)` (1 for e > 0, 0 for e < 0), `max`, `min`, `pi`, rational constants
+    /// ([`Rat`]) and parameters ([`Param`]).
     pub enum Math {
         "+" = Add([Id; 2]),
         "*" = Mul([Id; 2]),
