@@ -212,25 +212,37 @@ impl Builder {
         self.expr.add(Math::H([k, a]))
     }
 
-    /// `Σ c_i · e_i (+ constant)`, skipping zero coefficients and writing `1 · e` as `e`.
+    /// `Σ c_i · e_i (+ constant)`, skipping zero coefficients and writing `1 · e` as `e`. The
+    /// sum is a balanced tree, so its depth (and the number of e-graph iterations needed to
+    /// differentiate it) grows with the logarithm of the number of terms.
     pub fn linear(&mut self, terms: &[(Q, Id)], constant: Option<Id>) -> Id {
-        let mut acc = constant;
+        let mut level: Vec<Id> = constant.into_iter().collect();
         for (c, e) in terms {
             if *c == 0 {
                 continue;
             }
-            let t = if *c == 1 {
+            level.push(if *c == 1 {
                 *e
             } else {
                 let k = self.num(c.clone());
                 self.mul(k, *e)
-            };
-            acc = Some(match acc {
-                Some(a) => self.add(a, t),
-                None => t,
             });
         }
-        acc.unwrap_or_else(|| self.num(Q::new()))
+        if level.is_empty() {
+            return self.num(Q::new());
+        }
+        while level.len() > 1 {
+            let mut next = Vec::with_capacity(level.len().div_ceil(2));
+            for pair in level.chunks(2) {
+                next.push(match pair {
+                    [a, b] => self.add(*a, *b),
+                    [a] => *a,
+                    _ => unreachable!("chunks of two"),
+                });
+            }
+            level = next;
+        }
+        level[0]
     }
 
     /// `Σ e_i` (0 when empty).
