@@ -10,6 +10,7 @@ pub mod cert;
 pub mod deeplinear;
 pub mod error;
 pub mod exact;
+pub mod expr;
 pub mod interval;
 pub mod io;
 pub mod model;

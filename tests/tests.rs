@@ -2,5 +2,6 @@
 
 mod common;
 mod deep_linear;
+mod derive;
 mod thm1;
 mod thm2;

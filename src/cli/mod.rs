@@ -3,6 +3,7 @@
 
 mod check;
 mod deep_linear;
+mod derive;
 mod thm1;
 mod thm2;
 
@@ -30,6 +31,8 @@ enum Command {
     Check(check::Args),
     /// Theorem 4: is a deep linear network at a global minimum or a saddle?
     DeepLinear(deep_linear::Args),
+    /// Exact gradient and Hessian of a one-hidden-layer loss, derived in an e-graph.
+    Derive(derive::Args),
 }
 
 /// Runs the command line and returns the exit code.
@@ -40,6 +43,7 @@ pub fn run() -> i32 {
         Command::Thm2(a) => thm2::run(a),
         Command::Check(a) => check::run(a),
         Command::DeepLinear(a) => deep_linear::run(a),
+        Command::Derive(a) => derive::run(a),
     };
     match result {
         Ok(code) => code,

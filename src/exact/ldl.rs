@@ -232,4 +232,43 @@ mod tests {
         assert!(factorise(&m(&[&[1, 2], &[3, 4]])).is_err());
         assert!(factorise(&m(&[&[1, 2]])).is_err());
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+        /// Sylvester's law: `A = Pᵀ D P` (P unit upper triangular, then a symmetric permutation)
+        /// has the inertia of the signs of `D`, whatever the fill-in and zero diagonal entries.
+        #[test]
+        fn inertia_is_invariant_under_congruence(
+            d in proptest::collection::vec(-2i64..=2, 1..=6),
+            upper in proptest::collection::vec((-3i64..=3, 1i64..=3), 36),
+            shift in 0usize..6,
+        ) {
+            let n = d.len();
+            let mut p = QMatrix::identity(n);
+            for i in 0..n {
+                for j in i + 1..n {
+                    let (a, b) = upper[i * 6 + j];
+                    p[(i, j)] = Q::from((a, b));
+                }
+            }
+            let dm = QMatrix::from_vec(n, n, (0..n * n).map(|k| {
+                if k / n == k % n { Q::from(d[k / n]) } else { Q::new() }
+            }).collect());
+            let a = p.transpose().mul(&dm).unwrap().mul(&p).unwrap();
+            // Symmetric permutation: a cyclic shift of rows and columns.
+            let perm: Vec<usize> = (0..n).map(|i| (i + shift) % n).collect();
+            let mut b = QMatrix::zeros(n, n);
+            for i in 0..n {
+                for j in 0..n {
+                    b[(i, j)] = a[(perm[i], perm[j])].clone();
+                }
+            }
+            let expected = (
+                d.iter().filter(|&&x| x > 0).count(),
+                d.iter().filter(|&&x| x == 0).count(),
+                d.iter().filter(|&&x| x < 0).count(),
+            );
+            check(&b, expected);
+        }
+    }
 }
