@@ -11,6 +11,7 @@ pub mod error;
 pub mod exact;
 pub mod io;
 pub mod model;
+pub mod paper;
 pub mod theorems;
 
 pub use error::{Error, Result};

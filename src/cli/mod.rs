@@ -2,6 +2,8 @@
 //! into library options.
 
 mod check;
+mod explain;
+mod paper;
 mod thm1;
 
 use clap::{Parser, Subcommand};
@@ -23,6 +25,10 @@ enum Command {
     Thm1(thm1::Args),
     /// Re-check a certificate with the trusted checker.
     Check(check::Args),
+    /// Certify every result of the paper, re-check each certificate, write the report.
+    Paper(paper::Args),
+    /// Explain a certificate in plain language: its claims and what the checker verified.
+    Explain(explain::Args),
 }
 
 /// Runs the command line and returns the exit code.
@@ -31,6 +37,8 @@ pub fn run() -> i32 {
     let result = match cli.command {
         Command::Thm1(a) => thm1::run(a),
         Command::Check(a) => check::run(a),
+        Command::Paper(a) => paper::run(a),
+        Command::Explain(a) => explain::run(a),
     };
     match result {
         Ok(code) => code,

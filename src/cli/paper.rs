@@ -1,0 +1,61 @@
+//! `critcert paper`: certify every result of the paper, re-check, report.
+
+use critcert::paper::{self, Outcome, Status};
+use critcert::Result;
+use std::path::PathBuf;
+
+/// Arguments of `critcert paper`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Output directory for certificates, figures, REPORT.md and README.md.
+    #[arg(long, value_name = "DIR", default_value = "proofs")]
+    out: PathBuf,
+    /// Directory holding the datasets (iris.csv, wine.csv, theorem2.csv).
+    #[arg(long, value_name = "DIR", default_value = "examples/data")]
+    data_dir: PathBuf,
+}
+
+fn row(o: &Outcome) -> String {
+    format!(
+        "{:<10} {:<34} {:<16} {:<14} {:>8.3}s  {}",
+        o.result,
+        o.path,
+        o.method,
+        o.status.word(),
+        o.seconds,
+        o.claim
+    )
+}
+
+/// Runs `critcert paper`: exit 0 only if every certificate is produced and accepted.
+pub fn run(args: Args) -> Result<i32> {
+    let tasks = paper::registry(&args.data_dir);
+    println!(
+        "critcert paper: {} certificates into {}/",
+        tasks.len(),
+        args.out.display()
+    );
+    println!(
+        "{:<10} {:<34} {:<16} {:<14} {:>9}  claim",
+        "result", "certificate", "how certified", "status", "time"
+    );
+    let outcomes = paper::run(&tasks, &args.out, |o| println!("{}", row(o)))?;
+    let failed: Vec<&Outcome> = outcomes
+        .iter()
+        .filter(|o| o.status != Status::Accepted)
+        .collect();
+    for o in &failed {
+        if let Status::NotCertified(m) | Status::Rejected(m) | Status::Failed(m) = &o.status {
+            println!("{}: {}: {m}", o.path, o.status.word());
+        }
+    }
+    let total: f64 = outcomes.iter().map(|o| o.seconds).sum();
+    println!(
+        "{} of {} accepted in {total:.2}s; report {}, reviewer's guide {}",
+        outcomes.len() - failed.len(),
+        outcomes.len(),
+        args.out.join("REPORT.md").display(),
+        args.out.join("README.md").display()
+    );
+    Ok(if failed.is_empty() { 0 } else { 1 })
+}
