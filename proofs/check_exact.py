@@ -10,7 +10,8 @@ Usage:
     python3 proofs/check_exact.py --skip-other-kinds proofs/*/*.json
 
 Exit status: 0 every certificate accepted (or skipped with --skip-other-kinds), 1 some
-certificate rejected (the failing claim or field is named), 2 a file unreadable or not JSON.
+certificate rejected (the failing claim or field is named), 2 a file unreadable or not JSON,
+3 an internal error of this checker (never a verdict).
 
 Kinds checked: relu-like-spurious-minimum (Theorem 1).
 """
@@ -281,6 +282,9 @@ def main(argv):
             print(f"rejected: {path}: {e}")
             status = 1
             continue
+        except Exception as e:  # a bug in this checker, never a verdict
+            print(f"check_exact.py: {path}: internal error: {e!r}", file=sys.stderr)
+            return 3
         print(f"accepted: {path} ({kind}, {len(evidence)} claims)")
         if verbose:
             for cid, ev in evidence:
