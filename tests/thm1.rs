@@ -157,6 +157,20 @@ fn bad_inputs_are_one_line_errors() {
 }
 
 #[test]
+fn tie_break_blocked_by_duplicates_names_the_rows() {
+    // Constant least-squares fit (J = ∅) and the largest point x = 1 appears twice with nonzero
+    // residuals, so Appendix A's tie-break cannot separate them.
+    let (_dir, path) = temp_file("dup.csv", "x,y\n1,0\n1,2\n-1,0\n-1,2\n");
+    let o = critcert(&["thm1", "--data", &path, "--s-plus", "1", "--s-minus", "0"]);
+    let (_, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("C1.2") && stderr.contains("[2, 3]"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn failed_run_leaves_existing_certificate_untouched() {
     let (dir, bad) = temp_file("bad.csv", "a,y\n1,x\n2,3\n");
     let out = dir.path().join("keep.json");
@@ -314,6 +328,15 @@ proptest! {
                 let mut t = v.clone();
                 let w0 = Q::from(Q::parse(v["witness"]["least_squares"][0].as_str().unwrap()).unwrap()) + 1u32;
                 t["witness"]["least_squares"][0] = Value::String(w0.to_string());
+                prop_assert!(check_str(&t.to_string()).is_err());
+                // The output weight of the minimum changed: its output no longer equals W̄X̃.
+                let mut t = v.clone();
+                let w2 = Q::from(Q::parse(v["witness"]["minimum"]["W2"][0][0].as_str().unwrap()).unwrap()) + 1u32;
+                t["witness"]["minimum"]["W2"][0][0] = Value::String(w2.to_string());
+                prop_assert!(check_str(&t.to_string()).is_err());
+                // The better point replaced by the minimum: no longer better.
+                let mut t = v.clone();
+                t["witness"]["better_point"] = v["witness"]["minimum"].clone();
                 prop_assert!(check_str(&t.to_string()).is_err());
                 // The radius beyond the margin.
                 let mut t = v.clone();
