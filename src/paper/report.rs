@@ -38,7 +38,7 @@ fn approx(q: &Q) -> String {
         format!("`{exact}` ≈ {}", to_decimal(q, 10))
     } else {
         format!(
-            "≈ {} (exact: {}/{} digits)",
+            "≈ {} (exact: a {}-digit over a {}-digit integer)",
             to_decimal(q, 10),
             q.numer().to_string().trim_start_matches('-').len(),
             q.denom().to_string().len()
