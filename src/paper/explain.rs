@@ -54,10 +54,18 @@ fn about(value: &serde_json::Value) -> Vec<String> {
                 return vec!["(the problem and witness do not parse; see the verdict)".into()];
             };
             let p = &c.problem;
-            let name = match (p.activation.s_plus.as_str(), p.activation.s_minus.as_str()) {
-                ("1", "0") => "ReLU".to_string(),
-                (_, "0") => "a scaled ReLU".to_string(),
-                (_, _) => "a ReLU-like activation".to_string(),
+            let name = match (
+                parse_rational(&p.activation.s_plus),
+                parse_rational(&p.activation.s_minus),
+            ) {
+                (Ok(a), Ok(b)) if a == 1 && b == 0 => "ReLU".to_string(),
+                (Ok(_), Ok(b)) if b == 0 => "a scaled ReLU".to_string(),
+                (Ok(a), Ok(b)) if b > 0 && a > 0 => format!(
+                    "{}, s+/s− = {}",
+                    if b < a { "leaky-ReLU type" } else { "s− > s+" },
+                    to_decimal(&(a / b), 6)
+                ),
+                _ => "not a valid ReLU-like activation".to_string(),
             };
             vec![
                 "Theorem 1 of Yun, Sra & Jadbabaie (ICLR 2019): a ReLU-like network has a spurious local minimum.".into(),

@@ -90,6 +90,30 @@ fn summary(json: &str) -> Vec<String> {
     }
 }
 
+/// What an accepted certificate proves, with its headline numbers, in one line (the claim in
+/// words for kinds without a summary).
+fn proves(o: &Outcome) -> String {
+    let parsed = o
+        .json
+        .as_deref()
+        .and_then(|j| serde_json::from_str::<relu_like::Cert>(j).ok())
+        .filter(|c| c.kind == relu_like::KIND && o.status == Status::Accepted);
+    match parsed {
+        Some(c) => {
+            let n = figures::relu_like_numbers(&c);
+            let rho = parse_rational(&c.witness.radius).expect("accepted certificate");
+            format!(
+                "{}: the point `minimum` is a local minimum (loss ≈ {}) on the region of radius ρ ≈ {} around its first layer (any second layer), and not global (`better_point` has loss ≈ {}); so are its positive rescalings",
+                o.claim,
+                to_decimal(&n.loss_minimum, 6),
+                to_decimal(&rho, 6),
+                to_decimal(&n.loss_better, 6)
+            )
+        }
+        None => o.claim.clone(),
+    }
+}
+
 /// `REPORT.md`: every result, its claim, how it was certified, its numbers and pictures.
 pub fn report(outcomes: &[Outcome], figures: &[Figure]) -> String {
     let mut s = String::new();
@@ -185,7 +209,12 @@ pub fn guide(outcomes: &[Outcome]) -> String {
         };
         index.push_str(&format!(
             "| [`{}`]({}) | {} | {} | {} | {} |\n",
-            o.path, o.path, o.result, o.claim, o.method, python
+            o.path,
+            o.path,
+            o.result,
+            proves(o),
+            o.method,
+            python
         ));
     }
     GUIDE.replace("{{INDEX}}", index.trim_end())
