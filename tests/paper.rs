@@ -299,7 +299,7 @@ fn paper_fails_with_exit_1_when_a_result_cannot_run() {
     let (stdout, stderr) = text(&o);
     assert_eq!(o.status.code(), Some(1), "{stdout}{stderr}");
     assert!(stdout.contains("FAILED"), "{stdout}");
-    assert!(stdout.contains("0 of 7 accepted"), "{stdout}");
+    assert!(stdout.contains("0 of 7 accepted ("), "{stdout}");
     assert!(stdout.contains("iris.csv: cannot read"), "{stdout}");
 }
 

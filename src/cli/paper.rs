@@ -39,6 +39,7 @@ pub fn run(args: Args) -> Result<i32> {
         "{:<10} {:<34} {:<16} {:<14} {:>9}  claim",
         "result", "certificate", "how certified", "status", "time"
     );
+    let start = std::time::Instant::now();
     let outcomes = paper::run(&tasks, &args.out, |o| println!("{}", row(o)))?;
     let failed: Vec<&Outcome> = outcomes
         .iter()
@@ -49,11 +50,12 @@ pub fn run(args: Args) -> Result<i32> {
             println!("{}: {}: {m}", o.path, o.status.word());
         }
     }
-    let total: f64 = outcomes.iter().map(|o| o.seconds).sum();
+    let certs: f64 = outcomes.iter().map(|o| o.seconds).sum();
     println!(
-        "{} of {} accepted in {total:.2}s; report {}, reviewer's guide {}",
+        "{} of {} accepted ({certs:.2}s for the certificates, {:.2}s in all with the figures); report {}, reviewer's guide {}",
         outcomes.len() - failed.len(),
         outcomes.len(),
+        start.elapsed().as_secs_f64(),
         args.out.join("REPORT.md").display(),
         args.out.join("README.md").display()
     );

@@ -198,6 +198,9 @@ pub fn relu_like_numbers(c: &relu_like::Cert) -> ReluLikeNumbers {
     }
 }
 
+/// Sample intervals per panel.
+const SAMPLES: u32 = 120;
+
 /// Samples `ℓ(θ(t)) − ℓ0` at `n + 1` equally spaced rational `t` in `[0, t_max]`.
 fn samples(f: &dyn Fn(&Q) -> Q, t_max: &Q, n: u32) -> Vec<(f64, f64)> {
     (0..=n)
@@ -225,8 +228,8 @@ fn relu_like_segment(cert_path: &str, stem: &str, c: &relu_like::Cert) -> Result
         std::cmp::min(Q::from(1), Q::from(&rho / &change))
     };
     let zoom_max = std::cmp::min(Q::from(1), Q::from(&t_rho * 4u32));
-    let whole = samples(&f, &Q::from(1), 200);
-    let zoom = samples(&f, &zoom_max, 200);
+    let whole = samples(&f, &Q::from(1), SAMPLES);
+    let zoom = samples(&f, &zoom_max, SAMPLES);
     let gain = -f(&Q::from(1));
     // Near the better point: bisect (exactly) for a last crossing t_c of ℓ = ℓ0 before t = 1,
     // starting from the last sample of the whole segment with ℓ ≥ ℓ0, and show [2t_c − 1, 1].
@@ -234,7 +237,7 @@ fn relu_like_segment(cert_path: &str, stem: &str, c: &relu_like::Cert) -> Result
     let last_up = (0..=n).rev().find(|&k| whole[k].1 >= 0.0).unwrap_or(0);
     let mut lo = Q::from((last_up as u32, n as u32));
     let mut hi = Q::from(1);
-    for _ in 0..40 {
+    for _ in 0..30 {
         let mid = Q::from(&lo + &hi) / 2u32;
         if f(&mid) >= 0 {
             lo = mid;
@@ -243,12 +246,14 @@ fn relu_like_segment(cert_path: &str, stem: &str, c: &relu_like::Cert) -> Result
         }
     }
     let from = std::cmp::max(Q::new(), Q::from(&lo * 2u32) - 1u32);
-    let tail: Vec<(f64, f64)> = (0..=200u32)
-        .map(|k| {
-            let t = Q::from(Q::from(1) - &from) * Q::from((k, 200u32)) + &from;
-            (to_f64(&t), to_f64(&f(&t)))
-        })
-        .collect();
+    let tail: Vec<(f64, f64)> = samples(
+        &|t: &Q| f(&(Q::from(t + &from))),
+        &(Q::from(1) - &from),
+        SAMPLES,
+    )
+    .into_iter()
+    .map(|(t, v)| (t + to_f64(&from), v))
+    .collect();
 
     let mut svg = String::new();
     {
@@ -272,10 +277,11 @@ fn relu_like_segment(cert_path: &str, stem: &str, c: &relu_like::Cert) -> Result
     }
     let caption = format!(
         "Loss along the straight segment from the certified local minimum (t = 0) to the better \
-         point (t = 1) of `{cert_path}`, plotted as ℓ(θ(t)) − ℓ0(W̄) and computed exactly at 201 \
+         point (t = 1) of `{cert_path}`, plotted as ℓ(θ(t)) − ℓ0(W̄) and computed exactly at {} \
          rational points per panel. Middle: for t < t_ρ ≈ {} (shaded) the first layer stays \
          within ρ of the minimum, where the certificate proves ℓ ≥ ℓ0(W̄). Right: the loss \
          drops below ℓ0(W̄) near t = 1 and ends at −{} (the certified improvement).",
+        SAMPLES + 1,
         crate::exact::to_decimal(&t_rho, 8),
         crate::exact::to_decimal(&gain, 8)
     );
