@@ -4,5 +4,12 @@
 mod cli;
 
 fn main() {
+    // Behave like a Unix filter when the reader of stdout goes away (`critcert … | head`):
+    // end quietly instead of panicking on a failed print.
+    // SAFETY: called before any thread is started; restores the default signal disposition.
+    #[cfg(unix)]
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     std::process::exit(cli::run());
 }

@@ -191,6 +191,38 @@ fn failed_run_leaves_existing_certificate_untouched() {
 }
 
 #[test]
+fn closed_stdout_is_not_a_panic() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_critcert"))
+        .args([
+            "thm1",
+            "--data",
+            &data("wine.csv"),
+            "--s-plus",
+            "1",
+            "--s-minus",
+            "0",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the reading end before critcert has printed anything (it computes first).
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(status.code(), Some(101), "exit code 101 is a Rust panic");
+}
+
+#[test]
 fn check_exit_codes() {
     let (dir, garbage) = temp_file("g.json", "{not json");
     assert_eq!(critcert(&["check", &garbage]).status.code(), Some(2));

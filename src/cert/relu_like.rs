@@ -3,7 +3,7 @@
 //! explicit region, whose loss is the least-squares loss, and a point with strictly smaller
 //! loss, so the minimum is spurious; positive homogeneity gives infinitely many such minima.
 
-use super::kernel::{dot, q, q_mat, q_vec, reject, require_len, Q};
+use super::kernel::{dot, q, q_mat, q_vec, reject, require_len, Scaled, Q};
 use super::{parse_typed, require_claims, CheckReport, Claim, VerifiedClaim};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -133,10 +133,11 @@ impl Slopes {
     }
 }
 
-/// A parsed network point.
+/// A parsed network point; hidden unit k is kept as the row `[W1[k,:], b1[k]]` over a common
+/// denominator, to be dotted with augmented inputs `[x, 1]`.
 struct Net {
-    w1: Vec<Vec<Q>>,
-    b1: Vec<Q>,
+    units: Vec<Scaled>,
+    w1_b1_nonzero: bool,
     w2: Vec<Q>,
     b2: Q,
 }
@@ -149,23 +150,37 @@ impl Net {
         let w2 = q_mat(&format!("{what}.W2"), &p.w2, 1, d1)?.remove(0);
         require_len(&format!("{what}.b2"), &p.b2, 1)?;
         let b2 = q_vec(&format!("{what}.b2"), &p.b2)?.remove(0);
-        Ok(Net { w1, b1, w2, b2 })
+        let w1_b1_nonzero = w1.iter().flatten().chain(&b1).any(|v| *v != 0);
+        let units = w1
+            .into_iter()
+            .zip(b1)
+            .map(|(mut row, b)| {
+                row.push(b);
+                Scaled::new(&row)
+            })
+            .collect();
+        Ok(Net {
+            units,
+            w1_b1_nonzero,
+            w2,
+            b2,
+        })
     }
 
-    fn pre_activations(&self, x: &[Q]) -> Vec<Q> {
-        self.w1
+    fn pre_activations(&self, x_aug: &Scaled) -> Vec<Q> {
+        self.units.iter().map(|u| u.dot(x_aug)).collect()
+    }
+
+    fn output(&self, h: &Slopes, x_aug: &Scaled) -> Q {
+        let hidden: Vec<Q> = self
+            .pre_activations(x_aug)
             .iter()
-            .zip(&self.b1)
-            .map(|(row, b)| dot(row, x) + b)
-            .collect()
-    }
-
-    fn output(&self, h: &Slopes, x: &[Q]) -> Q {
-        let hidden: Vec<Q> = self.pre_activations(x).iter().map(|z| h.apply(z)).collect();
+            .map(|z| h.apply(z))
+            .collect();
         dot(&self.w2, &hidden) + &self.b2
     }
 
-    fn loss(&self, h: &Slopes, xs: &[Vec<Q>], ys: &[Q]) -> Q {
+    fn loss(&self, h: &Slopes, xs: &[Scaled], ys: &[Q]) -> Q {
         let mut s = Q::new();
         for (x, y) in xs.iter().zip(ys) {
             s += (self.output(h, x) - y).square();
@@ -235,7 +250,9 @@ pub fn check(value: serde_json::Value) -> Result<CheckReport> {
         .iter()
         .map(|x| x.iter().cloned().chain([Q::from(1)]).collect())
         .collect();
-    let fit: Vec<Q> = augmented.iter().map(|xt| dot(&wbar, xt)).collect();
+    let rows: Vec<Scaled> = augmented.iter().map(|xt| Scaled::new(xt)).collect();
+    let wbar_scaled = Scaled::new(&wbar);
+    let fit: Vec<Q> = rows.iter().map(|xt| wbar_scaled.dot(xt)).collect();
     let mut verified = Vec::new();
     let mut done = |i: usize, evidence: String| {
         verified.push(VerifiedClaim {
@@ -247,11 +264,11 @@ pub fn check(value: serde_json::Value) -> Result<CheckReport> {
 
     // normal-equations
     let id = "normal-equations";
+    let residual: Vec<Q> = fit.iter().zip(&ys).map(|(f, y)| Q::from(f - y)).collect();
+    let residual_scaled = Scaled::new(&residual);
     for j in 0..=dx {
-        let mut s = Q::new();
-        for ((f, y), xt) in fit.iter().zip(&ys).zip(&augmented) {
-            s += Q::from(f - y) * &xt[j];
-        }
+        let column: Vec<Q> = augmented.iter().map(|xt| xt[j].clone()).collect();
+        let s = residual_scaled.dot(&Scaled::new(&column));
         if s != 0 {
             let coord = if j < dx {
                 format!("input column {}", j + 1)
@@ -261,11 +278,7 @@ pub fn check(value: serde_json::Value) -> Result<CheckReport> {
             return Err(reject(id, format!("(W̄X̃ − Y)X̃ᵀ is {s} at {coord}, not 0")));
         }
     }
-    let mut l0 = Q::new();
-    for i in 0..m {
-        l0 += Q::from(&fit[i] - &ys[i]).square();
-    }
-    l0 /= 2u32;
+    let l0 = residual_scaled.dot(&residual_scaled) / 2u32;
     done(
         0,
         format!(
@@ -276,7 +289,7 @@ pub fn check(value: serde_json::Value) -> Result<CheckReport> {
 
     // minimum-output
     let id = "minimum-output";
-    for (i, x) in xs.iter().enumerate() {
+    for (i, x) in rows.iter().enumerate() {
         let out = minimum.output(&h, x);
         if out != fit[i] {
             return Err(reject(
@@ -293,7 +306,7 @@ pub fn check(value: serde_json::Value) -> Result<CheckReport> {
 
     // local-minimum-region
     let id = "local-minimum-region";
-    let mu = xs
+    let mu = rows
         .iter()
         .flat_map(|x| minimum.pre_activations(x))
         .min()
@@ -326,13 +339,7 @@ pub fn check(value: serde_json::Value) -> Result<CheckReport> {
 
     // infinitely-many-minima
     let id = "infinitely-many-minima";
-    if minimum
-        .w1
-        .iter()
-        .flatten()
-        .chain(&minimum.b1)
-        .all(|v| *v == 0)
-    {
+    if !minimum.w1_b1_nonzero {
         return Err(reject(
             id,
             "W1 and b1 are zero at the minimum, so the scaled points coincide",
@@ -342,7 +349,7 @@ pub fn check(value: serde_json::Value) -> Result<CheckReport> {
 
     // strictly-better-point
     let id = "strictly-better-point";
-    let better_loss = better.loss(&h, &xs, &ys);
+    let better_loss = better.loss(&h, &rows, &ys);
     if better_loss >= l0 {
         return Err(reject(
             id,

@@ -7,6 +7,7 @@
 //! column without a pivot is skipped and its unknown set to zero, which gives one particular
 //! exact solution of a consistent system.
 
+use super::matrix::over_common_denominator;
 use super::{QMatrix, Q};
 use rug::Integer;
 
@@ -83,13 +84,7 @@ impl AssignMul for Integer {
 /// the same row space.
 pub fn integer_rows(m: &QMatrix) -> Vec<Vec<Integer>> {
     (0..m.rows())
-        .map(|i| {
-            let row = m.row(i);
-            let l = row.iter().fold(Integer::from(1), |l, q| l.lcm(q.denom()));
-            row.iter()
-                .map(|q| Integer::from(&l / q.denom()) * q.numer())
-                .collect()
-        })
+        .map(|i| over_common_denominator(m.row(i)).0)
         .collect()
 }
 
@@ -99,9 +94,9 @@ pub fn rank(m: &QMatrix) -> usize {
 }
 
 /// Solves `A z = B` exactly for an integer `A` (`n × n_a`) and integer right-hand sides `B`
-/// (`n × n_b`), returning one solution (free unknowns set to zero) as an `n_a × n_b` matrix, or
-/// `None` when the system is inconsistent.
-pub fn solve_integer(a: Vec<Vec<Integer>>, b: Vec<Vec<Integer>>) -> Option<QMatrix> {
+/// (`n × n_b`), returning one solution (free unknowns set to zero) as an `n_a × n_b` matrix and
+/// the rank of `A`, or `None` when the system is inconsistent.
+pub fn solve_integer(a: Vec<Vec<Integer>>, b: Vec<Vec<Integer>>) -> Option<(QMatrix, usize)> {
     let n_a = a.first().map_or(0, Vec::len);
     let n_b = b.first().map_or(0, Vec::len);
     let aug: Vec<Vec<Integer>> = a
@@ -134,7 +129,7 @@ pub fn solve_integer(a: Vec<Vec<Integer>>, b: Vec<Vec<Integer>>) -> Option<QMatr
             z[(c, col)] = s / &row[c];
         }
     }
-    Some(z)
+    Some((z, r))
 }
 
 /// Solves `A z = B` for rational `A`, `B`; one solution, or `None` when inconsistent.
@@ -157,7 +152,7 @@ pub fn solve(a: &QMatrix, b: &QMatrix) -> Option<QMatrix> {
             (r, rb)
         })
         .unzip();
-    solve_integer(left, right)
+    solve_integer(left, right).map(|(z, _)| z)
 }
 
 /// An exact least-squares solution.
@@ -180,8 +175,8 @@ pub fn least_squares(a: &QMatrix, b: &QMatrix) -> LeastSquares {
     let (bi, b_scale) = integer_columns(b);
     let g = gram(&ai, &ai);
     let rhs = gram(&ai, &bi);
-    let z = solve_integer(g, rhs).expect("normal equations are always consistent");
-    // Undo the scaling: A = Ai·diag(1/sa), B = Bi·diag(1/sb), so W = diag(sa) Z diag(1/sb).
+    let (z, rank) = solve_integer(g, rhs).expect("normal equations are always consistent");
+    // rank(AᵀA) = rank(A). Undo the scaling: A = Ai·diag(1/sa), B = Bi·diag(1/sb), so W = diag(sa) Z diag(1/sb).
     let mut w = z;
     for i in 0..w.rows() {
         for j in 0..w.cols() {
@@ -189,25 +184,14 @@ pub fn least_squares(a: &QMatrix, b: &QMatrix) -> LeastSquares {
             w[(i, j)] = v;
         }
     }
-    LeastSquares {
-        rank: self::rank(a),
-        solution: w,
-    }
+    LeastSquares { rank, solution: w }
 }
 
 /// Scales each column of `m` by the lcm of its denominators; returns the integer columns
 /// (column-major) and the scale factors.
 fn integer_columns(m: &QMatrix) -> (Vec<Vec<Integer>>, Vec<Integer>) {
     (0..m.cols())
-        .map(|j| {
-            let col = m.col(j);
-            let l = col.iter().fold(Integer::from(1), |l, q| l.lcm(q.denom()));
-            let ints = col
-                .iter()
-                .map(|q| Integer::from(&l / q.denom()) * q.numer())
-                .collect();
-            (ints, l)
-        })
+        .map(|j| over_common_denominator(&m.col(j)))
         .unzip()
 }
 

@@ -1,6 +1,7 @@
 //! Dense matrices of exact rationals.
 
 use super::Q;
+use rug::{Assign, Integer};
 use std::fmt;
 
 /// A dense row-major matrix of exact rationals.
@@ -92,22 +93,32 @@ impl QMatrix {
     }
 
     /// The product `self · other`; `None` if the inner dimensions differ.
+    ///
+    /// Each row of `self` and each column of `other` is first written over one common
+    /// denominator, so every entry is an integer dot product normalised once (summing
+    /// rationals term by term costs a gcd per addition).
     pub fn mul(&self, other: &QMatrix) -> Option<QMatrix> {
         if self.cols != other.rows {
             return None;
         }
+        let rows: Vec<(Vec<Integer>, Integer)> = (0..self.rows)
+            .map(|i| over_common_denominator(self.row(i)))
+            .collect();
+        let cols: Vec<(Vec<Integer>, Integer)> = (0..other.cols)
+            .map(|j| over_common_denominator(&other.col(j)))
+            .collect();
         let mut out = Self::zeros(self.rows, other.cols);
-        for i in 0..self.rows {
-            for k in 0..self.cols {
-                let a = &self[(i, k)];
-                if *a == 0 {
-                    continue;
-                }
-                for j in 0..other.cols {
-                    let b = &other[(k, j)];
-                    if *b != 0 {
-                        out[(i, j)] += Q::from(a * b);
+        let mut s = Integer::new();
+        for (i, (a, da)) in rows.iter().enumerate() {
+            for (j, (b, db)) in cols.iter().enumerate() {
+                s.assign(0);
+                for (x, y) in a.iter().zip(b) {
+                    if *x != 0 && *y != 0 {
+                        s += x * y;
                     }
+                }
+                if s != 0 {
+                    out[(i, j)] = Q::from((s.clone(), Integer::from(da * db)));
                 }
             }
         }
@@ -170,6 +181,16 @@ impl QMatrix {
     }
 }
 
+/// Writes a rational vector as integer numerators over the lcm of its denominators.
+pub fn over_common_denominator(v: &[Q]) -> (Vec<Integer>, Integer) {
+    let den = v.iter().fold(Integer::from(1), |l, x| l.lcm(x.denom()));
+    let num = v
+        .iter()
+        .map(|x| Integer::from(&den / x.denom()) * x.numer())
+        .collect();
+    (num, den)
+}
+
 impl std::ops::Index<(usize, usize)> for QMatrix {
     type Output = Q;
     fn index(&self, (i, j): (usize, usize)) -> &Q {
@@ -216,5 +237,11 @@ mod tests {
         assert_eq!(a.half_sq_norm(), Q::from(15));
         assert!(a.mul(&m(&[&[1, 2, 3]])).is_none());
         assert!(QMatrix::from_rows(vec![vec![Q::new()], vec![]]).is_none());
+        let h = QMatrix::from_rows(vec![vec![Q::from((1, 2)), Q::from((-1, 3))]]).unwrap();
+        let k = QMatrix::from_rows(vec![vec![Q::from((3, 5))], vec![Q::from((9, 7))]]).unwrap();
+        assert_eq!(
+            h.mul(&k).unwrap()[(0, 0)],
+            Q::from((3, 10)) - Q::from((3, 7))
+        );
     }
 }

@@ -170,20 +170,26 @@ fn validate(opts: &Thm1Options) -> Result<()> {
 
 /// The exact loss `½Σ(ŷ_i − y_i)²` of a one-hidden-layer ReLU-like network.
 fn loss(data: &Dataset, opts: &Thm1Options, (w1, b1, w2, b2): &Params) -> Q {
+    // Pre-activations of all points at once: [X, 1] · [W1, b1]ᵀ.
+    let mut units = QMatrix::zeros(data.dim() + 1, b1.len());
+    for (k, b) in b1.iter().enumerate() {
+        for j in 0..data.dim() {
+            units[(j, k)] = w1[(k, j)].clone();
+        }
+        units[(data.dim(), k)] = b.clone();
+    }
+    let z = data.augmented().mul(&units).expect("shapes agree");
     let mut total = Q::new();
     for (i, y) in data.y.iter().enumerate() {
-        let x = data.x.row(i);
         let mut out = b2.clone();
-        for (k, b) in b1.iter().enumerate() {
-            let z = w1
-                .row(k)
-                .iter()
-                .zip(x)
-                .map(|(w, v)| Q::from(w * v))
-                .sum::<Q>()
-                + b;
-            let slope = if z >= 0 { &opts.s_plus } else { &opts.s_minus };
-            out += Q::from(&w2[k] * slope) * z;
+        for (k, w) in w2.iter().enumerate() {
+            let zk = &z[(i, k)];
+            let slope = if *zk >= 0 {
+                &opts.s_plus
+            } else {
+                &opts.s_minus
+            };
+            out += Q::from(w * slope) * zk;
         }
         total += (out - y).square();
     }
