@@ -3,7 +3,7 @@
 //! bug there cannot hide a bug here.
 
 use crate::error::{Error, Result};
-use rug::{Integer, Rational};
+use rug::Rational;
 
 /// A rational as the checker reads it.
 pub type Q = Rational;
@@ -76,35 +76,6 @@ pub fn dot(a: &[Q], b: &[Q]) -> Q {
     s
 }
 
-/// A rational vector written over one common denominator, so that dot products are integer
-/// multiply-adds with a single normalisation at the end (rational additions with large
-/// denominators are dominated by gcds).
-pub struct Scaled {
-    num: Vec<Integer>,
-    den: Integer,
-}
-
-impl Scaled {
-    /// Writes `v` as `num / den` with `den` the lcm of its denominators.
-    pub fn new(v: &[Q]) -> Scaled {
-        let den = v.iter().fold(Integer::from(1), |l, x| l.lcm(x.denom()));
-        let num = v
-            .iter()
-            .map(|x| Integer::from(&den / x.denom()) * x.numer())
-            .collect();
-        Scaled { num, den }
-    }
-
-    /// The exact dot product with another vector of the same length.
-    pub fn dot(&self, other: &Scaled) -> Q {
-        let mut s = Integer::new();
-        for (x, y) in self.num.iter().zip(&other.num) {
-            s += x * y;
-        }
-        Q::from((s, Integer::from(&self.den * &other.den)))
-    }
-}
-
 /// A rejection for claim `id` with a reason.
 pub fn reject(id: &str, reason: impl std::fmt::Display) -> Error {
     Error::Rejected(format!("claim '{id}' fails: {reason}"))
@@ -123,12 +94,5 @@ mod tests {
         ] {
             assert!(q("x", bad).is_err(), "{bad} accepted");
         }
-    }
-
-    #[test]
-    fn scaled_dot_matches_plain_dot() {
-        let a = vec![Q::from((1, 3)), Q::from((-5, 7)), Q::from(2)];
-        let b = vec![Q::from((3, 4)), Q::from((1, 6)), Q::from((-1, 9))];
-        assert_eq!(Scaled::new(&a).dot(&Scaled::new(&b)), dot(&a, &b));
     }
 }

@@ -3,9 +3,10 @@
 //! explicit region, whose loss is the least-squares loss, and a point with strictly smaller
 //! loss, so the minimum is spurious; positive homogeneity gives infinitely many such minima.
 
-use super::kernel::{dot, q, q_mat, q_vec, reject, require_len, Scaled, Q};
+use super::kernel::{q, q_mat, q_vec, reject, require_len, Q};
 use super::{parse_typed, require_claims, CheckReport, Claim, VerifiedClaim};
 use crate::error::{Error, Result};
+use rug::Integer;
 use serde::{Deserialize, Serialize};
 
 /// The kind name.
@@ -123,20 +124,48 @@ struct Slopes {
     minus: Q,
 }
 
-impl Slopes {
-    fn apply(&self, z: &Q) -> Q {
-        if *z >= 0 {
-            Q::from(&self.plus * z)
-        } else {
-            Q::from(&self.minus * z)
+/// The data over one common denominator `scale`: the augmented inputs `[x_i, 1]` are
+/// `rows[i] / scale` and the targets `targets[i] / scale`. Every check below is then integer
+/// arithmetic, with one rational normalisation per reported number (normalising each
+/// intermediate sum of large rationals costs a gcd per addition).
+struct ScaledData {
+    rows: Vec<Vec<Integer>>,
+    targets: Vec<Integer>,
+    scale: Integer,
+}
+
+impl ScaledData {
+    fn new(xs: &[Vec<Q>], ys: &[Q]) -> ScaledData {
+        let all = xs.iter().flatten().chain(ys);
+        let scale = all.fold(Integer::from(1), |l, v| l.lcm(v.denom()));
+        let int = |v: &Q| Integer::from(&scale / v.denom()) * v.numer();
+        let rows = xs
+            .iter()
+            .map(|x| x.iter().map(int).chain([scale.clone()]).collect())
+            .collect();
+        ScaledData {
+            rows,
+            targets: ys.iter().map(int).collect(),
+            scale,
         }
     }
 }
 
-/// A parsed network point; hidden unit k is kept as the row `[W1[k,:], b1[k]]` over a common
-/// denominator, to be dotted with augmented inputs `[x, 1]`.
+/// The integer dot product.
+fn idot(a: &[Integer], b: &[Integer]) -> Integer {
+    let mut s = Integer::new();
+    for (x, y) in a.iter().zip(b) {
+        s += x * y;
+    }
+    s
+}
+
+/// A parsed network point. Hidden unit k is the row `[W1[k,:], b1[k]]` written as
+/// `units[k] / unit_dens[k]`, so its pre-activation at data row i is
+/// `idot(units[k], rows[i]) / (unit_dens[k] · scale)`.
 struct Net {
-    units: Vec<Scaled>,
+    units: Vec<Vec<Integer>>,
+    unit_dens: Vec<Integer>,
     w1_b1_nonzero: bool,
     w2: Vec<Q>,
     b2: Q,
@@ -151,41 +180,81 @@ impl Net {
         require_len(&format!("{what}.b2"), &p.b2, 1)?;
         let b2 = q_vec(&format!("{what}.b2"), &p.b2)?.remove(0);
         let w1_b1_nonzero = w1.iter().flatten().chain(&b1).any(|v| *v != 0);
-        let units = w1
+        let (units, unit_dens) = w1
             .into_iter()
             .zip(b1)
             .map(|(mut row, b)| {
                 row.push(b);
-                Scaled::new(&row)
+                let den = row.iter().fold(Integer::from(1), |l, v| l.lcm(v.denom()));
+                let num = row
+                    .iter()
+                    .map(|v| Integer::from(&den / v.denom()) * v.numer())
+                    .collect();
+                (num, den)
             })
-            .collect();
+            .unzip();
         Ok(Net {
             units,
+            unit_dens,
             w1_b1_nonzero,
             w2,
             b2,
         })
     }
 
-    fn pre_activations(&self, x_aug: &Scaled) -> Vec<Q> {
-        self.units.iter().map(|u| u.dot(x_aug)).collect()
+    /// Pre-activation numerators of every unit at data row `row` (over `unit_dens[k]·scale`).
+    fn pre_activations(&self, row: &[Integer]) -> Vec<Integer> {
+        self.units.iter().map(|u| idot(u, row)).collect()
     }
 
-    fn output(&self, h: &Slopes, x_aug: &Scaled) -> Q {
-        let hidden: Vec<Q> = self
-            .pre_activations(x_aug)
+    /// The outputs at every data point as `(numerators, denominator)`.
+    ///
+    /// `ŷ = b2 + Σ_k W2[k]·h̄(z_k)` and `h̄(z) = s±·z` by the sign of `z`, so with
+    /// `c±_k = W2[k]·s± / (unit_dens[k]·scale)` the output is `b2 + Σ_k c±_k · Z_k` for the
+    /// integer pre-activation numerators `Z_k`: writing the `c±_k` and `b2` over one common
+    /// denominator makes every output an integer numerator over that denominator.
+    fn outputs(&self, h: &Slopes, data: &ScaledData) -> (Vec<Integer>, Integer) {
+        let d1 = self.w2.len();
+        let coef = |slope: &Q, k: usize| {
+            Q::from(&self.w2[k] * slope) / Integer::from(&self.unit_dens[k] * &data.scale)
+        };
+        let mut constants: Vec<Q> = (0..d1).map(|k| coef(&h.plus, k)).collect();
+        constants.extend((0..d1).map(|k| coef(&h.minus, k)));
+        constants.push(self.b2.clone());
+        let den = constants
             .iter()
-            .map(|z| h.apply(z))
+            .fold(Integer::from(1), |l, v| l.lcm(v.denom()));
+        let c: Vec<Integer> = constants
+            .iter()
+            .map(|v| Integer::from(&den / v.denom()) * v.numer())
             .collect();
-        dot(&self.w2, &hidden) + &self.b2
+        let outputs = data
+            .rows
+            .iter()
+            .map(|row| {
+                let mut out = c[2 * d1].clone();
+                for (k, z) in self.pre_activations(row).into_iter().enumerate() {
+                    out += if z >= 0 { &c[k] } else { &c[d1 + k] } * z;
+                }
+                out
+            })
+            .collect();
+        (outputs, den)
     }
 
-    fn loss(&self, h: &Slopes, xs: &[Scaled], ys: &[Q]) -> Q {
-        let mut s = Q::new();
-        for (x, y) in xs.iter().zip(ys) {
-            s += (self.output(h, x) - y).square();
-        }
-        s / 2u32
+    /// The exact loss `½ Σ_i (ŷ_i − y_i)²`.
+    fn loss(&self, h: &Slopes, data: &ScaledData) -> Q {
+        let (outputs, den) = self.outputs(h, data);
+        // ŷ_i − y_i = (O_i·scale − den·T_i) / (den·scale)
+        let errors: Vec<Integer> = outputs
+            .iter()
+            .zip(&data.targets)
+            .map(|(o, t)| Integer::from(o * &data.scale) - Integer::from(&den * t))
+            .collect();
+        Q::from((
+            idot(&errors, &errors),
+            Integer::from(&den * &data.scale).square() * 2u32,
+        ))
     }
 }
 
@@ -246,13 +315,7 @@ pub fn check(value: serde_json::Value) -> Result<CheckReport> {
         ));
     }
 
-    let augmented: Vec<Vec<Q>> = xs
-        .iter()
-        .map(|x| x.iter().cloned().chain([Q::from(1)]).collect())
-        .collect();
-    let rows: Vec<Scaled> = augmented.iter().map(|xt| Scaled::new(xt)).collect();
-    let wbar_scaled = Scaled::new(&wbar);
-    let fit: Vec<Q> = rows.iter().map(|xt| wbar_scaled.dot(xt)).collect();
+    let data = ScaledData::new(&xs, &ys);
     let mut verified = Vec::new();
     let mut done = |i: usize, evidence: String| {
         verified.push(VerifiedClaim {
@@ -262,23 +325,41 @@ pub fn check(value: serde_json::Value) -> Result<CheckReport> {
         });
     };
 
-    // normal-equations
+    // normal-equations: with W̄ = wbar_num / wbar_den, the fit at point i is
+    // F_i / (wbar_den·scale) and the residual R_i / (wbar_den·scale), R_i = F_i − wbar_den·T_i.
     let id = "normal-equations";
-    let residual: Vec<Q> = fit.iter().zip(&ys).map(|(f, y)| Q::from(f - y)).collect();
-    let residual_scaled = Scaled::new(&residual);
+    let wbar_den = wbar.iter().fold(Integer::from(1), |l, v| l.lcm(v.denom()));
+    let wbar_num: Vec<Integer> = wbar
+        .iter()
+        .map(|v| Integer::from(&wbar_den / v.denom()) * v.numer())
+        .collect();
+    let fit: Vec<Integer> = data.rows.iter().map(|row| idot(&wbar_num, row)).collect();
+    let residual: Vec<Integer> = fit
+        .iter()
+        .zip(&data.targets)
+        .map(|(f, t)| Integer::from(f - &wbar_den * t))
+        .collect();
     for j in 0..=dx {
-        let column: Vec<Q> = augmented.iter().map(|xt| xt[j].clone()).collect();
-        let s = residual_scaled.dot(&Scaled::new(&column));
+        let column: Vec<Integer> = data.rows.iter().map(|row| row[j].clone()).collect();
+        let s = idot(&residual, &column);
         if s != 0 {
             let coord = if j < dx {
                 format!("input column {}", j + 1)
             } else {
                 "the bias column".into()
             };
-            return Err(reject(id, format!("(W̄X̃ − Y)X̃ᵀ is {s} at {coord}, not 0")));
+            let value = Q::from((s, Integer::from(&wbar_den * &data.scale) * &data.scale));
+            return Err(reject(
+                id,
+                format!("(W̄X̃ − Y)X̃ᵀ is {value} at {coord}, not 0"),
+            ));
         }
     }
-    let l0 = residual_scaled.dot(&residual_scaled) / 2u32;
+    let fit_den = Integer::from(&wbar_den * &data.scale);
+    let l0 = Q::from((
+        idot(&residual, &residual),
+        Integer::from(fit_den.square_ref()) * 2u32,
+    ));
     done(
         0,
         format!(
@@ -287,17 +368,18 @@ pub fn check(value: serde_json::Value) -> Result<CheckReport> {
         ),
     );
 
-    // minimum-output
+    // minimum-output: O_i / out_den = F_i / fit_den, compared by cross-multiplication.
     let id = "minimum-output";
-    for (i, x) in rows.iter().enumerate() {
-        let out = minimum.output(&h, x);
-        if out != fit[i] {
+    let (outputs, out_den) = minimum.outputs(&h, &data);
+    for (i, (o, f)) in outputs.iter().zip(&fit).enumerate() {
+        if Integer::from(o * &fit_den) != Integer::from(f * &out_den) {
+            let out = Q::from((o.clone(), out_den.clone()));
+            let want = Q::from((f.clone(), fit_den.clone()));
             return Err(reject(
                 id,
                 format!(
-                    "at point {} the network outputs {out} but W̄x̃ = {}",
-                    i + 1,
-                    fit[i]
+                    "at point {} the network outputs {out} but W̄x̃ = {want}",
+                    i + 1
                 ),
             ));
         }
@@ -306,11 +388,18 @@ pub fn check(value: serde_json::Value) -> Result<CheckReport> {
 
     // local-minimum-region
     let id = "local-minimum-region";
-    let mu = rows
-        .iter()
-        .flat_map(|x| minimum.pre_activations(x))
+    let mu = (0..d1)
+        .map(|k| {
+            let least = data
+                .rows
+                .iter()
+                .map(|row| idot(&minimum.units[k], row))
+                .min()
+                .expect("m ≥ 2");
+            Q::from((least, Integer::from(&minimum.unit_dens[k] * &data.scale)))
+        })
         .min()
-        .expect("m ≥ 1, d1 ≥ 1");
+        .expect("d1 ≥ 1");
     if mu <= 0 {
         return Err(reject(
             id,
@@ -320,11 +409,18 @@ pub fn check(value: serde_json::Value) -> Result<CheckReport> {
     if rho <= 0 {
         return Err(reject(id, format!("the radius ρ = {rho} is not positive")));
     }
-    let max_l1 = xs
+    let max_l1_num = data
+        .rows
         .iter()
-        .map(|x| x.iter().map(|v| Q::from(v.abs_ref())).sum::<Q>())
+        .map(|row| {
+            row[..dx]
+                .iter()
+                .map(|v| Integer::from(v.abs_ref()))
+                .sum::<Integer>()
+        })
         .max()
-        .expect("m ≥ 1");
+        .expect("m ≥ 2");
+    let max_l1 = Q::from((max_l1_num, data.scale.clone()));
     let need = Q::from(&rho * (max_l1.clone() + 1u32));
     if need > mu {
         return Err(reject(
@@ -349,7 +445,7 @@ pub fn check(value: serde_json::Value) -> Result<CheckReport> {
 
     // strictly-better-point
     let id = "strictly-better-point";
-    let better_loss = better.loss(&h, &rows, &ys);
+    let better_loss = better.loss(&h, &data);
     if better_loss >= l0 {
         return Err(reject(
             id,

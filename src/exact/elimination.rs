@@ -115,18 +115,34 @@ pub fn solve_integer(a: Vec<Vec<Integer>>, b: Vec<Vec<Integer>>) -> Option<(QMat
     {
         return None;
     }
+    // Fraction-free back substitution: with D the last pivot (the determinant of the pivot
+    // block), Cramer's rule makes every y = D·z an integer, so each step is an exact integer
+    // division; only the final z = y/D is a rational.
     let mut z = QMatrix::zeros(n_a, n_b);
+    if r == 0 {
+        return Some((z, 0));
+    }
+    let d = e.rows[r - 1][e.pivot_cols[r - 1]].clone();
+    let mut y = vec![vec![Integer::new(); n_b]; n_a];
     for k in (0..r).rev() {
         let c = e.pivot_cols[k];
         let row = &e.rows[k];
         for col in 0..n_b {
-            let mut s = Q::from(&row[n_a + col]);
+            let mut s = Integer::from(&row[n_a + col] * &d);
             for &cj in &e.pivot_cols[k + 1..] {
                 if row[cj] != 0 {
-                    s -= Q::from(&row[cj]) * &z[(cj, col)];
+                    s -= &row[cj] * &y[cj][col];
                 }
             }
-            z[(c, col)] = s / &row[c];
+            s.div_exact_mut(&row[c]);
+            y[c][col] = s;
+        }
+    }
+    for (i, yi) in y.into_iter().enumerate() {
+        for (col, v) in yi.into_iter().enumerate() {
+            if v != 0 {
+                z[(i, col)] = Q::from((v, d.clone()));
+            }
         }
     }
     Some((z, r))

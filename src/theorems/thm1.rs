@@ -4,8 +4,10 @@
 use crate::cert::relu_like::{self, Construction, Data, Point, Problem, ReluLike, Witness};
 use crate::cert::{self, Certificate, CheckReport};
 use crate::error::{Error, Result};
+use crate::exact::matrix::over_common_denominator;
 use crate::exact::{format_rational, least_squares, QMatrix, Q};
 use crate::model::Dataset;
+use rug::Integer;
 
 /// Options of the Theorem 1 construction.
 #[derive(Clone, Debug)]
@@ -135,7 +137,13 @@ pub fn certify(data: &Dataset, opts: &Thm1Options) -> Result<Thm1Result> {
             "the construction did not pass the checker ({e}); please report this"
         ))
     })?;
-    let l0 = Q::from(residual.iter().map(|r| Q::from(r.square_ref())).sum::<Q>() / 2u32);
+    let (r, dr) = over_common_denominator(&residual);
+    let l0 = Q::from((
+        r.iter()
+            .map(|v| Integer::from(v.square_ref()))
+            .sum::<Integer>(),
+        dr.square() * 2u32,
+    ));
     Ok(Thm1Result {
         certificate,
         report,
@@ -223,42 +231,63 @@ struct Split {
 
 /// Case `J ≠ ∅`: among the admissible split positions, the one whose best `γ` improves the loss
 /// most (ties: the first in sorted order). `None` when `J = ∅`.
+///
+/// With `S` the prefix residual sum and `g` the gap at a split, the loss is
+/// `ℓ0 − 2cγS + (m/2)c²γ²`, best at `γ = 2S/(mc)` unless that exceeds the cap `|γ| ≤ g/4`. The
+/// search runs on integer numerators (`ȳ_i = F_i/df`, `r_i = R_i/dr`) and compares the gains
+/// multiplied by the positive constant `32·m·cd²·dr²·df²` (`c = cn/cd`), so no rational is
+/// normalised inside the loop.
 fn better_split(ybar: &[Q], residual: &[Q], opts: &Thm1Options) -> Option<Split> {
     let m = ybar.len();
+    let (f, df) = over_common_denominator(ybar);
+    let (r, dr) = over_common_denominator(residual);
     let mut order: Vec<usize> = (0..m).collect();
-    order.sort_by(|&a, &b| ybar[a].cmp(&ybar[b]).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| f[a].cmp(&f[b]).then(a.cmp(&b)));
     let c = c_const(opts);
-    let mut prefix = Q::new();
-    let mut best: Option<(Q, Split)> = None;
+    let (cn, cd) = (c.numer().clone().abs(), c.denom().clone());
+    let mu = Integer::from(m);
+    let mut prefix = Integer::new();
+    let mut best: Option<(Integer, usize, bool)> = None;
     for k in 0..m - 1 {
-        prefix += &residual[order[k]];
-        let (lo, hi) = (&ybar[order[k]], &ybar[order[k + 1]]);
+        prefix += &r[order[k]];
+        let (lo, hi) = (&f[order[k]], &f[order[k + 1]]);
         if prefix == 0 || lo >= hi {
             continue;
         }
-        // ℓ = ℓ0 − 2cγS + (m/2)c²γ², best at γ = 2S/(mc), capped at |γ| ≤ gap/4.
+        let gap = Integer::from(hi - lo);
+        let p = Integer::from(prefix.abs_ref());
+        // |2S/(mc)| ≤ g/4  ⇔  8·|P|·cd·df ≤ G·dr·m·|cn|
+        let unconstrained =
+            Integer::from(&p * &cd) * &df * 8u32 <= Integer::from(&gap * &dr) * &mu * &cn;
+        let score = if unconstrained {
+            // gain 2S²/m
+            (Integer::from(&p * &cd) * &df).square() * 64u32
+        } else {
+            // gain 2|c||S|g/4 − (m/2)c²g²/16
+            Integer::from(&mu * 16u32) * &cn * &p * &gap * &cd * &dr * &df
+                - (Integer::from(&mu * &cn) * &gap * &dr).square()
+        };
+        if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
+            best = Some((score, k, unconstrained));
+        }
+    }
+    let (_, k, unconstrained) = best?;
+    let (lo, hi) = (&ybar[order[k]], &ybar[order[k + 1]]);
+    let prefix: Q = order[..=k].iter().map(|&i| residual[i].clone()).sum();
+    let gamma = if unconstrained {
+        Q::from(&prefix * 2u32) / (Q::from(&c * m as u32))
+    } else {
         let cap = Q::from(hi - lo) / 4u32;
-        let unconstrained = Q::from(&prefix * 2u32) / (Q::from(&c * m as u32));
-        let gamma = if Q::from(unconstrained.abs_ref()) <= cap {
-            unconstrained
-        } else if unconstrained > 0 {
+        if Q::from(&prefix * &c) > 0 {
             cap
         } else {
             -cap
-        };
-        let gain =
-            Q::from(&c * &gamma) * &prefix * 2u32 - Q::from(&c * &gamma).square() * m as u32 / 2u32;
-        if best.as_ref().is_none_or(|(g, _)| gain > *g) {
-            best = Some((
-                gain,
-                Split {
-                    beta: Q::from(lo + hi) / 2u32,
-                    gamma,
-                },
-            ));
         }
-    }
-    best.map(|(_, s)| s)
+    };
+    Some(Split {
+        beta: Q::from(lo + hi) / 2u32,
+        gamma,
+    })
 }
 
 type Params = (QMatrix, Vec<Q>, Vec<Q>, Q);
