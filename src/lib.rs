@@ -9,6 +9,7 @@
 pub mod cert;
 pub mod error;
 pub mod exact;
+pub mod interval;
 pub mod io;
 pub mod model;
 pub mod paper;

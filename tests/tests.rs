@@ -3,3 +3,4 @@
 mod common;
 mod paper;
 mod thm1;
+mod thm2;

@@ -8,8 +8,11 @@
 //! rejected. Every kind lives in its own module, holding its schema (shared with the producer,
 //! so the two cannot drift apart) and its `check` function.
 
+pub mod activation;
+pub mod interval;
 pub mod kernel;
 pub mod relu_like;
+pub mod smooth;
 
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -94,6 +97,7 @@ pub fn check_str(text: &str) -> Result<CheckReport> {
         .ok_or_else(|| Error::Rejected("missing field 'kind'".into()))?;
     match kind {
         relu_like::KIND => relu_like::check(value.clone()),
+        smooth::KIND => smooth::check(value.clone()),
         other => Err(Error::Rejected(format!(
             "unknown certificate kind '{other}'"
         ))),

@@ -5,6 +5,7 @@ mod check;
 mod explain;
 mod paper;
 mod thm1;
+mod thm2;
 
 use clap::{Parser, Subcommand};
 use critcert::exact::{parse_rational, to_decimal, Q};
@@ -23,6 +24,9 @@ struct Cli {
 enum Command {
     /// Theorem 1: certify a spurious local minimum of a ReLU-like network on a dataset.
     Thm1(thm1::Args),
+    /// Theorem 2 / Corollary 3: certify the smooth-activation counterexample (zero-loss point
+    /// and a spurious local minimum on an explicit box) for one activation.
+    Thm2(thm2::Args),
     /// Re-check a certificate with the trusted checker.
     Check(check::Args),
     /// Certify every result of the paper, re-check each certificate, write the report.
@@ -36,6 +40,7 @@ pub fn run() -> i32 {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Thm1(a) => thm1::run(a),
+        Command::Thm2(a) => thm2::run(a),
         Command::Check(a) => check::run(a),
         Command::Paper(a) => paper::run(a),
         Command::Explain(a) => explain::run(a),

@@ -2,3 +2,4 @@
 //! produce is re-checked by [`crate::cert`] before it is handed out.
 
 pub mod thm1;
+pub mod thm2;

@@ -1,0 +1,819 @@
+//! Certificate kind `smooth-counterexample` (Theorem 2 / Corollary 3, MATH.md §2 and
+//! Appendices B–D): on the data `X = [[1,0],[0,1],[½,½]]`, `Y = [0,0,1]` a 2-2-1 network with
+//! activation `h` has a zero-loss point and a local minimum with loss `⅓` on an explicit box,
+//! so the minimum is spurious.
+//!
+//! Numbers are exact: rationals `"p/q"` or `{"ln": "q", "times": "c"}` for `c·ln q`. The checker
+//! evaluates `h` exactly where a closed form gives a rational (log-rational points of sigmoid,
+//! tanh, ELU, SELU, softplus' derivatives; rational points of the quadratic and ReLU-like
+//! activations) and otherwise by MPFR intervals with directed rounding
+//! ([`super::interval`]). Equalities are only ever accepted exactly (or hold by construction,
+//! for a coefficient defined by solving C2.3); strict inequalities may be shown by intervals.
+
+use super::activation::{log_products_equal, Act, Pt};
+use super::interval::I;
+use super::kernel::{q, reject, require_len, Q};
+use super::{parse_typed, require_claims, CheckReport, Claim, VerifiedClaim};
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+
+/// The kind name.
+pub const KIND: &str = "smooth-counterexample";
+
+/// The activation, by name (`relu-like` with its slopes).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Activation {
+    /// `sigmoid`, `tanh`, `arctan`, `elu`, `selu`, `softplus`, `gelu`, `silu`, `quadratic` or
+    /// `relu-like`.
+    pub name: String,
+    /// For `relu-like`: the slope `s+ > 0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub s_plus: Option<String>,
+    /// For `relu-like`: the slope `s− ≥ 0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub s_minus: Option<String>,
+}
+
+/// The fixed Theorem 2 data, restated.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Data {
+    /// The inputs, one row per point.
+    pub x: Vec<Vec<String>>,
+    /// The targets.
+    pub y: Vec<String>,
+}
+
+/// The problem: activation, architecture `dx = d1 = 2`, `dy = 1`, and the data.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Problem {
+    /// The activation.
+    pub activation: Activation,
+    /// `[dx, d1, dy]`, always `[2, 2, 1]`.
+    pub architecture: Vec<usize>,
+    /// The data.
+    pub data: Data,
+}
+
+/// `c·ln q` for rationals `q > 0` and `c` (default 1).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct LogReal {
+    /// `q`.
+    pub ln: String,
+    /// `c` (absent: 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub times: Option<String>,
+}
+
+/// An exact real number: a rational or a rational multiple of the log of a rational.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum Real {
+    /// `"p/q"`.
+    Rational(String),
+    /// `c·ln q`.
+    Log(LogReal),
+}
+
+/// "Defined by solving an equation": `{"solve": "C2.3"}`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Solve {
+    /// The equation, always `C2.3`.
+    pub solve: String,
+}
+
+/// The output weight `u2`: a number, or defined by (C2.3).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum Coef {
+    /// An exact number.
+    Value(Real),
+    /// `u2 = (⅓ − u1 h(v1)) / h(v2)`.
+    Solve(Solve),
+}
+
+/// Part 1: `W1 = [[v1, v2], [v3, v4]]`, `b1 = 0`, `W2 = (h(v3), −h(v1))/D`, `b2 = 0`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ZeroLoss {
+    /// `v1, v2, v3, v4`.
+    pub v: Vec<Real>,
+}
+
+/// Part 2: `W1 = 0`, `b1 = (v1, v2)`, `W2 = (u1, u2)`, `b2 = 0` for a smooth activation;
+/// for a ReLU-like one the bias-free form `W1 = [[v1, v1], [v2, v2]]`, `b1 = 0` (Appendix D).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Minimum {
+    /// `v1, v2`.
+    pub v: Vec<Real>,
+    /// `u1`.
+    pub u1: Real,
+    /// `u2`.
+    pub u2: Coef,
+}
+
+/// The witness.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Witness {
+    /// MPFR precision (bits) of every interval computation, 32 ≤ p ≤ 4096.
+    pub precision: u32,
+    /// The zero-loss point.
+    pub zero_loss: ZeroLoss,
+    /// The spurious local minimum.
+    pub minimum: Minimum,
+    /// The radius ρ of the box `‖θ − θ̂‖_max ≤ ρ` (all nine parameters).
+    pub radius: String,
+    /// The exact inertia `[n+, n0, n−]` of the Hessian at the minimum, when its entries are
+    /// rational.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hessian_inertia: Option<Vec<usize>>,
+}
+
+/// A `smooth-counterexample` certificate.
+pub type Cert = super::Certificate<Problem, Witness>;
+
+/// The canonical claims, by family (`relu_like`) and whether the Hessian inertia is claimed.
+pub fn claims(relu_like: bool, hessian: bool) -> Vec<Claim> {
+    let c = |id: &str, s: &str| Claim {
+        id: id.into(),
+        statement: s.into(),
+    };
+    let mut v = vec![
+        c("zero-loss-point", "with D = h(v3)h((v1+v2)/2) − h(v1)h((v3+v4)/2), h(v1)h(v4) = h(v2)h(v3) holds exactly (C2.1) and D ≠ 0 (C2.2), so the point W1 = [[v1,v2],[v3,v4]], b1 = 0, W2 = (h(v3), −h(v1))/D, b2 = 0 outputs exactly (0, 0, 1) = Y: loss 0"),
+        c("minimum-loss", "the minimum outputs u1h(v1) + u2h(v2) = 1/3 at every data point (C2.3, exactly or by the definition of u2), the least-squares output, so its loss is exactly 1/3"),
+        c("critical-point", "the gradient of the loss at the minimum is exactly 0: the residuals e = (1/3 − y_i) satisfy Σe_i = 0 and Σe_i x_i = 0, and every partial derivative is a multiple of these sums"),
+    ];
+    if hessian {
+        v.push(c("hessian-inertia", "the Hessian of the loss at the minimum, computed exactly from h, h', h'' at v1, v2, has the stated inertia (n+, n0, n−) with n0 > 0, so the second-order test is inconclusive"));
+    }
+    if relu_like {
+        v.push(c("local-minimum-box", "v1, v2 > 0 and 2ρ ≤ min(v1, v2): on the box ‖θ − θ̂‖_max ≤ ρ every hidden pre-activation at every data point is ≥ 0, so h̄ acts as s+·z, the network is affine in x on the data and its loss is at least the least-squares loss 1/3"));
+    } else {
+        v.push(c("second-order-condition", "with w_k = u_k h'(v_k) and a_k = u_k h''(v_k)/3: w1² + a1 > 0 (C2.6) and w1²a2 + w2²a1 + a1a2 > 0 (C2.7)"));
+        v.push(c("local-minimum-box", "on the box ‖θ − θ̂‖_max ≤ ρ, with P_k, Q_k the unit-k pre-activations at x1, x2 (both in v_k ± 2ρ), s_k = P_k − Q_k, ℓ(θ) − 1/3 ≥ ¼ sᵀ(aaᵀ + diag d)s where a_k = W2[k](h'(m_k) + c1_k s_k²), d_k = (W2[k]/3)(h''(m_k) + 4c2_k s_k²), c1 ∈ h'''/24, c2 ∈ h''''/192 over v_k ± 2ρ; interval enclosures give a1² + d1 > 0 and a1²d2 + a2²d1 + d1d2 > 0, so ℓ ≥ 1/3 on the box"));
+    }
+    v.push(c(
+        "spurious-minimum",
+        "the local minimum has loss 1/3 > 0 = the loss of the zero-loss point: it is not global",
+    ));
+    v
+}
+
+/// An exact rational, or an enclosure when the value is not known to be rational.
+#[derive(Clone, Debug)]
+pub enum V {
+    /// Exact.
+    E(Q),
+    /// Enclosed.
+    N(I),
+}
+
+impl V {
+    /// An enclosure (a point interval, rounded outward, when exact).
+    pub fn to_i(&self, prec: u32) -> I {
+        match self {
+            V::E(q) => I::from_q(prec, q),
+            V::N(i) => i.clone(),
+        }
+    }
+
+    fn bin(&self, o: &V, prec: u32, fq: fn(&Q, &Q) -> Q, fi: fn(&I, &I) -> I) -> V {
+        match (self, o) {
+            (V::E(a), V::E(b)) => V::E(fq(a, b)),
+            _ => V::N(fi(&self.to_i(prec), &o.to_i(prec))),
+        }
+    }
+
+    /// `x + y`.
+    pub fn add(&self, o: &V, p: u32) -> V {
+        self.bin(o, p, |a, b| Q::from(a + b), I::add)
+    }
+
+    /// `x − y`.
+    pub fn sub(&self, o: &V, p: u32) -> V {
+        self.bin(o, p, |a, b| Q::from(a - b), I::sub)
+    }
+
+    /// `x · y` (exactly 0 when either factor is exactly 0).
+    pub fn mul(&self, o: &V, p: u32) -> V {
+        if self.is_zero() || o.is_zero() {
+            return V::E(Q::new());
+        }
+        self.bin(o, p, |a, b| Q::from(a * b), I::mul)
+    }
+
+    /// `x / y`, or `None` if `y` may be 0.
+    pub fn div(&self, o: &V, p: u32) -> Option<V> {
+        match (self, o) {
+            (_, V::E(b)) if *b == 0 => None,
+            (V::E(a), V::E(b)) => Some(V::E(Q::from(a / b))),
+            _ => self.to_i(p).div(&o.to_i(p)).map(V::N),
+        }
+    }
+
+    /// Exactly zero.
+    pub fn is_zero(&self) -> bool {
+        matches!(self, V::E(q) if *q == 0)
+    }
+
+    /// The sign, when it is certain.
+    pub fn sign(&self) -> Option<Ordering> {
+        match self {
+            V::E(q) => Some(q.cmp0()),
+            V::N(i) if i.is_positive() => Some(Ordering::Greater),
+            V::N(i) if i.is_negative() => Some(Ordering::Less),
+            V::N(_) => None,
+        }
+    }
+
+    /// For humans: the exact value, or the enclosure with 12 digits.
+    pub fn show(&self) -> String {
+        match self {
+            V::E(q) => format!("{q} (exact)"),
+            V::N(i) => format!("∈ {} (interval)", i.show(12)),
+        }
+    }
+
+    /// `exact` or `interval`.
+    pub fn how(&self) -> &'static str {
+        match self {
+            V::E(_) => "exact",
+            V::N(_) => "interval",
+        }
+    }
+}
+
+/// Parses a certificate number into a point.
+pub fn parse_real(what: &str, r: &Real) -> Result<Pt> {
+    match r {
+        Real::Rational(s) => Ok(Pt::rational(q(what, s)?)),
+        Real::Log(l) => {
+            let arg = q(&format!("{what}.ln"), &l.ln)?;
+            if arg <= 0 {
+                return Err(Error::Rejected(format!("{what}: ln of {arg} ≤ 0")));
+            }
+            let c = match &l.times {
+                Some(t) => q(&format!("{what}.times"), t)?,
+                None => Q::from(1),
+            };
+            Ok(Pt {
+                rat: Q::new(),
+                logs: vec![(c, arg)],
+            })
+        }
+    }
+}
+
+/// Parses the problem's activation.
+pub fn parse_activation(a: &Activation) -> Result<Act> {
+    if a.name == "relu-like" {
+        let (Some(p), Some(m)) = (&a.s_plus, &a.s_minus) else {
+            return Err(Error::Rejected(
+                "problem.activation: relu-like needs s_plus and s_minus".into(),
+            ));
+        };
+        let (p, m) = (
+            q("problem.activation.s_plus", p)?,
+            q("problem.activation.s_minus", m)?,
+        );
+        if p <= 0 || m < 0 || p == m {
+            return Err(Error::Rejected(
+                "problem.activation: need s_plus > 0, s_minus ≥ 0 and s_plus ≠ s_minus".into(),
+            ));
+        }
+        return Ok(Act::ReluLike(p, m));
+    }
+    if a.s_plus.is_some() || a.s_minus.is_some() {
+        return Err(Error::Rejected(format!(
+            "problem.activation: '{}' takes no slopes",
+            a.name
+        )));
+    }
+    Act::smooth(&a.name).ok_or_else(|| {
+        Error::Rejected(format!(
+            "problem.activation: unknown activation '{}'",
+            a.name
+        ))
+    })
+}
+
+/// `h⁽ᵏ⁾(x)`: exact where a closed form is rational, else an enclosure.
+pub fn value(act: &Act, k: usize, x: &Pt, prec: u32) -> std::result::Result<V, String> {
+    match act.exact_at(k, x) {
+        Some(q) => Ok(V::E(q)),
+        None => act.enclose(k, &x.enclose(prec)).map(V::N),
+    }
+}
+
+/// The Theorem 2 data.
+pub fn theorem2_data() -> (Vec<[Q; 2]>, Vec<Q>) {
+    let h = Q::from((1, 2));
+    (
+        vec![
+            [Q::from(1), Q::new()],
+            [Q::new(), Q::from(1)],
+            [h.clone(), h],
+        ],
+        vec![Q::new(), Q::new(), Q::from(1)],
+    )
+}
+
+/// The lower bounds of `a1² + d1` and `a1²d2 + a2²d1 + d1d2` over the box of radius `rho`
+/// around the minimum `(v, u)`, by the Taylor/interval argument of MATH.md §2; `Err` names the
+/// enclosure that could not be formed (e.g. a kink inside `v_k ± 2ρ`). Shared by the
+/// producer's bisection so that producer and checker agree on ρ.
+pub fn box_bounds(
+    act: &Act,
+    v: &[Pt; 2],
+    u: &[I; 2],
+    rho: &Q,
+    prec: u32,
+) -> std::result::Result<(I, I), String> {
+    let two_rho = Q::from(rho * 2u32);
+    let r1 = I::span(prec, &Q::from(-rho), rho);
+    let r2 = I::span(prec, &Q::from(-&two_rho), &two_rho);
+    let s2 = I::span(prec, &Q::new(), &Q::from(two_rho.square_ref()));
+    let mut a = Vec::new();
+    let mut d = Vec::new();
+    for k in 0..2 {
+        let m = v[k].enclose(prec).add(&r2);
+        let w = u[k].add(&r1);
+        let c1 = act
+            .enclose(3, &m)?
+            .div(&I::from_i(prec, 24))
+            .expect("24 ≠ 0");
+        // 4·c2 with c2 in h4/192.
+        let c2x4 = act
+            .enclose(4, &m)?
+            .div(&I::from_i(prec, 48))
+            .expect("48 ≠ 0");
+        a.push(w.mul(&act.enclose(1, &m)?.add(&c1.mul(&s2))));
+        d.push(
+            w.div(&I::from_i(prec, 3))
+                .expect("3 ≠ 0")
+                .mul(&act.enclose(2, &m)?.add(&c2x4.mul(&s2))),
+        );
+    }
+    let diag = a[0].sq().add(&d[0]);
+    let det = a[0]
+        .sq()
+        .mul(&d[1])
+        .add(&a[1].sq().mul(&d[0]))
+        .add(&d[0].mul(&d[1]));
+    if !diag.is_finite() || !det.is_finite() {
+        return Err("an enclosure is unbounded".into());
+    }
+    Ok((diag, det))
+}
+
+/// The 9×9 Hessian of the loss at the minimum (parameter order `W1[1,1], W1[1,2], W1[2,1],
+/// W1[2,2], b1[1], b1[2], W2[1,1], W2[1,2], b2[1]`) from exact `u_k`, `h`, `h'`, `h''` at `v_k`.
+fn hessian(u: &[Q; 2], h: &[[Q; 3]; 2]) -> Vec<Vec<Q>> {
+    let (xs, ys) = theorem2_data();
+    let mut m = vec![vec![Q::new(); 9]; 9];
+    for (x, y) in xs.iter().zip(&ys) {
+        let e = Q::from((1, 3)) - y;
+        let xt = [x[0].clone(), x[1].clone(), Q::from(1)];
+        let widx = |k: usize, a: usize| if a < 2 { 2 * k + a } else { 4 + k };
+        let mut g = vec![Q::new(); 9];
+        for k in 0..2 {
+            for a in 0..3 {
+                g[widx(k, a)] = Q::from(&u[k] * &h[k][1]) * &xt[a];
+            }
+            g[6 + k] = h[k][0].clone();
+        }
+        g[8] = Q::from(1);
+        for i in 0..9 {
+            for j in 0..9 {
+                m[i][j] += Q::from(&g[i] * &g[j]);
+            }
+        }
+        for k in 0..2 {
+            for a in 0..3 {
+                for b in 0..3 {
+                    let t = Q::from(&u[k] * &h[k][2]) * &xt[a] * &xt[b] * &e;
+                    m[widx(k, a)][widx(k, b)] += t;
+                }
+                let t = Q::from(&h[k][1] * &xt[a]) * &e;
+                m[widx(k, a)][6 + k] += &t;
+                m[6 + k][widx(k, a)] += t;
+            }
+        }
+    }
+    m
+}
+
+/// The inertia `(n+, n0, n−)` of a symmetric rational matrix by symmetric elimination with
+/// 1×1 and 2×2 pivots (a congruence: Sylvester's law).
+fn inertia(mut a: Vec<Vec<Q>>) -> [usize; 3] {
+    let n = a.len();
+    let mut alive: Vec<usize> = (0..n).collect();
+    let (mut pos, mut neg) = (0, 0);
+    loop {
+        if let Some(at) = alive.iter().position(|&i| a[i][i] != 0) {
+            let i = alive.remove(at);
+            let d = a[i][i].clone();
+            if d > 0 {
+                pos += 1;
+            } else {
+                neg += 1;
+            }
+            for &r in &alive {
+                let f = Q::from(&a[r][i] / &d);
+                for &c in &alive {
+                    let t = Q::from(&f * &a[i][c]);
+                    a[r][c] -= t;
+                }
+            }
+            continue;
+        }
+        let pair = alive.iter().enumerate().find_map(|(x, &i)| {
+            alive[x + 1..]
+                .iter()
+                .find(|&&j| a[i][j] != 0)
+                .map(|&j| (i, j))
+        });
+        let Some((i, j)) = pair else { break };
+        // Pivot [[0, b], [b, 0]]: one positive and one negative eigenvalue.
+        pos += 1;
+        neg += 1;
+        alive.retain(|&r| r != i && r != j);
+        let b = a[i][j].clone();
+        for &r in &alive {
+            for &c in &alive {
+                let t = (Q::from(&a[r][i] * &a[j][c]) + Q::from(&a[r][j] * &a[i][c])) / &b;
+                a[r][c] -= t;
+            }
+        }
+    }
+    [pos, n - pos - neg, neg]
+}
+
+/// Checks a `smooth-counterexample` certificate.
+pub fn check(value_json: serde_json::Value) -> Result<CheckReport> {
+    let cert: Cert = parse_typed(value_json)?;
+    let p = &cert.problem;
+    let w = &cert.witness;
+    let act = parse_activation(&p.activation)?;
+    let relu_like = matches!(act, Act::ReluLike(..));
+    let expected = claims(relu_like, w.hessian_inertia.is_some());
+    require_claims(&cert.claims, &expected)?;
+    if p.architecture != [2, 2, 1] {
+        return Err(Error::Rejected(
+            "problem.architecture must be [2, 2, 1]".into(),
+        ));
+    }
+    let (xs, ys) = theorem2_data();
+    let data_ok = p.data.x.len() == 3
+        && p.data.y.len() == 3
+        && p.data.x.iter().zip(&xs).all(|(row, x)| {
+            row.len() == 2
+                && row
+                    .iter()
+                    .zip(x)
+                    .all(|(s, v)| q("problem.data.x", s).ok().as_ref() == Some(v))
+        })
+        && p.data
+            .y
+            .iter()
+            .zip(&ys)
+            .all(|(s, v)| q("problem.data.y", s).ok().as_ref() == Some(v));
+    if !data_ok {
+        return Err(Error::Rejected(
+            "problem.data must be the Theorem 2 data X = [[1,0],[0,1],[1/2,1/2]], Y = [0,0,1]"
+                .into(),
+        ));
+    }
+    let prec = w.precision;
+    if !(32..=4096).contains(&prec) {
+        return Err(Error::Rejected(
+            "witness.precision must be between 32 and 4096 bits".into(),
+        ));
+    }
+    require_len("witness.zero_loss.v", &w.zero_loss.v, 4)?;
+    let zv: Vec<Pt> = w
+        .zero_loss
+        .v
+        .iter()
+        .enumerate()
+        .map(|(i, r)| parse_real(&format!("witness.zero_loss.v[{}]", i + 1), r))
+        .collect::<Result<_>>()?;
+    require_len("witness.minimum.v", &w.minimum.v, 2)?;
+    let mv: [Pt; 2] = [
+        parse_real("witness.minimum.v[1]", &w.minimum.v[0])?,
+        parse_real("witness.minimum.v[2]", &w.minimum.v[1])?,
+    ];
+    let u1 = parse_real("witness.minimum.u1", &w.minimum.u1)?;
+    let rho = q("witness.radius", &w.radius)?;
+    let third = V::E(Q::from((1, 3)));
+
+    let mut verified = Vec::new();
+    let mut done = |id: &str, evidence: String| {
+        let c = expected.iter().find(|c| c.id == id).expect("known claim");
+        verified.push(VerifiedClaim {
+            id: c.id.clone(),
+            statement: c.statement.clone(),
+            evidence,
+        });
+    };
+    let val = |id: &str, k: usize, x: &Pt| value(&act, k, x, prec).map_err(|e| reject(id, e));
+
+    // zero-loss-point
+    let id = "zero-loss-point";
+    let h: Vec<V> = zv.iter().map(|x| val(id, 0, x)).collect::<Result<_>>()?;
+    let lhs = h[0].mul(&h[3], prec);
+    let rhs = h[1].mul(&h[2], prec);
+    // Softplus at log-rational points: h(ln q) = ln(1 + q), so C2.1 is an identity between
+    // products of logs, decided exactly by a common base.
+    let softplus_args: Option<Vec<Q>> = (act == Act::Softplus)
+        .then(|| {
+            zv.iter()
+                .map(|x| x.exp_exact(&Q::from(1)).map(|e| e + 1u32))
+                .collect()
+        })
+        .flatten();
+    let c21 = match (&lhs, &rhs, &softplus_args) {
+        (V::E(a), V::E(b), _) if a == b => format!("C2.1 exact: h(v1)h(v4) = h(v2)h(v3) = {a}"),
+        (V::E(a), V::E(b), _) => {
+            return Err(reject(id, format!("C2.1 fails: h(v1)h(v4) = {a} ≠ {b} = h(v2)h(v3)")))
+        }
+        (_, _, Some(r)) if log_products_equal(&r[0], &r[1], &r[2], &r[3]) == Some(true) => format!(
+            "C2.1 exact: h(v_i) = ln({}), ln({}), ln({}), ln({}) are integer multiples of the log of one base, and ln·ln agree",
+            r[0], r[1], r[2], r[3]
+        ),
+        _ => {
+            return Err(reject(
+                id,
+                format!(
+                    "C2.1 is an equality and is not shown exactly: h(v1)h(v4) {}, h(v2)h(v3) {}",
+                    lhs.show(),
+                    rhs.show()
+                ),
+            ))
+        }
+    };
+    let m12 = val(id, 0, &Pt::midpoint(&zv[0], &zv[1]))?;
+    let m34 = val(id, 0, &Pt::midpoint(&zv[2], &zv[3]))?;
+    let dd = h[2].mul(&m12, prec).sub(&h[0].mul(&m34, prec), prec);
+    if dd.sign().is_none_or(|s| s == Ordering::Equal) {
+        return Err(reject(
+            id,
+            format!("C2.2: D {} is not shown to be nonzero", dd.show()),
+        ));
+    }
+    done(
+        id,
+        format!(
+            "{c21}; C2.2 ({}): D {}; outputs (h3h1 − h1h3)/D = 0, (h3h2 − h1h4)/D = 0, D/D = 1",
+            dd.how(),
+            dd.show()
+        ),
+    );
+
+    // minimum-loss
+    let id = "minimum-loss";
+    let hv = [val(id, 0, &mv[0])?, val(id, 0, &mv[1])?];
+    let u1v = match u1.as_rational() {
+        Some(r) => V::E(r.clone()),
+        None => V::N(u1.enclose(prec)),
+    };
+    let first = u1v.mul(&hv[0], prec);
+    let (u2v, how23) = match &w.minimum.u2 {
+        Coef::Value(r) => {
+            let u2 = parse_real("witness.minimum.u2", r)?;
+            let u2v = match u2.as_rational() {
+                Some(r) => V::E(r.clone()),
+                None => V::N(u2.enclose(prec)),
+            };
+            let out = first.add(&u2v.mul(&hv[1], prec), prec);
+            match &out {
+                V::E(o) if *o == Q::from((1, 3)) => {}
+                _ => {
+                    return Err(reject(
+                        id,
+                        format!(
+                            "C2.3 fails: u1h(v1) + u2h(v2) {} is not exactly 1/3",
+                            out.show()
+                        ),
+                    ))
+                }
+            }
+            (u2v, "exact".to_string())
+        }
+        Coef::Solve(s) => {
+            if s.solve != "C2.3" {
+                return Err(Error::Rejected(
+                    "witness.minimum.u2: the only equation to solve is \"C2.3\"".into(),
+                ));
+            }
+            let u2v = third.sub(&first, prec).div(&hv[1], prec).ok_or_else(|| {
+                reject(
+                    id,
+                    format!("u2 is defined by C2.3 but h(v2) {} may be 0", hv[1].show()),
+                )
+            })?;
+            let how = format!(
+                "by construction (u2 = (1/3 − u1h(v1))/h(v2) {})",
+                u2v.show()
+            );
+            (u2v, how)
+        }
+    };
+    let mut resid = Vec::new();
+    for y in &ys {
+        resid.push(Q::from((1, 3)) - y);
+    }
+    let sum: Q = resid.iter().sum();
+    let sum_x: Vec<Q> = (0..2)
+        .map(|j| resid.iter().zip(&xs).map(|(e, x)| Q::from(e * &x[j])).sum())
+        .collect();
+    let loss: Q = resid.iter().map(|e| Q::from(e.square_ref())).sum::<Q>() / 2u32;
+    if loss != Q::from((1, 3)) || sum != 0 || sum_x.iter().any(|s| *s != 0) {
+        return Err(reject(id, "the constant 1/3 is not the least-squares fit"));
+    }
+    done(
+        id,
+        format!("C2.3 {how23}; output 1/3 at all 3 points; residuals (1/3, 1/3, −2/3) are orthogonal to 1 and to both input columns; loss ½·(1/9 + 1/9 + 4/9) = 1/3"),
+    );
+
+    // critical-point
+    let id = "critical-point";
+    let hp = [val(id, 1, &mv[0])?, val(id, 1, &mv[1])?];
+    done(
+        id,
+        format!(
+            "Σe_i = {sum}, Σe_i x_i = ({}, {}); ∂ℓ/∂b2 = Σe_i, ∂ℓ/∂W2[k] = h(v_k)Σe_i, ∂ℓ/∂b1[k] = u_k h'(v_k)Σe_i, ∂ℓ/∂W1[k,j] = u_k h'(v_k)Σe_i x_ij: all exactly 0",
+            sum_x[0], sum_x[1]
+        ),
+    );
+
+    // hessian-inertia
+    let hpp = [value(&act, 2, &mv[0], prec), value(&act, 2, &mv[1], prec)];
+    if let Some(claimed) = &w.hessian_inertia {
+        let id = "hessian-inertia";
+        let exact = |v: &V| match v {
+            V::E(q) => Some(q.clone()),
+            V::N(_) => None,
+        };
+        let hpp = [
+            hpp[0].as_ref().map_err(|e| reject(id, e))?,
+            hpp[1].as_ref().map_err(|e| reject(id, e))?,
+        ];
+        let vals = (|| {
+            Some((
+                [exact(&u1v)?, exact(&u2v)?],
+                [
+                    [exact(&hv[0])?, exact(&hp[0])?, exact(hpp[0])?],
+                    [exact(&hv[1])?, exact(&hp[1])?, exact(hpp[1])?],
+                ],
+            ))
+        })();
+        let Some((u, hs)) = vals else {
+            return Err(reject(
+                id,
+                "u, h, h', h'' at the minimum are not all rational",
+            ));
+        };
+        let got = inertia(hessian(&u, &hs));
+        if claimed.as_slice() != got {
+            return Err(reject(
+                id,
+                format!("the exact inertia is {got:?}, not {claimed:?}"),
+            ));
+        }
+        if got[1] == 0 {
+            return Err(reject(
+                id,
+                "the Hessian is nonsingular: the test would be conclusive",
+            ));
+        }
+        done(
+            id,
+            format!(
+                "exact 9×9 Hessian has inertia (n+, n0, n−) = ({}, {}, {})",
+                got[0], got[1], got[2]
+            ),
+        );
+    }
+
+    if relu_like {
+        let id = "local-minimum-box";
+        let (Some(a), Some(b)) = (mv[0].as_rational(), mv[1].as_rational()) else {
+            return Err(reject(id, "v1, v2 must be rational"));
+        };
+        let lo = std::cmp::min(a, b);
+        if *lo <= 0 || rho <= 0 || Q::from(&rho * 2u32) > *lo {
+            return Err(reject(
+                id,
+                format!("need v1, v2 > 0 and 0 < 2ρ ≤ min(v1, v2); ρ = {rho}, min(v1, v2) = {lo}"),
+            ));
+        }
+        done(id, format!("pre-activations at θ̂ are v_k(x_i1 + x_i2) = v_k; on the box they move by at most ρ(‖x_i‖₁ + 1) = 2ρ = {} ≤ min v_k = {lo}", Q::from(&rho * 2u32)));
+    } else {
+        let id = "second-order-condition";
+        let hpp = [
+            hpp[0].clone().map_err(|e| reject(id, e))?,
+            hpp[1].clone().map_err(|e| reject(id, e))?,
+        ];
+        let uv = [u1v.clone(), u2v.clone()];
+        let wk: Vec<V> = (0..2).map(|k| uv[k].mul(&hp[k], prec)).collect();
+        let ak: Vec<V> = (0..2)
+            .map(|k| {
+                uv[k]
+                    .mul(&hpp[k], prec)
+                    .div(&V::E(Q::from(3)), prec)
+                    .expect("3 ≠ 0")
+            })
+            .collect();
+        let w2 = |k: usize| wk[k].mul(&wk[k], prec);
+        let c26 = w2(0).add(&ak[0], prec);
+        let c27 = w2(0)
+            .mul(&ak[1], prec)
+            .add(&w2(1).mul(&ak[0], prec), prec)
+            .add(&ak[0].mul(&ak[1], prec), prec);
+        if c26.sign() != Some(Ordering::Greater) {
+            return Err(reject(
+                id,
+                format!("C2.6: w1² + a1 {} is not shown positive", c26.show()),
+            ));
+        }
+        if c27.sign() != Some(Ordering::Greater) {
+            return Err(reject(
+                id,
+                format!(
+                    "C2.7: w1²a2 + w2²a1 + a1a2 {} is not shown positive",
+                    c27.show()
+                ),
+            ));
+        }
+        done(
+            id,
+            format!(
+                "C2.6 ({}): {}; C2.7 ({}): {}",
+                c26.how(),
+                c26.show(),
+                c27.how(),
+                c27.show()
+            ),
+        );
+
+        let id = "local-minimum-box";
+        if rho <= 0 {
+            return Err(reject(id, format!("the radius ρ = {rho} is not positive")));
+        }
+        let u = [u1v.to_i(prec), u2v.to_i(prec)];
+        let (diag, det) = box_bounds(&act, &mv, &u, &rho, prec).map_err(|e| reject(id, e))?;
+        if !diag.is_positive() || !det.is_positive() {
+            return Err(reject(
+                id,
+                format!(
+                    "on the box of radius ρ = {rho} the enclosures a1² + d1 {} and a1²d2 + a2²d1 + d1d2 {} are not both positive",
+                    diag.show(8),
+                    det.show(8)
+                ),
+            ));
+        }
+        done(
+            id,
+            format!(
+                "ρ = {rho}, {prec}-bit intervals: a1² + d1 ∈ {}, a1²d2 + a2²d1 + d1d2 ∈ {}",
+                diag.show(8),
+                det.show(8)
+            ),
+        );
+    }
+
+    done("spurious-minimum", "1/3 > 0".into());
+    Ok(CheckReport {
+        kind: KIND.into(),
+        claims: verified,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inertia_of_small_matrices() {
+        let m = |v: &[&[i64]]| -> Vec<Vec<Q>> {
+            v.iter()
+                .map(|r| r.iter().map(|&x| Q::from(x)).collect())
+                .collect()
+        };
+        assert_eq!(inertia(m(&[&[0, 1], &[1, 0]])), [1, 0, 1]);
+        assert_eq!(inertia(m(&[&[1, 1], &[1, 1]])), [1, 1, 0]);
+        assert_eq!(
+            inertia(m(&[&[0, 0, 1], &[0, 0, 0], &[1, 0, -2]])),
+            [1, 1, 1]
+        );
+        assert_eq!(inertia(m(&[&[2, 1], &[1, 2]])), [2, 0, 0]);
+    }
+}
