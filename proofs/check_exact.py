@@ -13,7 +13,9 @@ Exit status: 0 every certificate accepted (or skipped with --skip-other-kinds), 
 certificate rejected (the failing claim or field is named), 2 a file unreadable or not JSON,
 3 an internal error of this checker (never a verdict).
 
-Kinds checked: relu-like-spurious-minimum (Theorem 1).
+Kinds checked: relu-like-spurious-minimum (Theorem 1) and deep-linear-critical-point (Theorem 4,
+exact path). Not covered: smooth-counterexample (Theorem 2; it needs MPFR intervals, except for
+the ReLU case, which this checker does not implement yet).
 """
 
 import json
@@ -223,7 +225,161 @@ def check_relu_like(cert):
     return evidence
 
 
-KINDS = {"relu-like-spurious-minimum": check_relu_like}
+# ---------------------------------------------------------------------------------------------
+# Kind deep-linear-critical-point (Theorem 4 / Corollary 5), exact path.
+
+_DL_WIDTH = ("width", "every hidden width d_j (1 ≤ j ≤ H) is at least min(dx, dy)")
+_DL_CRITICAL = ("critical-point", "every layer gradient W_{H+1:j+1}ᵀ ∇ℓ0(W_{H+1:1}) W_{j−1:1}ᵀ is exactly 0: the point is a critical point of ℓ")
+
+
+def deep_linear_claims(verdict, strict):
+    if verdict == "global-minimum":
+        return [_DL_WIDTH, _DL_CRITICAL,
+                ("product-gradient-zero", "∇ℓ0(W_{H+1:1}) = (W_{H+1:1}X − Y)Xᵀ is exactly 0"),
+                ("global-minimum", "ℓ0 is a convex quadratic, so ∇ℓ0 = 0 makes W_{H+1:1} a global minimiser of ℓ0; ℓ(W) = ℓ0(W_{H+1:1}) ≥ ℓ0(Ŵ_{H+1:1}) = ℓ(Ŵ) for every W: the point is a global minimum of ℓ (Corollary 5)")]
+    if verdict == "saddle":
+        v = [_DL_WIDTH, _DL_CRITICAL,
+             ("product-gradient-nonzero", "∇ℓ0(W_{H+1:1}) = (W_{H+1:1}X − Y)Xᵀ has a nonzero entry, so by Theorem 4 the point is a saddle"),
+             ("descent-curve", "the loss polynomial ℓ(θ(t)) − ℓ(Ŵ) of the descent curve has a negative lowest-order nonzero coefficient: points arbitrarily close to Ŵ have smaller loss"),
+             ("ascent-curve", "the loss polynomial ℓ(θ(t)) − ℓ(Ŵ) of the ascent curve has a positive lowest-order nonzero coefficient: points arbitrarily close to Ŵ have larger loss")]
+        if strict:
+            v.append(("negative-curvature", "the direction V has Vᵀ∇²ℓ(Ŵ)V < 0 (twice the t² coefficient of ℓ(Ŵ + tV)): the saddle is strict"))
+        return v
+    return [_DL_WIDTH, ("not-critical", "some layer gradient W_{H+1:j+1}ᵀ ∇ℓ0(W_{H+1:1}) W_{j−1:1}ᵀ has a nonzero entry: the point is not a critical point of ℓ")]
+
+
+def _mm(a, b):
+    bt = list(zip(*b)) if b else []
+    return [[sum((x * y for x, y in zip(row, col)), Fraction(0)) for col in bt] for row in a]
+
+
+def _tr(a, rows, cols):
+    return [[a[i][j] for i in range(rows)] for j in range(cols)]
+
+
+def _eye(n):
+    return [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
+
+
+def _nonzero(a):
+    return [(i, j, v) for i, row in enumerate(a) for j, v in enumerate(row) if v != 0]
+
+
+def check_deep_linear(cert):
+    w = obj("witness", cert["witness"], ("verdict", "point"),
+            ("descent_curve", "ascent_curve", "negative_curvature_direction"))
+    verdict = w["verdict"]
+    if verdict not in ("global-minimum", "saddle", "not-critical"):
+        raise Rejected(f"witness.verdict {verdict!r} is not global-minimum, saddle or not-critical")
+    strict = "negative_curvature_direction" in w
+    require_claims(cert["claims"], deep_linear_claims(verdict, strict))
+    if verdict != "saddle" and any(k in w for k in ("descent_curve", "ascent_curve", "negative_curvature_direction")):
+        raise Rejected("witness: curves and directions belong to a saddle only")
+    p = obj("problem", cert["problem"], ("loss", "widths", "X", "Y"))
+    if p["loss"] != "half-squared-frobenius":
+        raise Rejected("problem.loss must be 'half-squared-frobenius'")
+    d = [natural(f"problem.widths[{i + 1}]", v) for i, v in enumerate(array("problem.widths", p["widths"]))]
+    if len(d) < 2 or 0 in d or not isinstance(p["X"], list) or not p["X"] or not isinstance(p["X"][0], list) or not p["X"][0]:
+        raise Rejected("problem: need at least one layer, positive widths and at least one point")
+    L, m = len(d) - 1, len(p["X"][0])
+    X = mat("problem.X", p["X"], d[0], m)
+    Y = mat("problem.Y", p["Y"], d[L], m)
+
+    def layers(what, v):
+        array(what, v, L)
+        return [mat(f"{what}.W{j + 1}", v[j], d[j + 1], d[j]) for j in range(L)]
+
+    W = layers("witness.point", w["point"])
+
+    def partial(b, a):  # W_{b:a}, 1-based inclusive; identity d_{a-1} when b < a
+        P = _eye(d[a - 1])
+        for j in range(a, b + 1):
+            P = _mm(W[j - 1], P)
+        return P
+
+    evidence = []
+    r = min(d[0], d[L])
+    for j in range(1, L):
+        if d[j] < r:
+            raise fail("width", f"d_{j} = {d[j]} < min(dx, dy) = {r}")
+    evidence.append(("width", f"widths {d}, min(dx, dy) = {r}"))
+    R = _mm(partial(L, 1), X)
+    R = [[a - b for a, b in zip(ra, ry)] for ra, ry in zip(R, Y)]
+    loss = sum((v * v for row in R for v in row), Fraction(0)) / 2
+    G = _mm(R, _tr(X, d[0], m))
+    grads = []
+    for j in range(1, L + 1):
+        A, B = partial(L, j + 1), partial(j - 1, 1)
+        grads.append(_mm(_mm(_tr(A, d[L], d[j]), G), _tr(B, d[j - 1], d[0])))
+    bad = [(j, a, b, v) for j, g in enumerate(grads) for a, b, v in _nonzero(g)]
+    if verdict == "not-critical":
+        if not bad:
+            raise fail("not-critical", "every layer gradient is exactly 0: the point is critical")
+        j, a, b, v = max(bad, key=lambda t: abs(t[3]))
+        evidence.append(("not-critical", f"∂ℓ/∂W{j + 1}[{a + 1},{b + 1}] = {v}"))
+        return evidence
+    if bad:
+        j, a, b, v = bad[0]
+        raise fail("critical-point", f"∂ℓ/∂W{j + 1}[{a + 1},{b + 1}] = {v}, not 0")
+    evidence.append(("critical-point", f"all {L} layer gradients are exactly 0"))
+    if verdict == "global-minimum":
+        if _nonzero(G):
+            raise fail("product-gradient-zero", "∇ℓ0 has a nonzero entry")
+        evidence.append(("product-gradient-zero", "∇ℓ0 = 0"))
+        evidence.append(("global-minimum", f"ℓ(Ŵ) = min ℓ = {loss}"))
+        return evidence
+    if not _nonzero(G):
+        raise fail("product-gradient-nonzero", "∇ℓ0 is exactly 0 at the product")
+    evidence.append(("product-gradient-nonzero", f"∇ℓ0 ≠ 0; ℓ(Ŵ) = {loss}"))
+
+    def loss_poly(curve):  # curve[j] = [C_{j,1}, C_{j,2}, ...]; returns [c_1, c_2, ...]
+        f = [X]
+        for j in range(L):
+            layer = [W[j]] + curve[j]
+            out = [[[Fraction(0)] * m for _ in range(d[j + 1])] for _ in range(len(f) + len(layer) - 1)]
+            for a, wa in enumerate(layer):
+                for b, fb in enumerate(f):
+                    prod = _mm(wa, fb)
+                    for i in range(d[j + 1]):
+                        for k in range(m):
+                            out[a + b][i][k] += prod[i][k]
+            f = out
+        f[0] = [[a - b for a, b in zip(ra, ry)] for ra, ry in zip(f[0], Y)]
+        deg = len(f) - 1
+
+        def inner(a, b):
+            return sum((x * y for ra, rb in zip(a, b) for x, y in zip(ra, rb)), Fraction(0))
+        return [sum((inner(f[a], f[k - a]) for a in range(max(0, k - deg), min(k, deg) + 1)), Fraction(0)) / 2
+                for k in range(1, 2 * deg + 1)]
+
+    def curve_of(what, v):
+        array(what, v, L)
+        return [[mat(f"{what}.W{j + 1}.t^{k + 1}", c, d[j + 1], d[j]) for k, c in enumerate(array(f"{what}.W{j + 1}", v[j]))]
+                for j in range(L)]
+
+    for cid, key, negative in (("descent-curve", "descent_curve", True), ("ascent-curve", "ascent_curve", False)):
+        if key not in w:
+            raise fail(cid, "the witness has no such curve")
+        poly = loss_poly(curve_of(f"witness.{key}", w[key]))
+        low = next(((k + 1, c) for k, c in enumerate(poly) if c != 0), None)
+        if low is None:
+            raise fail(cid, "the loss is constant along it")
+        if (low[1] < 0) != negative:
+            raise fail(cid, f"the lowest-order coefficient is {low[1]} (order {low[0]}), wrong sign")
+        evidence.append((cid, f"lowest-order term {low[1]}·t^{low[0]}"))
+    if strict:
+        V = layers("witness.negative_curvature_direction", w["negative_curvature_direction"])
+        poly = loss_poly([[v] for v in V])
+        if poly[0] != 0 or len(poly) < 2 or poly[1] >= 0:
+            raise fail("negative-curvature", f"ℓ(Ŵ + tV) − ℓ(Ŵ) has t-coefficient {poly[0]} and t²-coefficient {poly[1] if len(poly) > 1 else 0}")
+        evidence.append(("negative-curvature", f"Vᵀ∇²ℓ(Ŵ)V = {2 * poly[1]} < 0"))
+    return evidence
+
+
+KINDS = {
+    "relu-like-spurious-minimum": check_relu_like,
+    "deep-linear-critical-point": check_deep_linear,
+}
 
 
 # ---------------------------------------------------------------------------------------------

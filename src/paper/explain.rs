@@ -84,6 +84,15 @@ fn about(value: &serde_json::Value) -> Vec<String> {
                 "Conclusion if accepted: θ̂ is a local minimum on the explicit region {‖W1 − Ŵ1‖_max < ρ, ‖b1 − b̂1‖_max < ρ} (any W2, b2), its loss equals the best affine loss ℓ0(W̄), and the better point has strictly smaller loss — so θ̂ is a local minimum that is not global.".into(),
             ]
         }
+        Some(crate::cert::smooth::KIND) => vec![
+            "Theorem 2 / Corollary 3 of Yun, Sra & Jadbabaie (ICLR 2019): on the data X = [[1, 0, ½], [0, 1, ½]], Y = [0, 0, 1] a 2-2-1 network has a spurious local minimum.".into(),
+            format!(
+                "Activation: {}.",
+                value["problem"]["activation"]["name"].as_str().unwrap_or("?")
+            ),
+            "Witness: a zero-loss point (Part 1), a point θ̂ with loss 1/3 (Part 2) and a box radius ρ.".into(),
+            "Conclusion if accepted: θ̂ is a local minimum on the box ‖θ − θ̂‖_max ≤ ρ with loss exactly 1/3, while the zero-loss point has loss 0, so θ̂ is not global. Values that are not rational were enclosed by MPFR intervals with outward rounding.".into(),
+        ],
         Some(other) => vec![format!(
             "A certificate of kind '{other}'; its claims and what the checker verified are listed below."
         )],

@@ -35,6 +35,11 @@ pub fn for_certificate(cert_path: &str, json: &str) -> Result<Vec<Figure>> {
                 .map_err(|e| Error::Input(format!("{cert_path}: {e}")))?;
             Ok(vec![relu_like_segment(cert_path, &stem, &c)?])
         }
+        Some(crate::cert::smooth::KIND) => {
+            let c: crate::cert::smooth::Cert = serde_json::from_value(value)
+                .map_err(|e| Error::Input(format!("{cert_path}: {e}")))?;
+            super::figures_thm2::figures(cert_path, &stem, &c)
+        }
         _ => Ok(Vec::new()),
     }
 }
@@ -265,14 +270,22 @@ fn relu_like_segment(cert_path: &str, stem: &str, c: &relu_like::Cert) -> Result
             "whole segment θ(t) = (1−t)·minimum + t·better",
             &whole,
             None,
+            "ℓ(θ(t)) − ℓ0(W̄)",
         )?;
         panel(
             &panels[1],
             "near the minimum (shaded: certified region)",
             &zoom,
             Some((0.0, to_f64(&t_rho))),
+            "ℓ(θ(t)) − ℓ0(W̄)",
         )?;
-        panel(&panels[2], "near the better point (t = 1)", &tail, None)?;
+        panel(
+            &panels[2],
+            "near the better point (t = 1)",
+            &tail,
+            None,
+            "ℓ(θ(t)) − ℓ0(W̄)",
+        )?;
         root.present().map_err(draw_err)?;
     }
     let caption = format!(
@@ -293,14 +306,14 @@ fn relu_like_segment(cert_path: &str, stem: &str, c: &relu_like::Cert) -> Result
     })
 }
 
-fn draw_err<E: std::fmt::Debug>(e: E) -> Error {
+pub(super) fn draw_err<E: std::fmt::Debug>(e: E) -> Error {
     Error::Input(format!("cannot draw a figure: {e:?}"))
 }
 
 /// A tick label: plain decimals for moderate magnitudes, scientific notation otherwise.
-fn tick(v: &f64) -> String {
+pub(super) fn tick(v: &f64) -> String {
     let a = v.abs();
-    if a == 0.0 {
+    if a < 1e-12 {
         "0".into()
     } else if (1e-2..1e4).contains(&a) {
         let s = format!("{v:.4}");
@@ -311,11 +324,12 @@ fn tick(v: &f64) -> String {
 }
 
 /// One line chart of `ℓ − ℓ0` against `t`, with an optional shaded interval.
-fn panel<DB: DrawingBackend>(
+pub(super) fn panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, plotters::coord::Shift>,
     title: &str,
     points: &[(f64, f64)],
     shade: Option<(f64, f64)>,
+    y_desc: &str,
 ) -> Result<()>
 where
     DB::ErrorType: 'static,
@@ -338,7 +352,7 @@ where
     chart
         .configure_mesh()
         .x_desc("t")
-        .y_desc("ℓ(θ(t)) − ℓ0(W̄)")
+        .y_desc(y_desc)
         .y_labels(8)
         .x_labels(5)
         .x_label_formatter(&tick)

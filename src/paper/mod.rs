@@ -14,13 +14,15 @@
 
 pub mod explain;
 pub mod figures;
+pub mod figures_thm2;
 pub mod report;
 
 use crate::cert::{self, CheckReport};
 use crate::error::{Error, Result};
 use crate::exact::Q;
-use crate::model::read_csv;
+use crate::model::{parse_activation, read_csv};
 use crate::theorems::thm1::{self, Thm1Options};
+use crate::theorems::thm2;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -126,6 +128,43 @@ fn thm1_task(data_dir: &Path, dataset: &str, activation: usize) -> Task {
     }
 }
 
+/// The Theorem 2 activations: certificate name (`thm2/<name>.json`) and CLI spelling.
+const THM2_ACTIVATIONS: [(&str, &str); 11] = [
+    ("sigmoid", "sigmoid"),
+    ("tanh", "tanh"),
+    ("arctan", "arctan"),
+    ("elu", "elu"),
+    ("selu", "selu"),
+    ("softplus", "softplus"),
+    ("gelu", "gelu"),
+    ("silu", "silu"),
+    ("quadratic", "quadratic"),
+    ("relu", "relu"),
+    ("leaky-relu", "relu-like:1:1/100"),
+];
+
+/// MPFR precision of the Theorem 2 certificates, in bits.
+const THM2_PRECISION: u32 = 128;
+
+fn thm2_task(name: &'static str, spec: &'static str) -> Task {
+    Task {
+        path: format!("thm2/{name}.json"),
+        result: "Theorem 2",
+        claim: format!(
+            "{name}, the 3-point data: a zero-loss global minimum and a spurious local minimum (loss 1/3) on an explicit box"
+        ),
+        method: if spec.starts_with("relu") {
+            "exact rationals"
+        } else {
+            "exact + MPFR intervals"
+        },
+        produce: Box::new(move || {
+            let act = parse_activation(spec)?;
+            Ok(cert::to_json(&thm2::certify(&act, THM2_PRECISION)?.certificate))
+        }),
+    }
+}
+
 /// Every certificate of the paper, in report order. Datasets are read from `data_dir`
 /// (`examples/data` in the repository).
 pub fn registry(data_dir: &Path) -> Vec<Task> {
@@ -138,6 +177,15 @@ pub fn registry(data_dir: &Path) -> Vec<Task> {
         }
     }
     tasks.push(thm1_task(data_dir, "theorem2", 0));
+    // Theorem 2 / Corollary 3 for every supported activation (Part 1 and Part 2 with ρ).
+    tasks.extend(
+        THM2_ACTIVATIONS
+            .iter()
+            .map(|&(name, spec)| thm2_task(name, spec)),
+    );
+    // Theorem 4 / Corollary 5 (deep linear networks) joins here when its construction lands:
+    // tasks `thm4/<case>.json` built from `<data_dir>/deep-linear/` (see branch
+    // issue6-thm2-thm4 for the tested wiring).
     tasks
 }
 

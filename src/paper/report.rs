@@ -11,7 +11,7 @@ use crate::exact::{parse_rational, to_decimal, Q};
 const GUIDE: &str = include_str!("guide.md");
 
 /// Kinds that `proofs/check_exact.py` (the independent Python checker) also checks.
-pub const PYTHON_CHECKED_KINDS: &[&str] = &[relu_like::KIND];
+pub const PYTHON_CHECKED_KINDS: &[&str] = &[relu_like::KIND, "deep-linear-critical-point"];
 
 fn kind_of(o: &Outcome) -> Option<String> {
     o.report.as_ref().map(|r| r.kind.clone())
@@ -90,6 +90,19 @@ fn summary(json: &str) -> Vec<String> {
     }
 }
 
+/// For kinds without a dedicated summary: the checker's evidence per claim, abbreviated.
+fn evidence_lines(o: &Outcome) -> Vec<String> {
+    o.report
+        .as_ref()
+        .map(|r| {
+            r.claims
+                .iter()
+                .map(|c| format!("`{}`: {}", c.id, super::explain::abbreviate(&c.evidence)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// What an accepted certificate proves, with its headline numbers, in one line (the claim in
 /// words for kinds without a summary).
 fn proves(o: &Outcome) -> String {
@@ -156,7 +169,11 @@ pub fn report(outcomes: &[Outcome], figures: &[Figure]) -> String {
             s.push_str(&format!("\n### `{}`: {}\n\n", o.path, o.claim));
             s.push_str(&format!("Status: {}.\n\n", status_cell(o)));
             if let Some(json) = &o.json {
-                for line in summary(json) {
+                let mut lines = summary(json);
+                if lines.is_empty() {
+                    lines = evidence_lines(o);
+                }
+                for line in lines {
                     s.push_str(&format!("- {line}\n"));
                 }
             }
@@ -193,6 +210,18 @@ fn about(result: &str) -> &'static str {
              point's exact loss. No floating-point number is involved. On the Theorem 2 data the \
              least-squares fit is constant, so the paper's split does not apply (case J = ∅) and \
              the tie-break construction of MATH.md Appendix A is used."
+        }
+        "Theorem 2" => {
+            "One dataset (X = [[1, 0, ½], [0, 1, ½]], Y = [0, 0, 1]) on which a 2-2-1 network has, \
+             for each listed activation, a global minimum with loss exactly 0 (Part 1, conditions \
+             C2.1–C2.2) and a spurious local minimum with loss exactly 1/3 (Part 2, C2.3–C2.7). The \
+             minimum is degenerate (its Hessian has zero eigenvalues: the exact inertia is stated \
+             where the Hessian is rational), so the certificate proves local minimality on an \
+             explicit box ‖θ − θ̂‖_max ≤ ρ by a Taylor bound whose terms are enclosed with MPFR \
+             intervals (outward rounding), with the largest ρ found by bisection; exact equalities \
+             (C2.1, C2.3) are met exactly, never by comparing floats. ReLU uses the exact argument \
+             of MATH.md Appendix D. The pictures are drawn in floating point from the checker's \
+             enclosures and are illustrations, not evidence."
         }
         _ => "",
     }
