@@ -7,6 +7,7 @@
 //! exact arithmetic core shared by the untrusted side.
 
 pub mod cert;
+pub mod deeplinear;
 pub mod error;
 pub mod exact;
 pub mod interval;

@@ -9,6 +9,7 @@
 //! so the two cannot drift apart) and its `check` function.
 
 pub mod activation;
+pub mod deep_linear;
 pub mod interval;
 pub mod kernel;
 pub mod relu_like;
@@ -98,6 +99,7 @@ pub fn check_str(text: &str) -> Result<CheckReport> {
     match kind {
         relu_like::KIND => relu_like::check(value.clone()),
         smooth::KIND => smooth::check(value.clone()),
+        deep_linear::KIND => deep_linear::check(value.clone()),
         other => Err(Error::Rejected(format!(
             "unknown certificate kind '{other}'"
         ))),

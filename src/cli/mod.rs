@@ -2,6 +2,7 @@
 //! into library options.
 
 mod check;
+mod deep_linear;
 mod explain;
 mod paper;
 mod thm1;
@@ -33,6 +34,8 @@ enum Command {
     Paper(paper::Args),
     /// Explain a certificate in plain language: its claims and what the checker verified.
     Explain(explain::Args),
+    /// Theorem 4: is a deep linear network at a global minimum or a saddle?
+    DeepLinear(deep_linear::Args),
 }
 
 /// Runs the command line and returns the exit code.
@@ -44,6 +47,7 @@ pub fn run() -> i32 {
         Command::Check(a) => check::run(a),
         Command::Paper(a) => paper::run(a),
         Command::Explain(a) => explain::run(a),
+        Command::DeepLinear(a) => deep_linear::run(a),
     };
     match result {
         Ok(code) => code,

@@ -93,6 +93,15 @@ fn about(value: &serde_json::Value) -> Vec<String> {
             "Witness: a zero-loss point (Part 1), a point θ̂ with loss 1/3 (Part 2) and a box radius ρ.".into(),
             "Conclusion if accepted: θ̂ is a local minimum on the box ‖θ − θ̂‖_max ≤ ρ with loss exactly 1/3, while the zero-loss point has loss 0, so θ̂ is not global. Values that are not rational were enclosed by MPFR intervals with outward rounding.".into(),
         ],
+        Some(crate::cert::deep_linear::KIND) => vec![
+            "Theorem 4 / Corollary 5 of Yun, Sra & Jadbabaie (ICLR 2019): a critical point of a deep linear network (hidden widths ≥ min(dx, dy)) is a global minimum iff ∇ℓ0 = 0 at the product of its weights, otherwise a saddle.".into(),
+            format!(
+                "Network widths {} with loss ½‖W_{{H+1}}⋯W_1 X − Y‖²; verdict claimed: {}.",
+                value["problem"]["widths"],
+                value["witness"]["verdict"].as_str().unwrap_or("?")
+            ),
+            "Conclusion if accepted: the verdict holds exactly; for a saddle the two curves give points arbitrarily close with smaller and with larger loss.".into(),
+        ],
         Some(other) => vec![format!(
             "A certificate of kind '{other}'; its claims and what the checker verified are listed below."
         )],

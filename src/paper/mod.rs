@@ -18,11 +18,13 @@ pub mod figures_thm2;
 pub mod report;
 
 use crate::cert::{self, CheckReport};
+use crate::deeplinear::load::{read_matrix, read_weights};
 use crate::error::{Error, Result};
-use crate::exact::Q;
+use crate::exact::{QMatrix, Q};
 use crate::model::{parse_activation, read_csv};
 use crate::theorems::thm1::{self, Thm1Options};
 use crate::theorems::thm2;
+use crate::theorems::thm4::{self, DeepLinear};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -165,6 +167,48 @@ fn thm2_task(name: &'static str, spec: &'static str) -> Task {
     }
 }
 
+/// The Theorem 4 cases: certificate name (`thm4/<case>.json`, weights in
+/// `<data_dir>/deep-linear/<case>-weights.json`) and the claim.
+const THM4_CASES: [(&str, &str); 3] = [
+    (
+        "global-minimum",
+        "deep linear network, ∇ℓ0 = 0 at the product: a global minimum (Corollary 5)",
+    ),
+    (
+        "strict-saddle",
+        "deep linear network, ∇ℓ0 ≠ 0 at the product: a strict saddle (negative Hessian direction)",
+    ),
+    (
+        "zero-saddle-h2",
+        "deep linear network at W = 0 with H = 2: a non-strict saddle (higher-order curves)",
+    ),
+];
+
+fn thm4_task(data_dir: &Path, case: &'static str, claim: &'static str) -> Task {
+    let dir = data_dir.join("deep-linear");
+    Task {
+        path: format!("thm4/{case}.json"),
+        result: "Theorem 4",
+        claim: claim.into(),
+        method: "exact rationals",
+        produce: Box::new(move || {
+            let weights = read_weights(&[dir.join(format!("{case}-weights.json"))], None)?;
+            let net = DeepLinear {
+                weights: weights
+                    .iter()
+                    .map(|m| m.to_exact())
+                    .collect::<Result<Vec<QMatrix>>>()?,
+                x: read_matrix(&dir.join("x.csv"))?.transposed().to_exact()?,
+                y: read_matrix(&dir.join("y.csv"))?.transposed().to_exact()?,
+            };
+            let (c, _) = thm4::analyse(&net)?
+                .certificate
+                .map_err(Error::NotCertified)?;
+            Ok(cert::to_json(&c))
+        }),
+    }
+}
+
 /// Every certificate of the paper, in report order. Datasets are read from `data_dir`
 /// (`examples/data` in the repository).
 pub fn registry(data_dir: &Path) -> Vec<Task> {
@@ -183,9 +227,10 @@ pub fn registry(data_dir: &Path) -> Vec<Task> {
             .iter()
             .map(|&(name, spec)| thm2_task(name, spec)),
     );
-    // Theorem 4 / Corollary 5 (deep linear networks) joins here when its construction lands:
-    // tasks `thm4/<case>.json` built from `<data_dir>/deep-linear/` (see branch
-    // issue6-thm2-thm4 for the tested wiring).
+    // Theorem 4 / Corollary 5: a global minimum, a strict and a non-strict saddle.
+    for (case, claim) in THM4_CASES {
+        tasks.push(thm4_task(data_dir, case, claim));
+    }
     tasks
 }
 

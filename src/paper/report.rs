@@ -11,7 +11,7 @@ use crate::exact::{parse_rational, to_decimal, Q};
 const GUIDE: &str = include_str!("guide.md");
 
 /// Kinds that `proofs/check_exact.py` (the independent Python checker) also checks.
-pub const PYTHON_CHECKED_KINDS: &[&str] = &[relu_like::KIND, "deep-linear-critical-point"];
+pub const PYTHON_CHECKED_KINDS: &[&str] = &[relu_like::KIND, crate::cert::deep_linear::KIND];
 
 fn kind_of(o: &Outcome) -> Option<String> {
     o.report.as_ref().map(|r| r.kind.clone())
@@ -222,6 +222,15 @@ fn about(result: &str) -> &'static str {
              (C2.1, C2.3) are met exactly, never by comparing floats. ReLU uses the exact argument \
              of MATH.md Appendix D. The pictures are drawn in floating point from the checker's \
              enclosures and are illustrations, not evidence."
+        }
+        "Theorem 4" => {
+            "For deep linear networks whose hidden layers are at least min(dx, dy) wide, a critical \
+             point is a global minimum iff ∇ℓ0 vanishes at the product of the weights, and \
+             otherwise a saddle (Corollary 5 for the squared loss). Each certificate restates the \
+             network and data exactly; the checker recomputes every layer gradient exactly, decides \
+             ∇ℓ0 = 0 or ≠ 0, and for a saddle evaluates the exact loss polynomials along two \
+             explicit curves (descent and ascent), plus a direction of negative curvature for a \
+             strict saddle."
         }
         _ => "",
     }

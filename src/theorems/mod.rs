@@ -3,3 +3,4 @@
 
 pub mod thm1;
 pub mod thm2;
+pub mod thm4;

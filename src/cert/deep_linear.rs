@@ -1,0 +1,463 @@
+//! Certificate kind `deep-linear-critical-point` (Theorem 4, Corollary 5): a point
+//! `Ŵ = (W1, …, W_{H+1})` of a deep linear network `Ŷ = W_{H+1}⋯W1 X` with the squared loss
+//! `ℓ(W) = ½‖W_{H+1:1}X − Y‖_F²` is classified as a global minimum, a saddle, or not a critical
+//! point.
+//!
+//! The checker recomputes the product, `∇ℓ0 = (W_{H+1:1}X − Y)Xᵀ`, every layer gradient
+//! `W_{H+1:j+1}ᵀ ∇ℓ0 W_{j−1:1}ᵀ`, and, for the witness curves `θ(t) = Ŵ + Σ_k t^k C_k`, the exact
+//! loss polynomial `ℓ(θ(t)) − ℓ(Ŵ)` by polynomial arithmetic on matrix products.
+
+use super::kernel::{q_mat, reject, Q};
+use super::{parse_typed, require_claims, CheckReport, Claim, VerifiedClaim};
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+
+/// The kind name.
+pub const KIND: &str = "deep-linear-critical-point";
+
+/// The problem: data (one column per point) and layer widths.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Problem {
+    /// Always `"half-squared-frobenius"`: `ℓ0(R) = ½‖RX − Y‖_F²`.
+    pub loss: String,
+    /// Widths `d0 = dx, d1, …, d_{H+1} = dy`.
+    pub widths: Vec<usize>,
+    /// `X`, `dx × m` (one column per point).
+    #[serde(rename = "X")]
+    pub x: Vec<Vec<String>>,
+    /// `Y`, `dy × m`.
+    #[serde(rename = "Y")]
+    pub y: Vec<Vec<String>>,
+}
+
+/// A point of the network: the matrices `W1, …, W_{H+1}` (`W_j` is `d_j × d_{j−1}`).
+pub type Layers = Vec<Vec<Vec<String>>>;
+
+/// A polynomial curve `θ(t) = Ŵ + Σ_{k≥1} t^k C_k` through the point: for every layer `j`, the
+/// list `[C_{j,1}, C_{j,2}, …]` of its coefficient matrices (possibly empty).
+pub type Curve = Vec<Vec<Vec<Vec<String>>>>;
+
+/// The witness.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Witness {
+    /// `global-minimum`, `saddle` or `not-critical`.
+    pub verdict: String,
+    /// The point `Ŵ`.
+    pub point: Layers,
+    /// Saddle: a curve along which the loss decreases.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub descent_curve: Option<Curve>,
+    /// Saddle: a curve along which the loss increases.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ascent_curve: Option<Curve>,
+    /// Strict saddle: a direction `V` with `Vᵀ∇²ℓ(Ŵ)V < 0` (from an exact LDLᵀ of the Hessian).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub negative_curvature_direction: Option<Layers>,
+}
+
+/// A `deep-linear-critical-point` certificate.
+pub type Cert = super::Certificate<Problem, Witness>;
+
+/// The canonical claims for a verdict (`strict`: the saddle has a negative-curvature claim).
+pub fn claims(verdict: &str, strict: bool) -> Vec<Claim> {
+    let c = |id: &str, s: &str| Claim {
+        id: id.into(),
+        statement: s.into(),
+    };
+    let width = c(
+        "width",
+        "every hidden width d_j (1 ≤ j ≤ H) is at least min(dx, dy)",
+    );
+    let critical = c("critical-point", "every layer gradient W_{H+1:j+1}ᵀ ∇ℓ0(W_{H+1:1}) W_{j−1:1}ᵀ is exactly 0: the point is a critical point of ℓ");
+    match verdict {
+        "global-minimum" => vec![
+            width,
+            critical,
+            c("product-gradient-zero", "∇ℓ0(W_{H+1:1}) = (W_{H+1:1}X − Y)Xᵀ is exactly 0"),
+            c("global-minimum", "ℓ0 is a convex quadratic, so ∇ℓ0 = 0 makes W_{H+1:1} a global minimiser of ℓ0; ℓ(W) = ℓ0(W_{H+1:1}) ≥ ℓ0(Ŵ_{H+1:1}) = ℓ(Ŵ) for every W: the point is a global minimum of ℓ (Corollary 5)"),
+        ],
+        "saddle" => {
+            let mut v = vec![
+                width,
+                critical,
+                c("product-gradient-nonzero", "∇ℓ0(W_{H+1:1}) = (W_{H+1:1}X − Y)Xᵀ has a nonzero entry, so by Theorem 4 the point is a saddle"),
+                c("descent-curve", "the loss polynomial ℓ(θ(t)) − ℓ(Ŵ) of the descent curve has a negative lowest-order nonzero coefficient: points arbitrarily close to Ŵ have smaller loss"),
+                c("ascent-curve", "the loss polynomial ℓ(θ(t)) − ℓ(Ŵ) of the ascent curve has a positive lowest-order nonzero coefficient: points arbitrarily close to Ŵ have larger loss"),
+            ];
+            if strict {
+                v.push(c("negative-curvature", "the direction V has Vᵀ∇²ℓ(Ŵ)V < 0 (twice the t² coefficient of ℓ(Ŵ + tV)): the saddle is strict"));
+            }
+            v
+        }
+        _ => vec![
+            width,
+            c("not-critical", "some layer gradient W_{H+1:j+1}ᵀ ∇ℓ0(W_{H+1:1}) W_{j−1:1}ᵀ has a nonzero entry: the point is not a critical point of ℓ"),
+        ],
+    }
+}
+
+type Mat = Vec<Vec<Q>>;
+
+fn zeros(r: usize, c: usize) -> Mat {
+    vec![vec![Q::new(); c]; r]
+}
+
+fn identity(n: usize) -> Mat {
+    let mut m = zeros(n, n);
+    for (i, row) in m.iter_mut().enumerate() {
+        row[i] = Q::from(1);
+    }
+    m
+}
+
+fn mul(a: &Mat, b: &Mat, inner: usize, cols: usize) -> Mat {
+    a.iter()
+        .map(|row| {
+            (0..cols)
+                .map(|j| {
+                    let mut s = Q::new();
+                    for k in 0..inner {
+                        if row[k] != 0 && b[k][j] != 0 {
+                            s += Q::from(&row[k] * &b[k][j]);
+                        }
+                    }
+                    s
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn transpose(a: &Mat, rows: usize, cols: usize) -> Mat {
+    (0..cols)
+        .map(|j| (0..rows).map(|i| a[i][j].clone()).collect())
+        .collect()
+}
+
+fn add_into(acc: &mut Mat, b: &Mat) {
+    for (ra, rb) in acc.iter_mut().zip(b) {
+        for (x, y) in ra.iter_mut().zip(rb) {
+            *x += y;
+        }
+    }
+}
+
+/// The largest entry in absolute value, with its (0-based) position, or `None` if all are 0.
+fn largest(a: &Mat) -> Option<(usize, usize, Q)> {
+    let mut best: Option<(usize, usize, Q)> = None;
+    for (i, row) in a.iter().enumerate() {
+        for (j, v) in row.iter().enumerate() {
+            if *v != 0 && best.as_ref().is_none_or(|b| v.cmp_abs(&b.2).is_gt()) {
+                best = Some((i, j, v.clone()));
+            }
+        }
+    }
+    best
+}
+
+/// The parsed problem and point, with the products the claims need.
+struct Net {
+    d: Vec<usize>,
+    x: Mat,
+    y: Mat,
+    w: Vec<Mat>,
+}
+
+impl Net {
+    fn layers(&self) -> usize {
+        self.w.len()
+    }
+
+    /// `W_{b:a}` (1-based, inclusive; the identity `d_{a−1} × d_{a−1}` when `b < a`).
+    fn partial(&self, b: usize, a: usize) -> Mat {
+        let mut p = identity(self.d[a - 1]);
+        for j in a..=b {
+            p = mul(&self.w[j - 1], &p, self.d[j - 1], self.d[a - 1]);
+        }
+        p
+    }
+
+    /// `∇ℓ0(W_{H+1:1}) = (W_{H+1:1}X − Y)Xᵀ` and the loss `½‖W_{H+1:1}X − Y‖²`.
+    fn product_gradient(&self) -> (Mat, Q) {
+        let (dx, m) = (self.d[0], self.y[0].len());
+        let p = self.partial(self.layers(), 1);
+        let mut r = mul(&p, &self.x, dx, m);
+        for (ra, ry) in r.iter_mut().zip(&self.y) {
+            for (a, b) in ra.iter_mut().zip(ry) {
+                *a -= b;
+            }
+        }
+        let loss: Q = r.iter().flatten().map(|v| Q::from(v * v)).sum::<Q>() / 2u32;
+        (mul(&r, &transpose(&self.x, dx, m), m, dx), loss)
+    }
+
+    /// The gradient of ℓ in layer `j` (1-based) given `g = ∇ℓ0`.
+    fn layer_gradient(&self, g: &Mat, j: usize) -> Mat {
+        let l = self.layers();
+        let (dy, dx) = (self.d[l], self.d[0]);
+        let a = self.partial(l, j + 1); // dy × d_j
+        let b = self.partial(j - 1, 1); // d_{j−1} × dx
+        let at = transpose(&a, dy, self.d[j]);
+        let t = mul(&at, g, dy, dx);
+        mul(&t, &transpose(&b, self.d[j - 1], dx), dx, self.d[j - 1])
+    }
+
+    /// The coefficients `[c_1, c_2, …]` of `ℓ(θ(t)) − ℓ(Ŵ)` for `θ(t) = Ŵ + Σ t^k C_k`.
+    fn loss_polynomial(&self, curve: &[Vec<Mat>]) -> Vec<Q> {
+        let l = self.layers();
+        let m = self.y[0].len();
+        // The data matrix as a polynomial of degree 0, then multiplied by each layer polynomial.
+        let mut f: Vec<Mat> = vec![self.x.clone()];
+        for j in 1..=l {
+            let mut layer = vec![self.w[j - 1].clone()];
+            layer.extend(curve[j - 1].iter().cloned());
+            let mut out = vec![zeros(self.d[j], m); f.len() + layer.len() - 1];
+            for (a, wa) in layer.iter().enumerate() {
+                for (b, fb) in f.iter().enumerate() {
+                    add_into(&mut out[a + b], &mul(wa, fb, self.d[j - 1], m));
+                }
+            }
+            f = out;
+        }
+        for (ra, ry) in f[0].iter_mut().zip(&self.y) {
+            for (a, b) in ra.iter_mut().zip(ry) {
+                *a -= b;
+            }
+        }
+        let inner = |a: &Mat, b: &Mat| -> Q {
+            let mut s = Q::new();
+            for (ra, rb) in a.iter().zip(b) {
+                for (x, y) in ra.iter().zip(rb) {
+                    s += Q::from(x * y);
+                }
+            }
+            s
+        };
+        let deg = f.len() - 1;
+        (1..=2 * deg)
+            .map(|k| {
+                let mut c = Q::new();
+                for a in k.saturating_sub(deg)..=k.min(deg) {
+                    c += inner(&f[a], &f[k - a]);
+                }
+                c / 2u32
+            })
+            .collect()
+    }
+}
+
+fn parse_layers(what: &str, layers: &Layers, d: &[usize]) -> Result<Vec<Mat>> {
+    if layers.len() != d.len() - 1 {
+        return Err(Error::Rejected(format!(
+            "{what}: expected {} layers, found {}",
+            d.len() - 1,
+            layers.len()
+        )));
+    }
+    layers
+        .iter()
+        .enumerate()
+        .map(|(j, m)| q_mat(&format!("{what}.W{}", j + 1), m, d[j + 1], d[j]))
+        .collect()
+}
+
+fn parse_curve(what: &str, curve: &Curve, d: &[usize]) -> Result<Vec<Vec<Mat>>> {
+    if curve.len() != d.len() - 1 {
+        return Err(Error::Rejected(format!(
+            "{what}: expected {} layers, found {}",
+            d.len() - 1,
+            curve.len()
+        )));
+    }
+    curve
+        .iter()
+        .enumerate()
+        .map(|(j, coeffs)| {
+            coeffs
+                .iter()
+                .enumerate()
+                .map(|(k, m)| q_mat(&format!("{what}.W{}.t^{}", j + 1, k + 1), m, d[j + 1], d[j]))
+                .collect()
+        })
+        .collect()
+}
+
+/// The lowest-order nonzero coefficient `(k, c_k)` of a loss polynomial `[c_1, c_2, …]`.
+fn lowest(p: &[Q]) -> Option<(usize, Q)> {
+    p.iter()
+        .enumerate()
+        .find(|(_, c)| **c != 0)
+        .map(|(k, c)| (k + 1, c.clone()))
+}
+
+/// Checks a `deep-linear-critical-point` certificate.
+pub fn check(value: serde_json::Value) -> Result<CheckReport> {
+    let cert: Cert = parse_typed(value)?;
+    let w = &cert.witness;
+    let p = &cert.problem;
+    let verdict = w.verdict.as_str();
+    if !matches!(verdict, "global-minimum" | "saddle" | "not-critical") {
+        return Err(Error::Rejected(format!(
+            "witness.verdict '{verdict}' is not global-minimum, saddle or not-critical"
+        )));
+    }
+    let strict = w.negative_curvature_direction.is_some();
+    let expected = claims(verdict, strict);
+    require_claims(&cert.claims, &expected)?;
+    let is_saddle = verdict == "saddle";
+    if (w.descent_curve.is_some() || w.ascent_curve.is_some() || strict) && !is_saddle {
+        return Err(Error::Rejected(
+            "witness: curves and directions belong to a saddle only".into(),
+        ));
+    }
+    if p.loss != "half-squared-frobenius" {
+        return Err(Error::Rejected(format!(
+            "problem.loss is '{}', expected 'half-squared-frobenius'",
+            p.loss
+        )));
+    }
+    let d = &p.widths;
+    if d.len() < 2 || d.contains(&0) || p.x.is_empty() || p.x[0].is_empty() {
+        return Err(Error::Rejected(
+            "problem: need at least one layer, positive widths and at least one point".into(),
+        ));
+    }
+    let m = p.x[0].len();
+    let l = d.len() - 1;
+    let net = Net {
+        d: d.clone(),
+        x: q_mat("problem.X", &p.x, d[0], m)?,
+        y: q_mat("problem.Y", &p.y, d[l], m)?,
+        w: parse_layers("witness.point", &w.point, d)?,
+    };
+
+    let mut verified = Vec::new();
+    let mut done = |i: usize, evidence: String| {
+        verified.push(VerifiedClaim {
+            id: expected[i].id.clone(),
+            statement: expected[i].statement.clone(),
+            evidence,
+        });
+    };
+
+    // width
+    let r = d[0].min(d[l]);
+    if let Some(j) = (1..l).find(|&j| d[j] < r) {
+        return Err(reject(
+            "width",
+            format!("d_{j} = {} < min(dx, dy) = {r}", d[j]),
+        ));
+    }
+    done(0, format!("widths {d:?}, min(dx, dy) = {r}"));
+
+    let (g, loss) = net.product_gradient();
+    let grads: Vec<Mat> = (1..=l).map(|j| net.layer_gradient(&g, j)).collect();
+    let worst = grads
+        .iter()
+        .enumerate()
+        .filter_map(|(j, gr)| largest(gr).map(|(a, b, v)| (j, a, b, v)))
+        .reduce(|x, y| if y.3.cmp_abs(&x.3).is_gt() { y } else { x });
+
+    if verdict == "not-critical" {
+        let (j, a, b, v) = worst.ok_or_else(|| {
+            reject(
+                "not-critical",
+                "every layer gradient is exactly 0: the point is critical",
+            )
+        })?;
+        done(
+            1,
+            format!(
+                "∂ℓ/∂W{}[{},{}] = {v} (the largest entry in absolute value)",
+                j + 1,
+                a + 1,
+                b + 1
+            ),
+        );
+        return Ok(CheckReport {
+            kind: KIND.into(),
+            claims: verified,
+        });
+    }
+
+    // critical-point
+    if let Some((j, a, b, v)) = worst {
+        return Err(reject(
+            "critical-point",
+            format!("∂ℓ/∂W{}[{},{}] = {v}, not 0", j + 1, a + 1, b + 1),
+        ));
+    }
+    done(1, format!("all {l} layer gradients are exactly 0"));
+
+    if verdict == "global-minimum" {
+        if let Some((a, b, v)) = largest(&g) {
+            return Err(reject(
+                "product-gradient-zero",
+                format!("∇ℓ0[{},{}] = {v}, not 0", a + 1, b + 1),
+            ));
+        }
+        done(2, format!("all {}×{} entries are 0", d[l], d[0]));
+        done(
+            3,
+            format!("∇ℓ0 = 0 at the product and ℓ0 is a convex quadratic; ℓ(Ŵ) = min ℓ = {loss}"),
+        );
+        return Ok(CheckReport {
+            kind: KIND.into(),
+            claims: verified,
+        });
+    }
+
+    // saddle
+    let (a, b, v) = largest(&g).ok_or_else(|| {
+        reject(
+            "product-gradient-nonzero",
+            "∇ℓ0 is exactly 0 at the product",
+        )
+    })?;
+    done(2, format!("∇ℓ0[{},{}] = {v}; ℓ(Ŵ) = {loss}", a + 1, b + 1));
+    for (i, id, curve, want_negative) in [
+        (3, "descent-curve", &w.descent_curve, true),
+        (4, "ascent-curve", &w.ascent_curve, false),
+    ] {
+        let curve = curve
+            .as_ref()
+            .ok_or_else(|| reject(id, "the witness has no such curve"))?;
+        let c = parse_curve(&format!("witness.{}", id.replace('-', "_")), curve, d)?;
+        let poly = net.loss_polynomial(&c);
+        let (k, ck) = lowest(&poly).ok_or_else(|| reject(id, "the loss is constant along it"))?;
+        if (ck < 0) != want_negative {
+            return Err(reject(
+                id,
+                format!("the lowest-order coefficient is {ck} (order {k}), wrong sign"),
+            ));
+        }
+        done(
+            i,
+            format!("lowest-order term of ℓ(θ(t)) − ℓ(Ŵ): {ck}·t^{k}"),
+        );
+    }
+    if let Some(dir) = &w.negative_curvature_direction {
+        let id = "negative-curvature";
+        let v = parse_layers("witness.negative_curvature_direction", dir, d)?;
+        let curve: Vec<Vec<Mat>> = v.into_iter().map(|m| vec![m]).collect();
+        let poly = net.loss_polynomial(&curve);
+        if poly[0] != 0 || poly.len() < 2 || poly[1] >= 0 {
+            return Err(reject(
+                id,
+                format!(
+                    "ℓ(Ŵ + tV) − ℓ(Ŵ) has t-coefficient {} and t²-coefficient {}",
+                    poly[0],
+                    poly.get(1).cloned().unwrap_or_default()
+                ),
+            ));
+        }
+        let quad = Q::from(&poly[1] * 2u32);
+        done(5, format!("Vᵀ∇²ℓ(Ŵ)V = {quad} < 0"));
+    }
+    Ok(CheckReport {
+        kind: KIND.into(),
+        claims: verified,
+    })
+}

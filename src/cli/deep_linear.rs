@@ -1,0 +1,288 @@
+//! `critcert deep-linear`: is a deep linear network at a global minimum or a saddle?
+//! (Theorem 4, Corollary 5.)
+
+use super::{print_json, show, write_out};
+use critcert::cert::to_json;
+use critcert::deeplinear::load::{read_matrix, read_weights, RawMatrix};
+use critcert::deeplinear::{self, Verdict64};
+use critcert::exact::{format_rational, QMatrix};
+use critcert::theorems::thm4::{self, DeepLinear, Entry};
+use critcert::{Error, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// Arguments of `critcert deep-linear`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Weight files W1 … W_{H+1} in order (.npy, .csv or .json one matrix each, shape
+    /// (out, in) as in PyTorch), a .json list of matrices, or one .safetensors file.
+    #[arg(long, value_name = "PATH", num_args = 1.., required = true)]
+    weights: Vec<PathBuf>,
+    /// For .safetensors: the tensor names of the layers, first layer first (default: every 2-D
+    /// tensor, in natural order of the names).
+    #[arg(long, value_name = "NAME", num_args = 1.., value_delimiter = ',')]
+    layers: Option<Vec<String>>,
+    /// Inputs, one row per data point (m × dx): .npy, .csv or .json.
+    #[arg(long, value_name = "X")]
+    x: PathBuf,
+    /// Targets, one row per data point (m × dy).
+    #[arg(long, value_name = "Y")]
+    y: PathBuf,
+    /// Exact rational arithmetic (decimal text read exactly, binary floats converted exactly);
+    /// writes a certificate with --out.
+    #[arg(long)]
+    exact: bool,
+    /// f64 path: tolerance τ on gradient entries for "critical within τ".
+    #[arg(long, value_name = "T", default_value_t = 1e-8)]
+    tol: f64,
+    /// f64 path: threads for the matrix products (default: all cores).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Print the result as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Write the certificate here (atomically; --exact only).
+    #[arg(long, value_name = "CERT.json")]
+    out: Option<PathBuf>,
+}
+
+fn load(args: &Args) -> Result<(Vec<RawMatrix>, RawMatrix, RawMatrix)> {
+    let w = read_weights(&args.weights, args.layers.as_deref())?;
+    let x = read_matrix(&args.x)?.transposed();
+    let y = read_matrix(&args.y)?.transposed();
+    // Shapes, with the files named.
+    let mut prev = (x.rows, x.name.clone());
+    for (j, wj) in w.iter().enumerate() {
+        if wj.cols != prev.0 {
+            return Err(Error::Input(format!(
+                "{}: layer W{} has shape ({}, {}) (out, in) but {} provides {} features",
+                wj.name,
+                j + 1,
+                wj.rows,
+                wj.cols,
+                prev.1,
+                prev.0
+            )));
+        }
+        prev = (wj.rows, wj.name.clone());
+    }
+    if y.rows != prev.0 || y.cols != x.cols {
+        return Err(Error::Input(format!(
+            "{}: Y has {} rows of {} targets, expected {} rows (as X) of {} (the last layer's outputs)",
+            y.name, y.cols, y.rows, x.cols, prev.0
+        )));
+    }
+    let r = x.rows.min(y.rows);
+    if let Some((j, wj)) = w[..w.len() - 1]
+        .iter()
+        .enumerate()
+        .find(|(_, a)| a.rows < r)
+    {
+        return Err(Error::Input(format!(
+            "{}: layer W{} has width {} < min(dx, dy) = {r} (Theorem 4 needs every hidden width ≥ min(dx, dy))",
+            wj.name,
+            j + 1,
+            wj.rows
+        )));
+    }
+    Ok((w, x, y))
+}
+
+fn entry_name(e: &Entry) -> String {
+    if e.layer == 0 {
+        format!("∇ℓ0[{},{}]", e.row, e.col)
+    } else {
+        format!("∂ℓ/∂W{}[{},{}]", e.layer, e.row, e.col)
+    }
+}
+
+fn entry_json(e: &Option<Entry>) -> serde_json::Value {
+    match e {
+        None => serde_json::Value::Null,
+        Some(e) => json!({"entry": entry_name(e), "value": format_rational(&e.value)}),
+    }
+}
+
+/// Runs `critcert deep-linear`. Exit 0 when the verdict is decided (and a requested certificate
+/// was written), 1 when inconclusive or the certificate cannot be built, 2 on bad input.
+pub fn run(args: Args) -> Result<i32> {
+    if !(args.tol.is_finite() && args.tol >= 0.0) {
+        return Err(Error::Input(format!(
+            "--tol {} must be a finite number ≥ 0",
+            args.tol
+        )));
+    }
+    if args.out.is_some() && !args.exact {
+        return Err(Error::Input(
+            "--out writes a certificate, which needs --exact".into(),
+        ));
+    }
+    let (w, x, y) = load(&args)?;
+    if args.exact {
+        run_exact(&args, &w, &x, &y)
+    } else {
+        run_f64(&args, &w, &x, &y)
+    }
+}
+
+fn run_exact(args: &Args, w: &[RawMatrix], x: &RawMatrix, y: &RawMatrix) -> Result<i32> {
+    let net = DeepLinear {
+        weights: w
+            .iter()
+            .map(|m| m.to_exact())
+            .collect::<Result<Vec<QMatrix>>>()?,
+        x: x.to_exact()?,
+        y: y.to_exact()?,
+    };
+    let a = thm4::analyse(&net)?;
+    let certified = a.certificate.is_ok();
+    if let (Some(_), Ok((c, _))) = (&args.out, &a.certificate) {
+        write_out(args.out.as_deref(), &to_json(c))?;
+    }
+    let part3 = a.part3_layer.map(|j| format!("holds at j* = {j}"));
+    if args.json {
+        print_json(&json!({
+            "verdict": a.verdict.name(),
+            "path": "exact",
+            "widths": a.widths,
+            "loss": format_rational(&a.loss),
+            "max_layer_gradient": entry_json(&a.max_layer_gradient),
+            "max_product_gradient": entry_json(&a.max_product_gradient),
+            "product_rank": a.product_rank,
+            "part3": a.part3_layer,
+            "hessian_inertia": a.hessian_inertia,
+            "saddle_construction": a.saddle_construction,
+            "certified": certified,
+            "not_certified_reason": a.certificate.as_ref().err(),
+            "certificate": args.out.as_ref().filter(|_| certified).map(|p| p.display().to_string()),
+        }))?;
+    } else {
+        println!("verdict: {} (exact)", a.verdict.name());
+        println!("  widths                  {:?}", a.widths);
+        println!("  loss                    {}", show(&a.loss));
+        match &a.max_layer_gradient {
+            Some(e) => println!(
+                "  largest layer gradient  {} = {}",
+                entry_name(e),
+                show(&e.value)
+            ),
+            None => println!("  layer gradients         all exactly 0 (critical point)"),
+        }
+        match &a.max_product_gradient {
+            Some(e) => println!(
+                "  ∇ℓ0 at the product      {} = {}",
+                entry_name(e),
+                show(&e.value)
+            ),
+            None => println!("  ∇ℓ0 at the product      exactly 0"),
+        }
+        println!(
+            "  rank of the product     {} (min(dx, dy) = {})",
+            a.product_rank,
+            a.widths[0].min(a.widths[a.widths.len() - 1])
+        );
+        println!(
+            "  Part 3 rank condition   {}",
+            part3.as_deref().unwrap_or("fails for every j*")
+        );
+        if let Some(i) = a.hessian_inertia {
+            println!("  Hessian inertia         {i}");
+        }
+        if let Some(c) = a.saddle_construction {
+            println!("  saddle witness          {c}");
+        }
+        match (&a.certificate, &args.out) {
+            (Ok((_, r)), Some(p)) => println!(
+                "  certificate             {} ({} claims, accepted by the checker)",
+                p.display(),
+                r.claims.len()
+            ),
+            (Ok(_), None) => {}
+            (Err(e), _) => println!("  not certified: {e}"),
+        }
+    }
+    match (&a.certificate, &args.out) {
+        (Err(e), Some(_)) => Err(Error::NotCertified(e.clone())),
+        _ => Ok(0),
+    }
+}
+
+fn faer_mat(m: &RawMatrix) -> Result<faer::Mat<f64>> {
+    let v = m.to_f64()?;
+    Ok(faer::Mat::from_fn(m.rows, m.cols, |i, j| v[i * m.cols + j]))
+}
+
+fn run_f64(args: &Args, w: &[RawMatrix], x: &RawMatrix, y: &RawMatrix) -> Result<i32> {
+    let wf = w.iter().map(faer_mat).collect::<Result<Vec<_>>>()?;
+    let (xf, yf) = (faer_mat(x)?, faer_mat(y)?);
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    if threads == 0 {
+        return Err(Error::Input("--threads must be at least 1".into()));
+    }
+    let par = if threads == 1 {
+        faer::Par::Seq
+    } else {
+        faer::Par::rayon(threads)
+    };
+    let bar = if std::io::stderr().is_terminal() {
+        let b = ProgressBar::new(deeplinear::product_count(wf.len()));
+        b.set_style(
+            ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} products")
+                .expect("template"),
+        );
+        b.set_message("deep-linear");
+        b
+    } else {
+        ProgressBar::hidden()
+    };
+    let tick = || bar.inc(1);
+    let r = deeplinear::analyse(&wf, xf.as_ref(), yf.as_ref(), args.tol, par, &tick);
+    bar.finish_and_clear();
+    if args.json {
+        print_json(&json!({
+            "verdict": r.verdict.name(),
+            "path": "f64",
+            "tolerance": r.tol,
+            "explanation": r.explanation,
+            "widths": r.widths,
+            "points": r.m,
+            "loss": r.loss,
+            "grad0_norm": r.grad0_norm,
+            "grad0_max": {"entry": format!("∇ℓ0[{},{}]", r.grad0_max.0, r.grad0_max.1), "value": r.grad0_max.2, "rounding_bound": r.grad0_bound, "certified_nonzero": r.grad0_certified_nonzero},
+            "layer_grad_norms": r.layer_grad_norms,
+            "layer_grad_max": {"entry": format!("∂ℓ/∂W{}[{},{}]", r.layer_grad_max.0, r.layer_grad_max.1, r.layer_grad_max.2), "value": r.layer_grad_max.3},
+            "product_rank": r.product_rank,
+            "rank_tolerance": r.rank_tol,
+            "threads": threads,
+        }))?;
+    } else {
+        println!(
+            "verdict: {} (f64, tolerance τ = {:e})",
+            r.verdict.name(),
+            r.tol
+        );
+        println!("  {}", r.explanation);
+        println!("  widths                  {:?}, {} points", r.widths, r.m);
+        println!("  loss                    {:.10e}", r.loss);
+        println!("  ‖∇ℓ0‖_F                 {:.6e}", r.grad0_norm);
+        println!(
+            "  largest layer gradient  ∂ℓ/∂W{}[{},{}] = {:.6e}",
+            r.layer_grad_max.0, r.layer_grad_max.1, r.layer_grad_max.2, r.layer_grad_max.3
+        );
+        println!(
+            "  rank of the product     {} (σ > {:.3e}; full rank {} gives Part 3)",
+            r.product_rank,
+            r.rank_tol,
+            r.widths[0].min(r.widths[r.widths.len() - 1])
+        );
+    }
+    Ok(if r.verdict == Verdict64::Inconclusive {
+        1
+    } else {
+        0
+    })
+}

@@ -1,0 +1,476 @@
+//! `critcert deep-linear` and the `deep-linear-critical-point` certificate: cases with known
+//! answers generated here, exact vs f64 agreement, loaders, errors, tamper and false-claim tests.
+
+use crate::common::{critcert, text};
+use critcert::cert::check_str;
+use critcert::exact::{least_squares, QMatrix, Q};
+use serde_json::Value;
+use std::path::Path;
+
+type M = Vec<Vec<i64>>;
+
+fn qm(m: &[Vec<Q>]) -> QMatrix {
+    QMatrix::from_rows(m.to_vec()).unwrap()
+}
+
+fn to_q(m: &M) -> Vec<Vec<Q>> {
+    m.iter()
+        .map(|r| r.iter().map(|&x| Q::from(x)).collect())
+        .collect()
+}
+
+fn json_mat(m: &[Vec<Q>]) -> Value {
+    Value::Array(
+        m.iter()
+            .map(|r| Value::Array(r.iter().map(|x| Value::String(x.to_string())).collect()))
+            .collect(),
+    )
+}
+
+/// A case on disk: weights (one JSON list), X and Y (one row per point).
+struct Case {
+    _dir: tempfile::TempDir,
+    w: String,
+    x: String,
+    y: String,
+}
+
+/// `x_rows`, `y_rows`: one row per point.
+fn case(weights: &[Vec<Vec<Q>>], x_rows: &[Vec<Q>], y_rows: &[Vec<Q>]) -> Case {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n).display().to_string();
+    let w = Value::Array(weights.iter().map(|m| json_mat(m)).collect());
+    std::fs::write(p("w.json"), w.to_string()).unwrap();
+    std::fs::write(p("x.json"), json_mat(x_rows).to_string()).unwrap();
+    std::fs::write(p("y.json"), json_mat(y_rows).to_string()).unwrap();
+    Case {
+        w: p("w.json"),
+        x: p("x.json"),
+        y: p("y.json"),
+        _dir: dir,
+    }
+}
+
+fn run_json(c: &Case, extra: &[&str]) -> (Value, i32) {
+    let mut args = vec![
+        "deep-linear",
+        "--weights",
+        &c.w,
+        "--x",
+        &c.x,
+        "--y",
+        &c.y,
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    let o = critcert(&args);
+    let (out, err) = text(&o);
+    let v: Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{out}\n{err}"));
+    (v, o.status.code().unwrap())
+}
+
+/// Runs both paths, requires the same verdict, and returns the exact certificate text.
+fn both(c: &Case, expected: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("c.json").display().to_string();
+    let (e, code) = run_json(c, &["--exact", "--out", &out]);
+    assert_eq!(e["verdict"], expected, "exact: {e}");
+    assert_eq!(code, 0);
+    let (f, code) = run_json(c, &[]);
+    assert_eq!(f["verdict"], expected, "f64: {f}");
+    assert_eq!(code, 0);
+    let cert = std::fs::read_to_string(&out).unwrap();
+    check_str(&cert).expect("accepted");
+    cert
+}
+
+fn data() -> (Vec<Vec<Q>>, Vec<Vec<Q>>) {
+    // 4 points, dx = 2, dy = 2 (rows are points).
+    let x = to_q(&vec![vec![1, 0], vec![0, 1], vec![1, 1], vec![2, -1]]);
+    let y = to_q(&vec![vec![1, 2], vec![0, 1], vec![2, 0], vec![1, 1]]);
+    (x, y)
+}
+
+/// The exact least-squares solution `W̄` (dy × dx), factored into layers of widths `d`.
+fn least_squares_layers(widths: &[usize]) -> Vec<Vec<Vec<Q>>> {
+    let (x, y) = data();
+    let wbar = least_squares(&qm(&x), &qm(&y)).solution.transpose(); // dy × dx
+    let l = widths.len() - 1;
+    (1..=l)
+        .map(|j| {
+            let (r, c) = (widths[j], widths[j - 1]);
+            if j == l {
+                // W̄ padded with zero columns: uses the first dx coordinates.
+                (0..r)
+                    .map(|i| {
+                        (0..c)
+                            .map(|k| {
+                                if k < 2 {
+                                    wbar[(i, k)].clone()
+                                } else {
+                                    Q::new()
+                                }
+                            })
+                            .collect()
+                    })
+                    .collect()
+            } else {
+                (0..r)
+                    .map(|i| (0..c).map(|k| Q::from((i == k) as i64)).collect())
+                    .collect()
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn global_minima_from_factored_least_squares() {
+    let (x, y) = data();
+    for widths in [vec![2, 2], vec![2, 3, 2], vec![2, 2, 4, 3, 2]] {
+        let c = case(&least_squares_layers(&widths), &x, &y);
+        let cert = both(&c, "global-minimum");
+        assert!(cert.contains("\"global-minimum\""));
+    }
+}
+
+fn zeros(widths: &[usize]) -> Vec<Vec<Vec<Q>>> {
+    (1..widths.len())
+        .map(|j| vec![vec![Q::new(); widths[j - 1]]; widths[j]])
+        .collect()
+}
+
+#[test]
+fn zero_point_is_a_saddle_strict_for_h1_higher_order_for_h2() {
+    let (x, y) = data();
+    let c = case(&zeros(&[2, 2, 2]), &x, &y);
+    let cert = both(&c, "saddle");
+    assert!(cert.contains("negative-curvature"));
+    let c = case(&zeros(&[2, 3, 2, 2]), &x, &y);
+    let cert = both(&c, "saddle");
+    assert!(!cert.contains("negative-curvature"), "non-strict");
+    let (e, _) = run_json(&c, &["--exact"]);
+    assert_eq!(e["saddle_construction"], "complement-curve");
+    assert_eq!(e["hessian_inertia"]["negative"], 0);
+}
+
+/// Whitened data `X = I`, `Y = diag(3, 1)`: the partial-SVD point keeping only the top
+/// component is critical with `∇ℓ0 = diag(0, −1) ≠ 0`.
+fn rank_deficient(layers: usize) -> Case {
+    let x = to_q(&vec![vec![1, 0], vec![0, 1]]);
+    let y = to_q(&vec![vec![3, 0], vec![0, 1]]);
+    let e11 = to_q(&vec![vec![1, 0], vec![0, 0]]);
+    let mut w = vec![e11; layers];
+    w[layers - 1] = to_q(&vec![vec![3, 0], vec![0, 0]]);
+    case(&w, &x, &y)
+}
+
+#[test]
+fn rank_deficient_partial_svd_saddles() {
+    let cert = both(&rank_deficient(2), "saddle");
+    assert!(cert.contains("negative-curvature"), "H = 1: strict");
+    let c = rank_deficient(3);
+    let cert = both(&c, "saddle");
+    assert!(!cert.contains("negative-curvature"), "H = 2: non-strict");
+    let (e, _) = run_json(&c, &["--exact"]);
+    assert_eq!(e["product_rank"], 1);
+    assert_eq!(e["part3"], Value::Null);
+}
+
+#[test]
+fn non_critical_points() {
+    let (x, y) = data();
+    let w = vec![
+        to_q(&vec![vec![1, 2], vec![0, 1], vec![-1, 1]]),
+        to_q(&vec![vec![1, 0, 2], vec![1, 1, 1]]),
+    ];
+    let c = case(&w, &x, &y);
+    both(&c, "not-critical");
+    let (e, _) = run_json(&c, &["--exact"]);
+    assert!(e["max_layer_gradient"]["entry"]
+        .as_str()
+        .unwrap()
+        .starts_with("∂ℓ/∂W"));
+}
+
+fn tamper(cert: &str, f: impl FnOnce(&mut Value)) -> Result<(), String> {
+    let mut v: Value = serde_json::from_str(cert).unwrap();
+    f(&mut v);
+    check_str(&v.to_string())
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+fn saddle_certs() -> (String, String) {
+    let (x, y) = data();
+    let strict = both(&case(&zeros(&[2, 2, 2]), &x, &y), "saddle");
+    let higher = both(&rank_deficient(3), "saddle");
+    (strict, higher)
+}
+
+#[test]
+fn harmless_changes_are_accepted() {
+    let (strict, higher) = saddle_certs();
+    for cert in [&strict, &higher] {
+        // Compact re-serialisation with other whitespace.
+        let v: Value = serde_json::from_str(cert).unwrap();
+        check_str(&serde_json::to_string(&v).unwrap()).unwrap();
+        // Other key order.
+        let mut o = v.as_object().unwrap().clone();
+        let claims = o.shift_remove("claims").unwrap();
+        let mut r = serde_json::Map::new();
+        r.insert("claims".into(), claims);
+        r.extend(o);
+        check_str(&Value::Object(r).to_string()).unwrap();
+    }
+    // Doubling the last layer's t-coefficient of the descent curve keeps it a descent curve.
+    tamper(&higher, |v| {
+        let last = v["witness"]["descent_curve"]
+            .as_array_mut()
+            .unwrap()
+            .last_mut()
+            .unwrap();
+        for row in last[0].as_array_mut().unwrap() {
+            for e in row.as_array_mut().unwrap() {
+                let q: Q = e.as_str().unwrap().parse().unwrap();
+                *e = Value::String((q * 2u32).to_string());
+            }
+        }
+    })
+    .unwrap();
+}
+
+#[test]
+fn tampered_certificates_are_rejected() {
+    let (strict, higher) = saddle_certs();
+    // A weight changed: no longer critical.
+    let e = tamper(&higher, |v| v["witness"]["point"][0][0][0] = "2".into()).unwrap_err();
+    assert!(e.contains("critical-point"), "{e}");
+    // A target changed: no longer critical.
+    let e = tamper(&higher, |v| v["problem"]["Y"][0][0] = "4".into()).unwrap_err();
+    assert!(e.contains("critical-point"), "{e}");
+    // Descent and ascent swapped.
+    let e = tamper(&higher, |v| {
+        let w = v["witness"].as_object_mut().unwrap();
+        let d = w["descent_curve"].clone();
+        w["descent_curve"] = w["ascent_curve"].clone();
+        w["ascent_curve"] = d;
+    })
+    .unwrap_err();
+    assert!(e.contains("descent-curve"), "{e}");
+    // The negative direction replaced by the positive one.
+    let e = tamper(&strict, |v| {
+        let a = v["witness"]["ascent_curve"].clone();
+        let dir: Vec<Value> = a.as_array().unwrap().iter().map(|l| l[0].clone()).collect();
+        v["witness"]["negative_curvature_direction"] = Value::Array(dir);
+    })
+    .unwrap_err();
+    assert!(e.contains("negative-curvature"), "{e}");
+    // A width changed, an unknown field, a non-canonical number.
+    assert!(tamper(&higher, |v| v["problem"]["widths"][1] = 1.into()).is_err());
+    assert!(tamper(&higher, |v| v["witness"]["extra"] = 1.into()).is_err());
+    assert!(tamper(&higher, |v| v["witness"]["point"][0][0][0] = "2/2".into()).is_err());
+    // An unchecked claim statement.
+    assert!(tamper(&higher, |v| v["claims"][3]["statement"] = "anything".into()).is_err());
+}
+
+#[test]
+fn false_claims_are_rejected() {
+    let (strict, _) = saddle_certs();
+    let as_verdict = |cert: &str, verdict: &str| {
+        tamper(cert, |v| {
+            let w = v["witness"].as_object_mut().unwrap();
+            w["verdict"] = verdict.into();
+            w.shift_remove("descent_curve");
+            w.shift_remove("ascent_curve");
+            w.shift_remove("negative_curvature_direction");
+            v["claims"] =
+                serde_json::to_value(critcert::cert::deep_linear::claims(verdict, false)).unwrap();
+        })
+    };
+    // A saddle presented as a global minimum.
+    let e = as_verdict(&strict, "global-minimum").unwrap_err();
+    assert!(e.contains("product-gradient-zero"), "{e}");
+    // A critical point presented as not critical.
+    let e = as_verdict(&strict, "not-critical").unwrap_err();
+    assert!(e.contains("not-critical"), "{e}");
+    // A global minimum presented as a saddle (with the curves of another certificate).
+    let (x, y) = data();
+    let gm = both(
+        &case(&least_squares_layers(&[2, 2, 2]), &x, &y),
+        "global-minimum",
+    );
+    let e = tamper(&gm, |v| {
+        let s: Value = serde_json::from_str(&strict).unwrap();
+        v["witness"]["verdict"] = "saddle".into();
+        v["witness"]["descent_curve"] = s["witness"]["descent_curve"].clone();
+        v["witness"]["ascent_curve"] = s["witness"]["ascent_curve"].clone();
+        v["claims"] =
+            serde_json::to_value(critcert::cert::deep_linear::claims("saddle", false)).unwrap();
+    })
+    .unwrap_err();
+    assert!(e.contains("product-gradient-nonzero"), "{e}");
+}
+
+/// A `.npy` file (v1, little-endian f64, C order).
+fn write_npy(path: &Path, rows: usize, cols: usize, data: &[f64]) {
+    let mut header =
+        format!("{{'descr': '<f8', 'fortran_order': False, 'shape': ({rows}, {cols}), }}");
+    while (10 + header.len() + 1) % 64 != 0 {
+        header.push(' ');
+    }
+    header.push('\n');
+    let mut b = b"\x93NUMPY\x01\x00".to_vec();
+    b.extend_from_slice(&(header.len() as u16).to_le_bytes());
+    b.extend_from_slice(header.as_bytes());
+    for x in data {
+        b.extend_from_slice(&x.to_le_bytes());
+    }
+    std::fs::write(path, b).unwrap();
+}
+
+fn write_safetensors(path: &Path, tensors: &[(&str, usize, usize, Vec<f32>)]) {
+    let bytes: Vec<Vec<u8>> = tensors
+        .iter()
+        .map(|t| t.3.iter().flat_map(|x| x.to_le_bytes()).collect())
+        .collect();
+    let views: Vec<(String, safetensors::tensor::TensorView)> = tensors
+        .iter()
+        .zip(&bytes)
+        .map(|(t, b)| {
+            (
+                t.0.to_string(),
+                safetensors::tensor::TensorView::new(safetensors::Dtype::F32, vec![t.1, t.2], b)
+                    .unwrap(),
+            )
+        })
+        .collect();
+    std::fs::write(path, safetensors::serialize(views, &None).unwrap()).unwrap();
+}
+
+#[test]
+fn loaders_npy_and_safetensors_agree_with_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n);
+    // Zero saddle, widths [2, 3, 2, 2], data as in data().
+    write_npy(&p("x.npy"), 4, 2, &[1., 0., 0., 1., 1., 1., 2., -1.]);
+    write_npy(&p("y.npy"), 4, 2, &[1., 2., 0., 1., 2., 0., 1., 1.]);
+    write_safetensors(
+        &p("net.safetensors"),
+        &[
+            ("layers.10.weight", 2, 2, vec![0.0; 4]),
+            ("layers.2.weight", 3, 2, vec![0.0; 6]),
+            ("layers.3.weight", 2, 3, vec![0.0; 6]),
+        ],
+    );
+    let s = |q: &Path| q.display().to_string();
+    let base = [
+        "deep-linear".to_string(),
+        "--weights".into(),
+        s(&p("net.safetensors")),
+        "--x".into(),
+        s(&p("x.npy")),
+        "--y".into(),
+        s(&p("y.npy")),
+    ];
+    for extra in [&[][..], &["--exact"][..]] {
+        let mut args: Vec<&str> = base.iter().map(String::as_str).collect();
+        args.extend_from_slice(extra);
+        let o = critcert(&args);
+        let (out, err) = text(&o);
+        assert_eq!(o.status.code(), Some(0), "{out}{err}");
+        assert!(out.starts_with("verdict: saddle"), "{out}");
+    }
+    // Missing tensor named.
+    let mut args: Vec<&str> = base.iter().map(String::as_str).collect();
+    args.extend_from_slice(&["--layers", "layers.2.weight,layers.4.weight"]);
+    let o = critcert(&args);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err.contains("layers.4.weight: no such tensor"), "{err}");
+    // NaN named.
+    write_npy(
+        &p("bad.npy"),
+        4,
+        2,
+        &[1., 0., 0., f64::NAN, 1., 1., 2., -1.],
+    );
+    let bad = s(&p("bad.npy"));
+    let args: Vec<&str> = base.iter().map(String::as_str).collect();
+    let mut args = args.clone();
+    args[4] = &bad;
+    let o = critcert(&args);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err.contains("bad.npy") && err.contains("not finite"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1);
+}
+
+#[test]
+fn bad_input_is_a_one_line_error() {
+    let (x, y) = data();
+    // A hidden layer narrower than min(dx, dy) = 2.
+    let w = vec![to_q(&vec![vec![1, 0]]), to_q(&vec![vec![1], vec![0]])];
+    let c = case(&w, &x, &y);
+    let o = critcert(&["deep-linear", "--weights", &c.w, "--x", &c.x, "--y", &c.y]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err.contains("W1 has width 1 < min(dx, dy) = 2"), "{err}");
+    assert_eq!(err.lines().count(), 1);
+    // Shape mismatch.
+    let w = vec![to_q(&vec![vec![1, 0, 0], vec![0, 1, 0]])];
+    let c = case(&w, &x, &y);
+    let o = critcert(&["deep-linear", "--weights", &c.w, "--x", &c.x, "--y", &c.y]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err.contains("w.json") && err.contains("layer W1"), "{err}");
+    // --out without --exact.
+    let o = critcert(&[
+        "deep-linear",
+        "--weights",
+        &c.w,
+        "--x",
+        &c.x,
+        "--y",
+        &c.y,
+        "--out",
+        "x.json",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn proofs_are_reproducible() {
+    // The committed proofs are byte-identical to what the commands in the README (section deep-linear)
+    // produce.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data/deep-linear");
+    let proofs = Path::new(env!("CARGO_MANIFEST_DIR")).join("proofs/thm4");
+    for (name, w) in [
+        ("global-minimum", "global-minimum-weights.json"),
+        ("strict-saddle", "strict-saddle-weights.json"),
+        ("zero-saddle-h2", "zero-saddle-h2-weights.json"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("c.json");
+        let o = critcert(&[
+            "deep-linear",
+            "--exact",
+            "--weights",
+            &root.join(w).display().to_string(),
+            "--x",
+            &root.join("x.csv").display().to_string(),
+            "--y",
+            &root.join("y.csv").display().to_string(),
+            "--out",
+            &out.display().to_string(),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{name}");
+        assert_eq!(
+            std::fs::read_to_string(&out).unwrap(),
+            std::fs::read_to_string(proofs.join(format!("{name}.json"))).unwrap(),
+            "{name}"
+        );
+    }
+}
