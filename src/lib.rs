@@ -14,6 +14,7 @@ pub mod expr;
 pub mod interval;
 pub mod io;
 pub mod model;
+pub mod paper;
 pub mod theorems;
 
 pub use error::{Error, Result};

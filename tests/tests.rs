@@ -3,5 +3,6 @@
 mod common;
 mod deep_linear;
 mod derive;
+mod paper;
 mod thm1;
 mod thm2;

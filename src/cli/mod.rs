@@ -4,6 +4,8 @@
 mod check;
 mod deep_linear;
 mod derive;
+mod explain;
+mod paper;
 mod thm1;
 mod thm2;
 
@@ -29,6 +31,10 @@ enum Command {
     Thm2(thm2::Args),
     /// Re-check a certificate with the trusted checker.
     Check(check::Args),
+    /// Certify every result of the paper, re-check each certificate, write the report.
+    Paper(paper::Args),
+    /// Explain a certificate in plain language: its claims and what the checker verified.
+    Explain(explain::Args),
     /// Theorem 4: is a deep linear network at a global minimum or a saddle?
     DeepLinear(deep_linear::Args),
     /// Exact gradient and Hessian of a one-hidden-layer loss, derived in an e-graph.
@@ -42,6 +48,8 @@ pub fn run() -> i32 {
         Command::Thm1(a) => thm1::run(a),
         Command::Thm2(a) => thm2::run(a),
         Command::Check(a) => check::run(a),
+        Command::Paper(a) => paper::run(a),
+        Command::Explain(a) => explain::run(a),
         Command::DeepLinear(a) => deep_linear::run(a),
         Command::Derive(a) => derive::run(a),
     };

@@ -1,0 +1,305 @@
+//! `critcert paper`: every result of the paper, certified, re-checked and reported.
+//!
+//! A [`Task`] is one certificate the paper needs: which result it belongs to, the claim in a few
+//! words, how it is certified, and a function that produces the certificate JSON. [`registry`]
+//! lists them all; [`run`] produces each one, writes it, reads it back and re-checks the file
+//! with the trusted checker ([`crate::cert::check_str`]), draws its pictures
+//! ([`figures`]) and writes the report and the reviewer's guide ([`report`]). Everything written
+//! is deterministic (no timings, no paths of the machine), so a rerun reproduces the directory
+//! byte for byte; timings are returned to the caller for printing only.
+//!
+//! To add a result: add [`Task`]s to [`registry`] (the certificate path decides the
+//! sub-directory, e.g. `thm2/sigmoid.json`), and, if its kind deserves a picture, a match arm in
+//! [`figures::for_certificate`] and a summary in [`report`].
+
+pub mod explain;
+pub mod figures;
+pub mod figures_thm2;
+pub mod report;
+
+use crate::cert::{self, CheckReport};
+use crate::deeplinear::load::{read_matrix, read_weights};
+use crate::error::{Error, Result};
+use crate::exact::{QMatrix, Q};
+use crate::model::{parse_activation, read_csv};
+use crate::theorems::thm1::{self, Thm1Options};
+use crate::theorems::thm2;
+use crate::theorems::thm4::{self, DeepLinear};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// A function producing one certificate's JSON text.
+pub type Producer = Box<dyn Fn() -> Result<String>>;
+
+/// One certificate of the paper.
+pub struct Task {
+    /// Path of the certificate relative to the output directory, e.g. `thm1/iris-relu.json`.
+    pub path: String,
+    /// The paper's result, e.g. `Theorem 1`.
+    pub result: &'static str,
+    /// The claim, in a few words.
+    pub claim: String,
+    /// How the claim is certified.
+    pub method: &'static str,
+    /// Produces the certificate.
+    pub produce: Producer,
+}
+
+/// What became of one task.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Produced, written, and the written file accepted by the checker.
+    Accepted,
+    /// The construction could not certify the claim (the reason).
+    NotCertified(String),
+    /// The checker rejected the written certificate (the reason).
+    Rejected(String),
+    /// The task could not run (e.g. a missing dataset).
+    Failed(String),
+}
+
+impl Status {
+    /// A short word for tables.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Status::Accepted => "accepted",
+            Status::NotCertified(_) => "NOT CERTIFIED",
+            Status::Rejected(_) => "REJECTED",
+            Status::Failed(_) => "FAILED",
+        }
+    }
+}
+
+/// The outcome of one task.
+pub struct Outcome {
+    /// The certificate path relative to the output directory.
+    pub path: String,
+    /// The paper's result.
+    pub result: &'static str,
+    /// The claim in a few words.
+    pub claim: String,
+    /// How it is certified.
+    pub method: &'static str,
+    /// What happened.
+    pub status: Status,
+    /// The certificate text, when produced.
+    pub json: Option<String>,
+    /// The checker's report, when accepted.
+    pub report: Option<CheckReport>,
+    /// Wall-clock seconds to produce and re-check (for printing only; never written).
+    pub seconds: f64,
+}
+
+/// A Theorem 1 activation: file-name label, description, s+ and s− as (numerator, denominator).
+type Thm1Activation = (&'static str, &'static str, (i64, i64), (i64, i64));
+
+/// The Theorem 1 activations of the paper.
+const THM1_ACTIVATIONS: [Thm1Activation; 3] = [
+    ("relu", "ReLU", (1, 1), (0, 1)),
+    ("leaky-relu", "leaky ReLU (s− = 1/100)", (1, 1), (1, 100)),
+    (
+        "slightest",
+        "the slightest nonlinearity (s+ = 1001/1000, s− = 1)",
+        (1001, 1000),
+        (1, 1),
+    ),
+];
+
+fn thm1_task(data_dir: &Path, dataset: &str, activation: usize) -> Task {
+    let (label, description, (pn, pd), (mn, md)) = THM1_ACTIVATIONS[activation];
+    let file = data_dir.join(format!("{dataset}.csv"));
+    let opts = Thm1Options {
+        s_plus: Q::from((pn, pd)),
+        s_minus: Q::from((mn, md)),
+        width: 2,
+        alpha: Q::from(1),
+    };
+    Task {
+        path: format!("thm1/{dataset}-{label}.json"),
+        result: "Theorem 1",
+        claim: format!("{description}, width 2, {dataset} data: a spurious local minimum"),
+        method: "exact rationals",
+        produce: Box::new(move || {
+            let data = read_csv(&file, None)?;
+            let r = thm1::certify(&data, &opts).map_err(|e| match e {
+                Error::NotCertified(m) => Error::NotCertified(format!("{}: {m}", file.display())),
+                other => other,
+            })?;
+            Ok(cert::to_json(&r.certificate))
+        }),
+    }
+}
+
+/// The Theorem 2 activations: certificate name (`thm2/<name>.json`) and CLI spelling.
+const THM2_ACTIVATIONS: [(&str, &str); 11] = [
+    ("sigmoid", "sigmoid"),
+    ("tanh", "tanh"),
+    ("arctan", "arctan"),
+    ("elu", "elu"),
+    ("selu", "selu"),
+    ("softplus", "softplus"),
+    ("gelu", "gelu"),
+    ("silu", "silu"),
+    ("quadratic", "quadratic"),
+    ("relu", "relu"),
+    ("leaky-relu", "relu-like:1:1/100"),
+];
+
+/// MPFR precision of the Theorem 2 certificates, in bits.
+const THM2_PRECISION: u32 = 128;
+
+fn thm2_task(name: &'static str, spec: &'static str) -> Task {
+    Task {
+        path: format!("thm2/{name}.json"),
+        result: "Theorem 2",
+        claim: format!(
+            "{name}, the 3-point data: a zero-loss global minimum and a spurious local minimum (loss 1/3) on an explicit box"
+        ),
+        method: if spec.starts_with("relu") {
+            "exact rationals"
+        } else {
+            "exact + MPFR intervals"
+        },
+        produce: Box::new(move || {
+            let act = parse_activation(spec)?;
+            Ok(cert::to_json(&thm2::certify(&act, THM2_PRECISION)?.certificate))
+        }),
+    }
+}
+
+/// The Theorem 4 cases: certificate name (`thm4/<case>.json`, weights in
+/// `<data_dir>/deep-linear/<case>-weights.json`) and the claim.
+const THM4_CASES: [(&str, &str); 3] = [
+    (
+        "global-minimum",
+        "deep linear network, ∇ℓ0 = 0 at the product: a global minimum (Corollary 5)",
+    ),
+    (
+        "strict-saddle",
+        "deep linear network, ∇ℓ0 ≠ 0 at the product: a strict saddle (negative Hessian direction)",
+    ),
+    (
+        "zero-saddle-h2",
+        "deep linear network at W = 0 with H = 2: a non-strict saddle (higher-order curves)",
+    ),
+];
+
+fn thm4_task(data_dir: &Path, case: &'static str, claim: &'static str) -> Task {
+    let dir = data_dir.join("deep-linear");
+    Task {
+        path: format!("thm4/{case}.json"),
+        result: "Theorem 4",
+        claim: claim.into(),
+        method: "exact rationals",
+        produce: Box::new(move || {
+            let weights = read_weights(&[dir.join(format!("{case}-weights.json"))], None)?;
+            let net = DeepLinear {
+                weights: weights
+                    .iter()
+                    .map(|m| m.to_exact())
+                    .collect::<Result<Vec<QMatrix>>>()?,
+                x: read_matrix(&dir.join("x.csv"))?.transposed().to_exact()?,
+                y: read_matrix(&dir.join("y.csv"))?.transposed().to_exact()?,
+            };
+            let (c, _) = thm4::analyse(&net)?
+                .certificate
+                .map_err(Error::NotCertified)?;
+            Ok(cert::to_json(&c))
+        }),
+    }
+}
+
+/// Every certificate of the paper, in report order. Datasets are read from `data_dir`
+/// (`examples/data` in the repository).
+pub fn registry(data_dir: &Path) -> Vec<Task> {
+    let mut tasks = Vec::new();
+    // Theorem 1 on real data (case J ≠ ∅) for the three activations of the paper, and on the
+    // Theorem 2 data, whose least-squares fit is constant (case J = ∅, Appendix A).
+    for dataset in ["iris", "wine"] {
+        for a in 0..THM1_ACTIVATIONS.len() {
+            tasks.push(thm1_task(data_dir, dataset, a));
+        }
+    }
+    tasks.push(thm1_task(data_dir, "theorem2", 0));
+    // Theorem 2 / Corollary 3 for every supported activation (Part 1 and Part 2 with ρ).
+    tasks.extend(
+        THM2_ACTIVATIONS
+            .iter()
+            .map(|&(name, spec)| thm2_task(name, spec)),
+    );
+    // Theorem 4 / Corollary 5: a global minimum, a strict and a non-strict saddle.
+    for (case, claim) in THM4_CASES {
+        tasks.push(thm4_task(data_dir, case, claim));
+    }
+    tasks
+}
+
+/// Runs one task: produce, write to `out`, read back, re-check the file's text.
+pub fn run_task(task: &Task, out: &Path) -> Result<Outcome> {
+    let start = Instant::now();
+    let mut outcome = Outcome {
+        path: task.path.clone(),
+        result: task.result,
+        claim: task.claim.clone(),
+        method: task.method,
+        status: Status::Accepted,
+        json: None,
+        report: None,
+        seconds: 0.0,
+    };
+    match (task.produce)() {
+        Err(Error::NotCertified(m)) => outcome.status = Status::NotCertified(m),
+        Err(e) => outcome.status = Status::Failed(e.to_string()),
+        Ok(json) => {
+            let file = out.join(&task.path);
+            create_parent(&file)?;
+            crate::io::write_atomic(&file, json.as_bytes())?;
+            let written = crate::io::read_text(&file)?;
+            match cert::check_str(&written) {
+                Ok(report) => outcome.report = Some(report),
+                Err(e) => outcome.status = Status::Rejected(e.to_string()),
+            }
+            outcome.json = Some(written);
+        }
+    }
+    outcome.seconds = start.elapsed().as_secs_f64();
+    Ok(outcome)
+}
+
+/// Creates the parent directory of `file`, with a one-line error naming it.
+pub fn create_parent(file: &Path) -> Result<()> {
+    match file.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir)
+            .map_err(|e| Error::Input(format!("{}: cannot create: {e}", dir.display()))),
+        _ => Ok(()),
+    }
+}
+
+/// Runs every task of `tasks`, writing certificates, figures, `REPORT.md` and `README.md` under
+/// `out`. `progress` is called after each task (for printing). Returns the outcomes; the caller
+/// decides the exit code (0 only if every status is [`Status::Accepted`]).
+pub fn run(tasks: &[Task], out: &Path, mut progress: impl FnMut(&Outcome)) -> Result<Vec<Outcome>> {
+    let mut outcomes = Vec::new();
+    for task in tasks {
+        let o = run_task(task, out)?;
+        progress(&o);
+        outcomes.push(o);
+    }
+    let mut figures = Vec::new();
+    for o in &outcomes {
+        if let (Some(json), Status::Accepted) = (&o.json, &o.status) {
+            for f in figures::for_certificate(&o.path, json)? {
+                let file: PathBuf = out.join(&f.path);
+                create_parent(&file)?;
+                crate::io::write_atomic(&file, f.svg.as_bytes())?;
+                figures.push(f);
+            }
+        }
+    }
+    crate::io::write_atomic(
+        &out.join("REPORT.md"),
+        report::report(&outcomes, &figures).as_bytes(),
+    )?;
+    crate::io::write_atomic(&out.join("README.md"), report::guide(&outcomes).as_bytes())?;
+    Ok(outcomes)
+}

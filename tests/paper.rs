@@ -1,0 +1,424 @@
+//! `critcert paper`, `critcert explain`, and the independent Python checker: tamper tests run
+//! against both checkers.
+
+use crate::common::{critcert, data, text};
+use critcert::cert::{relu_like, to_json};
+use critcert::exact::Q;
+use critcert::model::{read_csv, Dataset};
+use critcert::paper::{self, Status};
+use critcert::theorems::thm1::{certify, Thm1Options};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn python_checker() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("proofs/check_exact.py")
+}
+
+/// `Some(exit code)` of the Python checker on `file`, or `None` (with a message) when python3
+/// is absent.
+fn python_check(file: &Path) -> Option<(i32, String)> {
+    match Command::new("python3")
+        .arg(python_checker())
+        .arg(file)
+        .output()
+    {
+        Ok(o) => Some((o.status.code().unwrap_or(-1), {
+            let (a, b) = text(&o);
+            a + &b
+        })),
+        Err(_) => {
+            eprintln!("python3 not found: skipping the Python checker part of this test");
+            None
+        }
+    }
+}
+
+fn relu_like(s_minus: Q) -> Thm1Options {
+    Thm1Options {
+        s_plus: Q::from(1),
+        s_minus,
+        width: 3,
+        alpha: Q::from(1),
+    }
+}
+
+/// Certificates of both construction cases: `J = ∅` (ReLU on the Theorem 2 data) and `J ≠ ∅`
+/// (leaky ReLU on a small dataset).
+fn certificates() -> Vec<(&'static str, Value)> {
+    let t2 = read_csv(Path::new(&data("theorem2.csv")), None).unwrap();
+    let q = |v: &[i64]| v.iter().map(|&x| Q::from(x)).collect::<Vec<_>>();
+    let small = Dataset::from_rows(
+        vec![q(&[0, 1]), q(&[1, 0]), q(&[2, 2]), q(&[3, 1])],
+        q(&[0, 2, 1, 5]),
+    );
+    let json = |d: &Dataset, o: &Thm1Options| {
+        serde_json::from_str(&to_json(&certify(d, o).unwrap().certificate)).unwrap()
+    };
+    vec![
+        ("theorem2", json(&t2, &relu_like(Q::new()))),
+        ("small-leaky", json(&small, &relu_like(Q::from((1, 100))))),
+    ]
+}
+
+/// Both checkers on one certificate text: (Rust accepted, Python accepted or None).
+fn both(dir: &Path, name: &str, cert: &str) -> (bool, Option<bool>, String) {
+    let file = dir.join(format!("{name}.json"));
+    std::fs::write(&file, cert).unwrap();
+    let o = critcert(&["check", &file.display().to_string()]);
+    let code = o.status.code();
+    assert!(
+        matches!(code, Some(0) | Some(1)),
+        "{name}: check exit {code:?}"
+    );
+    let (out, err) = text(&o);
+    let py = python_check(&file);
+    if let Some((c, _)) = &py {
+        assert!(matches!(c, 0 | 1), "{name}: python exit {c}");
+    }
+    (
+        code == Some(0),
+        py.as_ref().map(|(c, _)| *c == 0),
+        format!(
+            "rust: {out}{err}\npython: {}",
+            py.map(|p| p.1).unwrap_or_default()
+        ),
+    )
+}
+
+fn set(v: &mut Value, path: &[&str], new: Value) {
+    let mut cur = v;
+    for p in path {
+        cur = match p.parse::<usize>() {
+            Ok(i) => &mut cur[i],
+            Err(_) => &mut cur[*p],
+        };
+    }
+    *cur = new;
+}
+
+fn reversed_keys(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .rev()
+                .map(|(k, v)| (k.clone(), reversed_keys(v)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(reversed_keys).collect()),
+        other => other.clone(),
+    }
+}
+
+#[test]
+fn tampered_certificates_are_rejected_by_both_checkers() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, cert) in certificates() {
+        let s = |x: &str| Value::String(x.into());
+        let bump = |v: &Value| {
+            let q = critcert::exact::parse_rational(v.as_str().unwrap()).unwrap() + Q::from(1);
+            Value::String(critcert::exact::format_rational(&q))
+        };
+        let mut tampers: Vec<(&str, Value)> = Vec::new();
+        let mut t = |what: &'static str, f: &dyn Fn(&mut Value)| {
+            let mut v = cert.clone();
+            f(&mut v);
+            tampers.push((what, v));
+        };
+        t("a target y", &|v| {
+            let n = bump(&v["problem"]["data"]["y"][0]);
+            set(v, &["problem", "data", "y", "0"], n)
+        });
+        t("an input x", &|v| {
+            let n = bump(&v["problem"]["data"]["x"][1][0]);
+            set(v, &["problem", "data", "x", "1", "0"], n)
+        });
+        t("an entry of W̄", &|v| {
+            let n = bump(&v["witness"]["least_squares"][0]);
+            set(v, &["witness", "least_squares", "0"], n)
+        });
+        t("W2 at the minimum", &|v| {
+            let n = bump(&v["witness"]["minimum"]["W2"][0][0]);
+            set(v, &["witness", "minimum", "W2", "0", "0"], n)
+        });
+        t("a negative pre-activation at the minimum", &|v| {
+            set(v, &["witness", "minimum", "b1", "1"], s("-1000"))
+        });
+        t("a radius beyond the margin", &|v| {
+            let r = critcert::exact::parse_rational(v["witness"]["radius"].as_str().unwrap())
+                .unwrap()
+                * Q::from(2);
+            set(
+                v,
+                &["witness", "radius"],
+                Value::String(critcert::exact::format_rational(&r)),
+            )
+        });
+        t("a better point that is not better", &|v| {
+            let m = v["witness"]["minimum"].clone();
+            set(v, &["witness", "better_point"], m)
+        });
+        t("the slope s+", &|v| {
+            set(v, &["problem", "activation", "s_plus"], s("2"))
+        });
+        t("a non-canonical number", &|v| {
+            let n = format!("{}/1", v["witness"]["alpha"].as_str().unwrap());
+            set(v, &["witness", "alpha"], s(&n))
+        });
+        t("a decimal number", &|v| {
+            set(v, &["witness", "alpha"], s("1.0"))
+        });
+        t("a reworded claim", &|v| {
+            set(
+                v,
+                &["claims", "4", "statement"],
+                s("it is a global minimum"),
+            )
+        });
+        t("a missing claim", &|v| {
+            v["claims"].as_array_mut().unwrap().pop();
+        });
+        t("an unknown field", &|v| {
+            set(v, &["witness", "note"], s("trust me"))
+        });
+        t("another version", &|v| {
+            set(v, &["critcert"], Value::from(2))
+        });
+        t("an unknown kind", &|v| {
+            set(v, &["kind"], s("relu-like-global-minimum"))
+        });
+        for (what, v) in &tampers {
+            let (rust, py, out) = both(dir.path(), name, &to_json(v));
+            assert!(!rust, "{name}: Rust accepted {what}\n{out}");
+            assert_ne!(py, Some(true), "{name}: Python accepted {what}\n{out}");
+        }
+
+        // Must-pass neighbours: other whitespace, other key order, a smaller radius, and a
+        // changed informational field.
+        let mut smaller = cert.clone();
+        let r = critcert::exact::parse_rational(cert["witness"]["radius"].as_str().unwrap())
+            .unwrap()
+            / Q::from(3);
+        smaller["witness"]["radius"] = Value::String(critcert::exact::format_rational(&r));
+        let mut informational = cert.clone();
+        informational["witness"]["construction"]["gamma"] = s("12345");
+        for (what, text) in [
+            ("the original", to_json(&cert)),
+            ("compact JSON", cert.to_string()),
+            ("reversed key order", to_json(&reversed_keys(&cert))),
+            ("a smaller radius", to_json(&smaller)),
+            ("a changed informational field", to_json(&informational)),
+        ] {
+            let (rust, py, out) = both(dir.path(), name, &text);
+            assert!(rust, "{name}: Rust rejected {what}\n{out}");
+            assert_ne!(py, Some(false), "{name}: Python rejected {what}\n{out}");
+        }
+    }
+}
+
+#[test]
+fn python_checker_has_the_canonical_claims() {
+    let py = std::fs::read_to_string(python_checker()).unwrap();
+    for c in relu_like::claims() {
+        assert!(
+            py.contains(&format!("(\"{}\", \"{}\")", c.id, c.statement)),
+            "check_exact.py lacks the canonical claim {}",
+            c.id
+        );
+    }
+}
+
+#[test]
+fn paper_is_deterministic_and_rechecks_from_disk() {
+    let tasks: Vec<_> = paper::registry(Path::new(&data("")))
+        .into_iter()
+        .filter(|t| t.path.starts_with("thm1/theorem2"))
+        .collect();
+    assert_eq!(tasks.len(), 1);
+    let read_all = |dir: &Path| {
+        let mut files = Vec::new();
+        for sub in ["", "thm1", "figures"] {
+            let mut names: Vec<_> = std::fs::read_dir(dir.join(sub))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.is_file())
+                .collect();
+            names.sort();
+            for p in names {
+                files.push((
+                    p.strip_prefix(dir).unwrap().display().to_string(),
+                    std::fs::read(&p).unwrap(),
+                ));
+            }
+        }
+        files
+    };
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let oa = paper::run(&tasks, a.path(), |_| {}).unwrap();
+    paper::run(&tasks, b.path(), |_| {}).unwrap();
+    assert_eq!(oa[0].status, Status::Accepted);
+    let (fa, fb) = (read_all(a.path()), read_all(b.path()));
+    let names: Vec<&str> = fa.iter().map(|f| f.0.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "README.md",
+            "REPORT.md",
+            "thm1/theorem2-relu.json",
+            "figures/thm1-theorem2-relu.svg"
+        ]
+    );
+    assert_eq!(fa, fb, "a rerun must reproduce every byte");
+    let report = String::from_utf8(fa[1].1.clone()).unwrap();
+    assert!(
+        report.contains("| Theorem 1 | [`thm1/theorem2-relu.json`]"),
+        "{report}"
+    );
+    assert!(report.contains("![thm1/theorem2-relu.json](figures/thm1-theorem2-relu.svg)"));
+    let svg = String::from_utf8(fa[3].1.clone()).unwrap();
+    assert!(
+        svg.starts_with("<svg") && svg.contains("<polyline"),
+        "{svg}"
+    );
+    let guide = String::from_utf8(fa[0].1.clone()).unwrap();
+    assert!(!guide.contains("{{INDEX}}"));
+    assert!(guide.contains("| [`thm1/theorem2-relu.json`](thm1/theorem2-relu.json) | Theorem 1 |"));
+}
+
+#[test]
+fn paper_fails_with_exit_1_when_a_result_cannot_run() {
+    let empty = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = critcert(&[
+        "paper",
+        "--data-dir",
+        &empty.path().display().to_string(),
+        "--out",
+        &out.path().display().to_string(),
+    ]);
+    let (stdout, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stdout.contains("FAILED"), "{stdout}");
+    assert!(!stdout.contains(" 0 of "), "{stdout}");
+    assert!(stdout.contains("iris.csv: cannot read"), "{stdout}");
+}
+
+#[test]
+fn explain_accepted_and_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, cert) = certificates().remove(0);
+    let good = dir.path().join("good.json");
+    std::fs::write(&good, to_json(&cert)).unwrap();
+    let o = critcert(&["explain", &good.display().to_string()]);
+    let (stdout, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("verdict: ACCEPTED"), "{stdout}");
+    assert!(
+        stdout.contains("Data: 3 points with 2 inputs (x1, x2)"),
+        "{stdout}"
+    );
+    for c in relu_like::claims() {
+        assert!(stdout.contains(&format!(". {}\n", c.id)), "{stdout}");
+    }
+    assert!(
+        stdout.contains("verified: loss at the better point"),
+        "{stdout}"
+    );
+
+    let mut bad = cert.clone();
+    bad["witness"]["minimum"]["b1"][1] = Value::String("-1000".into());
+    let badf = dir.path().join("bad.json");
+    std::fs::write(&badf, to_json(&bad)).unwrap();
+    let o = critcert(&["explain", &badf.display().to_string()]);
+    let (stdout, _) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("verdict: REJECTED"), "{stdout}");
+    assert!(stdout.contains("local-minimum-region"), "{stdout}");
+    assert!(stdout.contains("NOT established"), "{stdout}");
+
+    let junk = dir.path().join("junk.json");
+    std::fs::write(&junk, "not json").unwrap();
+    let o = critcert(&["explain", &junk.display().to_string()]);
+    let (_, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr.contains("junk.json: not valid JSON"), "{stderr}");
+}
+
+/// Every number of `v` (strings that parse as rationals), as JSON pointers.
+fn numbers(v: &Value, at: String, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => m
+            .iter()
+            .for_each(|(k, x)| numbers(x, format!("{at}/{k}"), out)),
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .for_each(|(i, x)| numbers(x, format!("{at}/{i}"), out)),
+        Value::String(s)
+            if critcert::exact::parse_rational(s).is_ok() && !at.contains("claims") =>
+        {
+            out.push(at)
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn both_checkers_agree_on_every_single_number_change_of_the_deep_linear_proofs() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("proofs/thm4");
+    let Ok(entries) = std::fs::read_dir(&root) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut files: Vec<PathBuf> = entries.map(|e| e.unwrap().path()).collect();
+    files.sort();
+    for file in files {
+        let cert: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        let mut pointers = Vec::new();
+        numbers(&cert, String::new(), &mut pointers);
+        // At most 12 changes per certificate, evenly spread (each runs both checkers).
+        let step = pointers.len().div_ceil(12).max(1);
+        let pointers: Vec<String> = pointers.into_iter().step_by(step).collect();
+        let (mut rejected, mut accepted) = (0, 0);
+        for p in pointers {
+            let mut v = cert.clone();
+            let old =
+                critcert::exact::parse_rational(v.pointer(&p).unwrap().as_str().unwrap()).unwrap();
+            *v.pointer_mut(&p).unwrap() =
+                Value::String(critcert::exact::format_rational(&(old + Q::from(1))));
+            let (rust, py, out) = both(dir.path(), "dl", &to_json(&v));
+            if let Some(py) = py {
+                assert_eq!(
+                    rust,
+                    py,
+                    "{}: {p}: the checkers disagree\n{out}",
+                    file.display()
+                );
+            }
+            if rust {
+                accepted += 1;
+            } else {
+                rejected += 1;
+            }
+        }
+        assert!(rejected > 0, "{}: no change was rejected", file.display());
+        eprintln!("{}: {rejected} changes rejected, {accepted} accepted (claims still true) by both checkers", file.display());
+    }
+}
+
+#[test]
+fn committed_proofs_pass_the_python_checker() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("proofs");
+    for e in ["thm1", "thm4"]
+        .iter()
+        .filter_map(|d| std::fs::read_dir(root.join(d)).ok())
+        .flatten()
+    {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "json") {
+            if let Some((code, out)) = python_check(&p) {
+                assert_eq!(code, 0, "{out}");
+            }
+        }
+    }
+}
