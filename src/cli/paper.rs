@@ -17,7 +17,7 @@ pub struct Args {
 
 fn row(o: &Outcome) -> String {
     format!(
-        "{:<10} {:<34} {:<16} {:<14} {:>8.3}s  {}",
+        "{:<10} {:<34} {:<22} {:<14} {:>8.3}s  {}",
         o.result,
         o.path,
         o.method,
@@ -36,7 +36,7 @@ pub fn run(args: Args) -> Result<i32> {
         args.out.display()
     );
     println!(
-        "{:<10} {:<34} {:<16} {:<14} {:>9}  claim",
+        "{:<10} {:<34} {:<22} {:<14} {:>9}  claim",
         "result", "certificate", "how certified", "status", "time"
     );
     let start = std::time::Instant::now();
