@@ -13,9 +13,12 @@ Exit status: 0 every certificate accepted (or skipped with --skip-other-kinds), 
 certificate rejected (the failing claim or field is named), 2 a file unreadable or not JSON,
 3 an internal error of this checker (never a verdict).
 
-Kinds checked: relu-like-spurious-minimum (Theorem 1) and deep-linear-critical-point (Theorem 4,
-exact path). Not covered: smooth-counterexample (Theorem 2; it needs MPFR intervals, except for
-the ReLU case, which this checker does not implement yet).
+Kinds checked: relu-like-spurious-minimum (Theorem 1), deep-linear-critical-point (Theorem 4,
+exact path) and smooth-counterexample (Theorem 2) when its activation is relu-like (the exact
+ReLU/leaky-ReLU case: zero-loss point, the bias-free minimum's output, loss, exact gradient and
+exact 9×9 Hessian inertia, and the positivity box). Not covered: smooth-counterexample with a
+smooth activation (sigmoid, tanh, ...; it needs MPFR interval enclosures): skipped with
+--skip-other-kinds, otherwise rejected (exit 1) as not covered, like an unknown kind.
 """
 
 import json
@@ -376,9 +379,248 @@ def check_deep_linear(cert):
     return evidence
 
 
+# ---------------------------------------------------------------------------------------------
+# Kind smooth-counterexample (Theorem 2), exact ReLU-like case only.
+#
+# The fixed data X (rows are points) = [[1, 0], [0, 1], [1/2, 1/2]], Y = [0, 0, 1]; a 2-2-1
+# network ŷ = W2·h̄(W1·x + b1) + b2 with h̄(z) = max(s+·z, 0) + min(s−·z, 0). Parameters are
+# flattened in the order W1[1,1], W1[1,2], W1[2,1], W1[2,2], b1[1], b1[2], W2[1,1], W2[1,2],
+# b2[1]. The other (smooth) activations need MPFR interval enclosures: not covered here.
+
+SMOOTH_KIND = "smooth-counterexample"
+SMOOTH_ACTIVATIONS = ("sigmoid", "tanh", "arctan", "elu", "selu", "softplus", "gelu", "silu", "quadratic")
+SMOOTH_X = [[Fraction(1), Fraction(0)], [Fraction(0), Fraction(1)], [Fraction(1, 2), Fraction(1, 2)]]
+SMOOTH_Y = [Fraction(0), Fraction(0), Fraction(1)]
+THIRD = Fraction(1, 3)
+
+_SC_ZERO = ("zero-loss-point", "with D = h(v3)h((v1+v2)/2) − h(v1)h((v3+v4)/2), h(v1)h(v4) = h(v2)h(v3) holds exactly (C2.1) and D ≠ 0 (C2.2), so the point W1 = [[v1,v2],[v3,v4]], b1 = 0, W2 = (h(v3), −h(v1))/D, b2 = 0 outputs exactly (0, 0, 1) = Y: loss 0")
+_SC_LOSS = ("minimum-loss", "the minimum outputs u1h(v1) + u2h(v2) = 1/3 at every data point (C2.3, exactly or by the definition of u2), the least-squares output, so its loss is exactly 1/3")
+_SC_CRITICAL = ("critical-point", "the gradient of the loss at the minimum is exactly 0: the residuals e = (1/3 − y_i) satisfy Σe_i = 0 and Σe_i x_i = 0, and every partial derivative is a multiple of these sums")
+_SC_HESSIAN = ("hessian-inertia", "the Hessian of the loss at the minimum, computed exactly from h, h', h'' at v1, v2, has the stated inertia (n+, n0, n−) with n0 > 0, so the second-order test is inconclusive")
+_SC_BOX = ("local-minimum-box", "v1, v2 > 0 and 2ρ ≤ min(v1, v2): on the box ‖θ − θ̂‖_max ≤ ρ every hidden pre-activation at every data point is ≥ 0, so h̄ acts as s+·z, the network is affine in x on the data and its loss is at least the least-squares loss 1/3")
+_SC_SPURIOUS = ("spurious-minimum", "the local minimum has loss 1/3 > 0 = the loss of the zero-loss point: it is not global")
+
+
+def smooth_relu_like_claims(hessian):
+    """The canonical claims of a ReLU-like smooth-counterexample certificate."""
+    return [_SC_ZERO, _SC_LOSS, _SC_CRITICAL] + ([_SC_HESSIAN] if hessian else []) + [_SC_BOX, _SC_SPURIOUS]
+
+
+def not_covered(cert):
+    """Why this checker does not cover `cert` (a reason string), or None if it checks it.
+
+    Only a smooth-counterexample certificate whose activation is one of the smooth ones is
+    outside the scope; anything else (unknown kinds aside) is checked, and a malformed
+    certificate is rejected by the check, not skipped."""
+    if not isinstance(cert, dict) or cert.get("kind") != SMOOTH_KIND:
+        return None
+    p = cert.get("problem")
+    act = p.get("activation") if isinstance(p, dict) else None
+    name = act.get("name") if isinstance(act, dict) else None
+    if isinstance(name, str) and name in SMOOTH_ACTIVATIONS:
+        return (f"kind {SMOOTH_KIND!r} with activation {name!r} needs MPFR interval arithmetic; "
+                "this checker covers only its exact relu-like case")
+    return None
+
+
+def exact_real(what, v):
+    """A real of the smooth-counterexample schema that, for relu-like, must be an exact rational."""
+    if isinstance(v, dict):
+        form = json.dumps(v, ensure_ascii=False)
+        raise Rejected(f"{what}: the form {form} is not an exact rational; for relu-like this "
+                       'checker handles only exact rationals (no {"ln": ...}, no {"solve": ...})')
+    return rational(what, v)
+
+
+def _theta(W1, b1, W2, b2):
+    return [W1[0][0], W1[0][1], W1[1][0], W1[1][1], b1[0], b1[1], W2[0], W2[1], b2]
+
+
+def check_smooth(cert):
+    reason = not_covered(cert)
+    if reason is not None:
+        raise Rejected(f"not covered by this checker: {reason} (check it with critcert check)")
+    w = obj("witness", cert["witness"], ("precision", "zero_loss", "minimum", "radius"), ("hessian_inertia",))
+    has_hessian = "hessian_inertia" in w
+    require_claims(cert["claims"], smooth_relu_like_claims(has_hessian))
+    p = obj("problem", cert["problem"], ("activation", "architecture", "data"))
+    act = obj("problem.activation", p["activation"], ("name",), ("s_plus", "s_minus"))
+    if act["name"] != "relu-like":
+        raise Rejected(f"problem.activation.name {act['name']!r} is not a known activation")
+    if "s_plus" not in act or "s_minus" not in act:
+        raise Rejected("problem.activation: relu-like needs s_plus and s_minus")
+    sp = rational("problem.activation.s_plus", act["s_plus"])
+    sm = rational("problem.activation.s_minus", act["s_minus"])
+    if not (sp > 0 and sm >= 0 and sp != sm):
+        raise Rejected("problem.activation: need s_plus > 0, s_minus ≥ 0 and s_plus ≠ s_minus")
+    arch = [natural(f"problem.architecture[{i + 1}]", v)
+            for i, v in enumerate(array("problem.architecture", p["architecture"], 3))]
+    if arch != [2, 2, 1]:
+        raise Rejected(f"problem.architecture must be [2, 2, 1], found {arch}")
+    data = obj("problem.data", p["data"], ("x", "y"))
+    if mat("problem.data.x", data["x"], 3, 2) != SMOOTH_X or vec("problem.data.y", data["y"], 3) != SMOOTH_Y:
+        raise Rejected("problem.data must be exactly x = [[1, 0], [0, 1], [1/2, 1/2]], y = [0, 0, 1]")
+    X, Y = SMOOTH_X, SMOOTH_Y
+
+    prec = natural("witness.precision", w["precision"])
+    if not 32 <= prec <= 4096:
+        raise Rejected(f"witness.precision {prec} is outside 32..4096")
+    z = obj("witness.zero_loss", w["zero_loss"], ("v",))
+    zv = [exact_real(f"witness.zero_loss.v[{i + 1}]", s) for i, s in enumerate(array("witness.zero_loss.v", z["v"], 4))]
+    mn = obj("witness.minimum", w["minimum"], ("v", "u1", "u2"))
+    mv = [exact_real(f"witness.minimum.v[{i + 1}]", s) for i, s in enumerate(array("witness.minimum.v", mn["v"], 2))]
+    u1 = exact_real("witness.minimum.u1", mn["u1"])
+    u2 = exact_real("witness.minimum.u2", mn["u2"])
+    rho = rational("witness.radius", w["radius"])
+    inertia = None
+    if has_hessian:
+        inertia = [natural(f"witness.hessian_inertia[{i + 1}]", v)
+                   for i, v in enumerate(array("witness.hessian_inertia", w["hessian_inertia"], 3))]
+
+    def h(t):
+        return sp * t if t >= 0 else sm * t
+
+    def dh(t):  # h' away from the kink at 0
+        return sp if t > 0 else sm
+
+    def pre(th, x):
+        return [th[2 * k] * x[0] + th[2 * k + 1] * x[1] + th[4 + k] for k in range(2)]
+
+    def out(th, x):
+        return sum((th[6 + k] * h(zk) for k, zk in enumerate(pre(th, x))), Fraction(0)) + th[8]
+
+    def loss(th):
+        return sum(((out(th, x) - y) ** 2 for x, y in zip(X, Y)), Fraction(0)) / 2
+
+    def grad_out(th, x):
+        """∇_θ ŷ(x); needs every pre-activation ≠ 0 (h̄ is differentiable there)."""
+        g = [Fraction(0)] * 9
+        for k, zk in enumerate(pre(th, x)):
+            c = th[6 + k] * dh(zk)
+            g[2 * k], g[2 * k + 1], g[4 + k] = c * x[0], c * x[1], c
+            g[6 + k] = h(zk)
+        g[8] = Fraction(1)
+        return g
+
+    def hess_out(th, x):
+        """∇²_θ ŷ(x) with h̄'' = 0 away from the kink."""
+        H = [[Fraction(0)] * 9 for _ in range(9)]
+        for k, zk in enumerate(pre(th, x)):
+            xt = (x[0], x[1], Fraction(1))
+            idx = (2 * k, 2 * k + 1, 4 + k)
+            # ∂²ŷ/∂p∂p' = W2[k] h''(z_k) x̃ x̃ᵀ = 0; ∂²ŷ/∂p ∂W2[k] = h'(z_k) x̃.
+            for a, xa in zip(idx, xt):
+                H[a][6 + k] = H[6 + k][a] = dh(zk) * xa
+        return H
+
+    evidence = []
+    # zero-loss-point: C2.1 exactly, C2.2, output exactly Y.
+    v1, v2, v3, v4 = zv
+    c21 = (h(v1) * h(v4), h(v2) * h(v3))
+    if c21[0] != c21[1]:
+        raise fail("zero-loss-point", f"C2.1: h(v1)h(v4) = {c21[0]} ≠ h(v2)h(v3) = {c21[1]}")
+    D = h(v3) * h((v1 + v2) / 2) - h(v1) * h((v3 + v4) / 2)
+    if D == 0:
+        raise fail("zero-loss-point", "C2.2: D = 0")
+    zero = _theta([[v1, v2], [v3, v4]], [Fraction(0)] * 2, [h(v3) / D, -h(v1) / D], Fraction(0))
+    outs = [out(zero, x) for x in X]
+    if outs != Y:
+        raise fail("zero-loss-point", f"the outputs are ({', '.join(map(str, outs))}), not (0, 0, 1)")
+    if loss(zero) != 0:
+        raise fail("zero-loss-point", f"the loss is {loss(zero)}, not 0")
+    evidence.append(("zero-loss-point", f"h(v1)h(v4) = h(v2)h(v3) = {c21[0]}, D = {D}, W2 = ({zero[6]}, {zero[7]}); outputs (0, 0, 1), loss 0"))
+    # minimum-loss: output 1/3 at every point, loss 1/3, and 1/3 is the least-squares loss.
+    a, b = mv
+    th = _theta([[a, a], [b, b]], [Fraction(0)] * 2, [u1, u2], Fraction(0))
+    outs = [out(th, x) for x in X]
+    for i, o in enumerate(outs):
+        if o != THIRD:
+            raise fail("minimum-loss", f"at point {i + 1} the output is {o}, not 1/3")
+    lmin = loss(th)
+    if lmin != THIRD:
+        raise fail("minimum-loss", f"the loss is {lmin}, not 1/3")
+    e = [o - y for o, y in zip(outs, Y)]
+    for name, col in (("1", [Fraction(1)] * 3), ("x[1]", [x[0] for x in X]), ("x[2]", [x[1] for x in X])):
+        s = sum((ei * ci for ei, ci in zip(e, col)), Fraction(0))
+        if s != 0:
+            raise fail("minimum-loss", f"the residuals are not orthogonal to {name} (sum {s}): 1/3 is not the least-squares output")
+    evidence.append(("minimum-loss", f"u1h(v1) + u2h(v2) = 1/3 at all 3 points; loss {lmin}; residuals ({', '.join(map(str, e))}) ⟂ 1, x[1], x[2]"))
+    # critical-point: every pre-activation ≠ 0, then all 9 partial derivatives exactly 0.
+    zs = [zk for x in X for zk in pre(th, x)]
+    if any(zk == 0 for zk in zs):
+        raise fail("critical-point", "a hidden pre-activation at the minimum is 0, where h̄ is not differentiable")
+    grads = [grad_out(th, x) for x in X]
+    g = [sum((ei * gi[j] for ei, gi in zip(e, grads)), Fraction(0)) for j in range(9)]
+    names = ("W1[1,1]", "W1[1,2]", "W1[2,1]", "W1[2,2]", "b1[1]", "b1[2]", "W2[1,1]", "W2[1,2]", "b2[1]")
+    for j, gj in enumerate(g):
+        if gj != 0:
+            raise fail("critical-point", f"∂ℓ/∂{names[j]} = {gj}, not 0")
+    evidence.append(("critical-point", "every pre-activation ≠ 0 and all 9 partial derivatives are exactly 0"))
+    # hessian-inertia: ∇²ℓ = Σ_i g_i g_iᵀ + e_i ∇²ŷ_i, inertia by exact congruence.
+    if has_hessian:
+        hs = [hess_out(th, x) for x in X]
+        H = [[sum((gi[r] * gi[c] + ei * Hi[r][c] for gi, ei, Hi in zip(grads, e, hs)), Fraction(0))
+              for c in range(9)] for r in range(9)]
+        got = list(inertia_of(H))
+        if got != inertia:
+            raise fail("hessian-inertia", f"the exact inertia is {got}, not the stated {inertia}")
+        if got[1] == 0:
+            raise fail("hessian-inertia", "n0 = 0: the Hessian is nonsingular")
+        evidence.append(("hessian-inertia", f"the exact 9×9 Hessian has inertia (n+, n0, n−) = ({got[0]}, {got[1]}, {got[2]}), n0 > 0"))
+    # local-minimum-box: v1, v2 > 0 and 0 < 2ρ ≤ min(v1, v2).
+    if not (a > 0 and b > 0):
+        raise fail("local-minimum-box", f"v = ({a}, {b}) is not positive")
+    if not (0 < 2 * rho <= min(a, b)):
+        raise fail("local-minimum-box", f"2ρ = {2 * rho} is not in (0, min(v1, v2) = {min(a, b)}]")
+    # on the box each pre-activation is ≥ v_k − ρ(‖x_i‖₁ + 1) (x has entries in [0, 1]).
+    low = min(vk - rho * (sum(abs(t) for t in x) + 1) for vk in (a, b) for x in X)
+    if low < 0:
+        raise fail("local-minimum-box", f"a pre-activation on the box can be as low as {low} < 0")
+    evidence.append(("local-minimum-box", f"v = ({a}, {b}) > 0, 0 < 2ρ = {2 * rho} ≤ min(v) = {min(a, b)}; on the box every pre-activation is ≥ {low}"))
+    # spurious-minimum: 1/3 > 0.
+    if not lmin > loss(zero):
+        raise fail("spurious-minimum", f"the minimum's loss {lmin} is not above the zero-loss point's {loss(zero)}")
+    evidence.append(("spurious-minimum", f"loss {lmin} > 0 = the zero-loss point's loss"))
+    return evidence
+
+
+def inertia_of(A):
+    """(n+, n0, n−) of the symmetric rational matrix A by exact congruence (Sylvester's law):
+    symmetric elimination with a 1×1 pivot on a nonzero diagonal entry, or, when the whole
+    diagonal is zero, a 2×2 pivot [[0, c], [c, 0]] (inertia (1, 0, 1)) on a nonzero c."""
+    A = [row[:] for row in A]
+    if any(A[i][j] != A[j][i] for i in range(len(A)) for j in range(len(A))):
+        raise ValueError("inertia_of: the matrix is not symmetric")
+    pos = zero = neg = 0
+    while A:
+        n = len(A)
+        i = next((i for i in range(n) if A[i][i] != 0), None)
+        if i is not None:
+            d = A[i][i]
+            if d > 0:
+                pos += 1
+            else:
+                neg += 1
+            rest = [r for r in range(n) if r != i]
+            A = [[A[r][c] - A[r][i] * A[i][c] / d for c in rest] for r in rest]
+            continue
+        pair = next(((i, j) for i in range(n) for j in range(i + 1, n) if A[i][j] != 0), None)
+        if pair is None:
+            zero += n
+            break
+        i, j = pair
+        c = A[i][j]  # pivot P = [[0, c], [c, 0]], P⁻¹ = [[0, 1/c], [1/c, 0]]
+        pos, neg = pos + 1, neg + 1
+        rest = [r for r in range(n) if r not in (i, j)]
+        # Schur complement A_rr' − [A_ri A_rj] P⁻¹ [A_ir'; A_jr'] = A_rr' − (A_ri A_jr' + A_rj A_ir')/c
+        A = [[A[r][s] - (A[r][i] * A[j][s] + A[r][j] * A[i][s]) / c for s in rest] for r in rest]
+    return pos, zero, neg
+
+
 KINDS = {
     "relu-like-spurious-minimum": check_relu_like,
     "deep-linear-critical-point": check_deep_linear,
+    SMOOTH_KIND: check_smooth,
 }
 
 
@@ -431,6 +673,9 @@ def main(argv):
             continue
         if skip and isinstance(cert, dict) and cert.get("kind") not in KINDS:
             print(f"skipped: {path} (kind {cert.get('kind')!r} is not an exact kind this checker covers)")
+            continue
+        if skip and not_covered(cert) is not None:
+            print(f"skipped: {path} ({not_covered(cert)})")
             continue
         try:
             kind, evidence = check(cert)
