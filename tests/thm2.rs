@@ -1,5 +1,6 @@
-//! Theorem 2 / Corollary 3: the CLI for every activation, tamper and false-claim tests, the
-//! float64 Hessian's blindness, interval properties and the directed-rounding source scan.
+//! Theorem 2 / Corollary 3: the CLI for every activation (named and formula), tamper and
+//! false-claim tests, the float64 Hessian's blindness, interval properties, formula jets against
+//! the closed forms, and the directed-rounding source scan.
 
 use crate::common::{critcert, text};
 use critcert::cert::activation::{Act, Pt};
@@ -72,6 +73,7 @@ fn cli_json_and_bad_input() {
     assert_eq!(v["minimum"]["loss"], json!("1/3"));
     for args in [
         vec!["thm2", "--activation", "sin(x)"],
+        vec!["thm2", "--activation", "x +"],
         vec!["thm2", "--activation", "relu-like:1:1"],
         vec!["thm2", "--activation", "tanh", "--precision", "8"],
     ] {
@@ -160,7 +162,7 @@ fn tampered_numbers_are_rejected() {
 /// tanh with `u = (−½, ½)` at `v = ∓½ ln 2`: (C2.3) holds exactly but (C2.7) fails, and the
 /// exact Hessian has a negative eigenvalue — a saddle.
 fn tanh_saddle() -> (critcert::theorems::thm2::Numbers, [Q; 2]) {
-    let mut n = numbers(&Act::Tanh);
+    let mut n = numbers(&Act::Tanh).unwrap();
     n.u1 = Real::Rational("-1/2".into());
     n.u2 = Coef::Value(Real::Rational("1/2".into()));
     (n, [Q::from((-1, 2)), Q::from((1, 2))])
@@ -234,6 +236,153 @@ fn a_box_larger_than_the_basin_is_rejected() {
     let mut w = cert(&Act::Quadratic);
     w["witness"]["radius"] = json!("1/5");
     assert!(rejects(&w).contains("local-minimum-box"));
+}
+
+/// Formula activations, with the kind of (C2.1) each needs: an exact zero of `h`, exact values
+/// throughout, or a bracketed root.
+const FORMULAS: [&str; 5] = ["mish", "softsign", "erf", "x + x^2/3", "1/(1 + exp(-x))"];
+
+#[test]
+fn cli_certifies_formula_activations_and_check_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in FORMULAS {
+        let out = dir.path().join("c.json").display().to_string();
+        let o = critcert(&["thm2", "--activation", name, "--out", &out]);
+        let (stdout, stderr) = text(&o);
+        assert_eq!(o.status.code(), Some(0), "{name}: {stdout}{stderr}");
+        assert!(stdout.contains("e-graph derivation h'(x) = "), "{stdout}");
+        let first = std::fs::read(&out).unwrap();
+        let v: Value = serde_json::from_slice(&first).unwrap();
+        assert_eq!(v["problem"]["activation"]["name"], json!("formula"));
+        let o = critcert(&["check", &out]);
+        assert_eq!(o.status.code(), Some(0), "{name}: {:?}", text(&o));
+        critcert(&["thm2", "--activation", name, "--out", &out]);
+        assert_eq!(
+            first,
+            std::fs::read(&out).unwrap(),
+            "{name}: not deterministic"
+        );
+    }
+    // The sigmoid written as a formula has no exact zero and no exact values off 0: v4 is a
+    // bracketed root of (C2.1).
+    let o = critcert(&["thm2", "--activation", "1/(1 + exp(-x))", "--json"]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let evidence = v["claims"][0]["evidence"].as_str().unwrap();
+    assert!(
+        evidence.contains("intermediate value theorem"),
+        "{evidence}"
+    );
+    // A polynomial formula is exact throughout, Hessian inertia included.
+    let o = critcert(&["thm2", "--activation", "x + x^2/3", "--json"]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["hessian_inertia"]["zero"], json!(6));
+    assert!(!v.to_string().contains("interval)"));
+}
+
+#[test]
+fn formula_activations_without_numbers_name_the_failing_condition() {
+    // h = x is linear: C2.2 fails for every exact C2.1 choice, and C2.7 fails (h'' = 0).
+    let o = critcert(&["thm2", "--activation", "x"]);
+    let (_, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(stderr.starts_with("critcert: not certified: no numbers found for h = x"));
+    assert!(
+        stderr.contains("C2.2") && stderr.contains("C2.7"),
+        "{stderr}"
+    );
+    // ReLU as a formula: the smooth argument needs h'' ≠ 0, so C2.6/C2.7 fail (the exact
+    // ReLU-like argument is `--activation relu`).
+    let o = critcert(&["thm2", "--activation", "max(x, 0)"]);
+    let (_, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr.contains("Part 2") && stderr.contains("C2.7"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1);
+}
+
+fn formula_cert(f: &str) -> Value {
+    cert(&Act::formula(f).unwrap())
+}
+
+#[test]
+fn tampered_formula_certificates_are_rejected() {
+    let v = formula_cert("x*tanh(ln(1 + exp(x)))");
+    let mut w = v.clone();
+    w["problem"]["activation"]["formula"] = json!("x");
+    assert!(rejects(&w).contains("C2.2"));
+    let mut w = v.clone();
+    w["problem"]["activation"]["formula"] = json!("sin(x)");
+    assert!(rejects(&w).contains("unknown function"));
+    let mut w = v.clone();
+    w["problem"]["activation"]["name"] = json!("sigmoid");
+    assert!(rejects(&w).contains("takes no formula"));
+    let mut w = v.clone();
+    w["witness"]["radius"] = json!("1");
+    assert!(rejects(&w).contains("local-minimum-box"));
+    // Harmless: re-serialised, a smaller radius, more precision.
+    accepts(&serde_json::from_str(&serde_json::to_string(&v).unwrap()).unwrap());
+    let mut w = v.clone();
+    w["witness"]["radius"] = json!("1/100");
+    accepts(&w);
+    let mut w = v.clone();
+    w["witness"]["precision"] = json!(200);
+    accepts(&w);
+
+    // The bracketed root of C2.1.
+    let v = formula_cert("1/(1 + exp(-x))");
+    assert!(v["witness"]["zero_loss"]["v"][3]["solve"] == json!("C2.1"));
+    let mut w = v.clone();
+    w["witness"]["zero_loss"]["v"][3]["bracket"] = json!(["1", "2"]);
+    assert!(rejects(&w).contains("no sign change"));
+    let mut w = v.clone();
+    w["witness"]["zero_loss"]["v"][3]["bracket"] = json!(["1", "1"]);
+    assert!(rejects(&w).contains("empty"));
+    let mut w = v.clone();
+    w["witness"]["zero_loss"]["v"][0] = v["witness"]["zero_loss"]["v"][3].clone();
+    assert!(rejects(&w).contains("only v4"));
+    let mut w = v.clone();
+    w["claims"][0] = formula_cert("x*tanh(ln(1 + exp(x)))")["claims"][0].clone();
+    rejects(&w);
+    // A sign change across a pole is no root: h = 1/x + 1 has h(−1/2) < 0 < h(1) but no zero
+    // in between; the checker refuses continuity there.
+    let mut w = v.clone();
+    w["problem"]["activation"]["formula"] = json!("1/x + 1");
+    w["witness"]["zero_loss"]["v"] =
+        json!(["1", "2", "-1", {"solve": "C2.1", "bracket": ["-1/2", "1"]}]);
+    assert!(
+        rejects(&w).contains("not shown continuous"),
+        "{}",
+        rejects(&w)
+    );
+}
+
+#[test]
+fn a_formula_saddle_presented_as_a_minimum_is_rejected() {
+    // softsign h = x/(1+|x|) at v = (1, 1/4): with u1 = 1, u2 = −5/6 (C2.3 exact) the exact
+    // Hessian has a negative eigenvalue.
+    let act = Act::formula("x/(1 + abs(x))").unwrap();
+    let at = |x: Q| -> [Q; 3] {
+        let p = Pt::rational(x);
+        [0, 1, 2].map(|k| act.exact_at(k, &p).unwrap())
+    };
+    let hs = [at(Q::from(1)), at(Q::from((1, 4)))];
+    let u = [Q::from(1), Q::from((-5, 6))];
+    let out = Q::from(&u[0] * &hs[0][0]) + Q::from(&u[1] * &hs[1][0]);
+    assert_eq!(out, Q::from((1, 3)));
+    let i = inertia(&hessian(&u, &hs)).unwrap();
+    assert!(i.negative > 0, "{i}");
+    let mut w = formula_cert("x/(1 + abs(x))");
+    assert_eq!(w["witness"]["minimum"]["v"], json!(["1", "1/4"]));
+    w["witness"]["minimum"]["u1"] = json!("1");
+    w["witness"]["minimum"]["u2"] = json!("-5/6");
+    w["witness"]["hessian_inertia"] = json!([i.positive, i.zero, i.negative]);
+    let e = rejects(&w);
+    assert!(
+        e.contains("second-order-condition") && e.contains("C2.6"),
+        "{e}"
+    );
 }
 
 /// Symmetric Jacobi eigenvalue iteration in f64 (test-only: to show what a float check sees).
@@ -456,5 +605,34 @@ proptest! {
         if let Some(v) = act.exact_at(k, &x) {
             prop_assert!(high.as_ref().unwrap().contains_q(&v));
         }
+    }
+
+    #[test]
+    fn formula_jets_agree_with_the_closed_forms(
+        n in -3000i64..3000, w in 0i64..500, k in 0usize..=4, which in 0usize..7
+    ) {
+        // Each named activation, written as a formula: the checker's Taylor jets must overlap
+        // the hand-derived enclosures, pointwise and over intervals.
+        let pairs = [
+            (Act::Sigmoid, "1/(1 + exp(-x))"),
+            (Act::Tanh, "tanh(x)"),
+            (Act::Arctan, "atan(x)"),
+            (Act::Softplus, "ln(1 + exp(x))"),
+            (Act::Gelu, "x*(1 + erf(x/sqrt(2)))/2"),
+            (Act::Silu, "x/(1 + exp(-x))"),
+            (Act::Quadratic, "x^2"),
+        ];
+        let (named, text) = &pairs[which];
+        let formula = Act::formula(text).unwrap();
+        let lo = Q::from((n, 1000));
+        let hi = Q::from((n + w, 1000));
+        for x in [I::from_q(128, &lo), I::span(128, &lo, &hi)] {
+            let a = named.enclose(k, &x).unwrap();
+            let b = formula.enclose(k, &x).unwrap();
+            prop_assert!(a.lo_q() <= b.hi_q() && b.lo_q() <= a.hi_q(),
+                "{text} k={k} on {}: {} vs {}", x.show(8), a.show(12), b.show(12));
+        }
+        let high = formula.enclose(k, &I::from_q(512, &lo)).unwrap();
+        prop_assert!(formula.enclose(k, &I::from_q(64, &lo)).unwrap().contains(&high));
     }
 }

@@ -3,7 +3,9 @@
 //! Piecewise activations refuse an enclosure of a derivative over an interval that contains a
 //! kink (the function is not smooth there). Only exact rationals and [`super::interval::I`].
 
+use super::formula::F;
 use super::interval::I;
+use super::smooth::V;
 use rug::ops::Pow;
 use rug::{Integer, Rational};
 
@@ -37,6 +39,8 @@ pub enum Act {
     Quadratic,
     /// `max(s+ x, 0) + min(s− x, 0)` with slopes `(s+, s−)`.
     ReluLike(Q, Q),
+    /// A formula in `x` ([`super::formula`]): its text, as given, and its parse.
+    Formula(String, Box<F>),
 }
 
 /// An exact decimal string (`"1.05"`) as a rational.
@@ -195,7 +199,14 @@ impl Act {
             Act::Silu => "silu",
             Act::Quadratic => "quadratic",
             Act::ReluLike(..) => "relu-like",
+            Act::Formula(..) => "formula",
         }
+    }
+
+    /// The activation written as the formula `text` in `x`.
+    pub fn formula(text: &str) -> Result<Act, String> {
+        let t = text.trim();
+        Ok(Act::Formula(t.to_string(), Box::new(F::parse(t)?)))
     }
 
     /// The smooth activation named `name` (not `relu-like`, which has slopes).
@@ -304,6 +315,10 @@ impl Act {
                     }
                 }
             }
+            Act::Formula(_, f) => match f.derivative(k, &V::E(r?.clone()), 64) {
+                Ok(V::E(q)) => Some(q),
+                _ => None,
+            },
             Act::Arctan if zero && k <= 2 => Some(Q::from(u32::from(k == 1))),
             Act::Gelu if zero && k <= 1 => Some(Q::from((k as u32, 2))),
             Act::Silu if zero && k <= 2 => Some(Q::from((u32::from(k >= 1), 2))),
@@ -329,6 +344,7 @@ impl Act {
                 .expect("1 + e^{-x} > 0")
         };
         Ok(match self {
+            Act::Formula(_, f) => f.derivative(k, &V::N(x.clone()), p)?.to_i(p),
             Act::Quadratic => match k {
                 0 => x.sq(),
                 1 => x.mul(&I::from_i(p, 2)),

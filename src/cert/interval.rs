@@ -233,6 +233,21 @@ impl I {
         }
     }
 
+    /// `|x|` (tight).
+    pub fn abs(&self) -> I {
+        if self.lo >= 0 {
+            self.clone()
+        } else if self.hi <= 0 {
+            self.neg()
+        } else {
+            let n = self.neg();
+            I {
+                lo: down(self.prec(), 0),
+                hi: max2(n.hi, self.hi.clone()),
+            }
+        }
+    }
+
     fn monotone(&self, f: fn(&mut Float, Round) -> Ordering) -> I {
         I {
             lo: fun(&self.lo, f, Round::Down),

@@ -10,6 +10,7 @@
 
 pub mod activation;
 pub mod deep_linear;
+pub mod formula;
 pub mod interval;
 pub mod kernel;
 pub mod relu_like;

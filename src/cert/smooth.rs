@@ -25,8 +25,8 @@ pub const KIND: &str = "smooth-counterexample";
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Activation {
-    /// `sigmoid`, `tanh`, `arctan`, `elu`, `selu`, `softplus`, `gelu`, `silu`, `quadratic` or
-    /// `relu-like`.
+    /// `sigmoid`, `tanh`, `arctan`, `elu`, `selu`, `softplus`, `gelu`, `silu`, `quadratic`,
+    /// `relu-like` or `formula`.
     pub name: String,
     /// For `relu-like`: the slope `s+ > 0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -34,6 +34,9 @@ pub struct Activation {
     /// For `relu-like`: the slope `s− ≥ 0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub s_minus: Option<String>,
+    /// For `formula`: the activation as a formula in `x` ([`super::formula`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub formula: Option<String>,
 }
 
 /// The fixed Theorem 2 data, restated.
@@ -97,12 +100,33 @@ pub enum Coef {
     Solve(Solve),
 }
 
+/// `v4` defined as a root of (C2.1): `{"solve": "C2.1", "bracket": ["a", "b"]}`, the root of
+/// `h(v1)h(x) = h(v2)h(v3)` that the intermediate value theorem gives in `[a, b]`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Root {
+    /// The equation, always `C2.1`.
+    pub solve: String,
+    /// `[a, b]`, rationals with `a < b`.
+    pub bracket: Vec<String>,
+}
+
+/// One of `v1 … v4`: a number, or (only `v4`) a root of (C2.1).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum Entry {
+    /// An exact number.
+    Value(Real),
+    /// A root of (C2.1) in a bracket.
+    Root(Root),
+}
+
 /// Part 1: `W1 = [[v1, v2], [v3, v4]]`, `b1 = 0`, `W2 = (h(v3), −h(v1))/D`, `b2 = 0`.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct ZeroLoss {
     /// `v1, v2, v3, v4`.
-    pub v: Vec<Real>,
+    pub v: Vec<Entry>,
 }
 
 /// Part 2: `W1 = 0`, `b1 = (v1, v2)`, `W2 = (u1, u2)`, `b2 = 0` for a smooth activation;
@@ -139,14 +163,20 @@ pub struct Witness {
 /// A `smooth-counterexample` certificate.
 pub type Cert = super::Certificate<Problem, Witness>;
 
-/// The canonical claims, by family (`relu_like`) and whether the Hessian inertia is claimed.
-pub fn claims(relu_like: bool, hessian: bool) -> Vec<Claim> {
+/// The canonical claims, by family (`relu_like`), whether `v4` is a root of (C2.1) given by a
+/// bracket (`v4_root`) and whether the Hessian inertia is claimed.
+pub fn claims(relu_like: bool, v4_root: bool, hessian: bool) -> Vec<Claim> {
     let c = |id: &str, s: &str| Claim {
         id: id.into(),
         statement: s.into(),
     };
+    let zero_loss = if v4_root {
+        c("zero-loss-point", "with D = h(v3)h((v1+v2)/2) − h(v1)h((v3+v4)/2): h is continuous on the bracket [a, b] of v4 and h(v1)h(x) − h(v2)h(v3) has opposite signs at a and b, so a root v4 in [a, b] exists and h(v1)h(v4) = h(v2)h(v3) holds exactly (C2.1); D ≠ 0 for every v4 in [a, b] (C2.2); so the point W1 = [[v1,v2],[v3,v4]], b1 = 0, W2 = (h(v3), −h(v1))/D, b2 = 0 outputs exactly (0, 0, 1) = Y: loss 0")
+    } else {
+        c("zero-loss-point", "with D = h(v3)h((v1+v2)/2) − h(v1)h((v3+v4)/2), h(v1)h(v4) = h(v2)h(v3) holds exactly (C2.1) and D ≠ 0 (C2.2), so the point W1 = [[v1,v2],[v3,v4]], b1 = 0, W2 = (h(v3), −h(v1))/D, b2 = 0 outputs exactly (0, 0, 1) = Y: loss 0")
+    };
     let mut v = vec![
-        c("zero-loss-point", "with D = h(v3)h((v1+v2)/2) − h(v1)h((v3+v4)/2), h(v1)h(v4) = h(v2)h(v3) holds exactly (C2.1) and D ≠ 0 (C2.2), so the point W1 = [[v1,v2],[v3,v4]], b1 = 0, W2 = (h(v3), −h(v1))/D, b2 = 0 outputs exactly (0, 0, 1) = Y: loss 0"),
+        zero_loss,
         c("minimum-loss", "the minimum outputs u1h(v1) + u2h(v2) = 1/3 at every data point (C2.3, exactly or by the definition of u2), the least-squares output, so its loss is exactly 1/3"),
         c("critical-point", "the gradient of the loss at the minimum is exactly 0: the residuals e = (1/3 − y_i) satisfy Σe_i = 0 and Σe_i x_i = 0, and every partial derivative is a multiple of these sums"),
     ];
@@ -295,6 +325,24 @@ pub fn parse_activation(a: &Activation) -> Result<Act> {
             "problem.activation: '{}' takes no slopes",
             a.name
         )));
+    }
+    match (a.name.as_str(), &a.formula) {
+        ("formula", Some(text)) => {
+            return Act::formula(text)
+                .map_err(|e| Error::Rejected(format!("problem.activation.formula '{text}': {e}")))
+        }
+        ("formula", None) => {
+            return Err(Error::Rejected(
+                "problem.activation: 'formula' needs the field formula".into(),
+            ))
+        }
+        (_, Some(_)) => {
+            return Err(Error::Rejected(format!(
+                "problem.activation: '{}' takes no formula",
+                a.name
+            )))
+        }
+        _ => {}
     }
     Act::smooth(&a.name).ok_or_else(|| {
         Error::Rejected(format!(
@@ -456,6 +504,70 @@ fn inertia(mut a: Vec<Vec<Q>>) -> [usize; 3] {
     [pos, n - pos - neg, neg]
 }
 
+/// (C2.1) with `v4` a root in a bracket `[a, b]`: `h` is continuous on `[a, b]` (its enclosure
+/// there exists) and `h(v1)h(x) − h(v2)h(v3)` has opposite signs at `a` and `b`, so a root exists
+/// (intermediate value theorem). Returns the evidence and `D` enclosed over every `v4 ∈ [a, b]`.
+fn zero_loss_root(
+    act: &Act,
+    h: &[V],
+    v3: &Pt,
+    root: &Root,
+    m12: &V,
+    prec: u32,
+) -> Result<(String, V)> {
+    let id = "zero-loss-point";
+    if root.solve != "C2.1" {
+        return Err(Error::Rejected(
+            "witness.zero_loss.v[4]: the only equation v4 may solve is \"C2.1\"".into(),
+        ));
+    }
+    require_len("witness.zero_loss.v[4].bracket", &root.bracket, 2)?;
+    let a = q("witness.zero_loss.v[4].bracket[1]", &root.bracket[0])?;
+    let b = q("witness.zero_loss.v[4].bracket[2]", &root.bracket[1])?;
+    if a >= b {
+        return Err(reject(id, format!("the bracket [{a}, {b}] is empty")));
+    }
+    let bracket = I::span(prec, &a, &b);
+    act.enclose(0, &bracket)
+        .map_err(|e| reject(id, format!("h is not shown continuous on [{a}, {b}]: {e}")))?;
+    let target = h[1].mul(&h[2], prec);
+    let g = |x: &Q| -> Result<V> {
+        let hx = value(act, 0, &Pt::rational(x.clone()), prec).map_err(|e| reject(id, e))?;
+        Ok(h[0].mul(&hx, prec).sub(&target, prec))
+    };
+    let (ga, gb) = (g(&a)?, g(&b)?);
+    let opposite = matches!(
+        (ga.sign(), gb.sign()),
+        (Some(Ordering::Less), Some(Ordering::Greater))
+            | (Some(Ordering::Greater), Some(Ordering::Less))
+    );
+    if !opposite {
+        return Err(reject(
+            id,
+            format!(
+                "C2.1: h(v1)h(x) − h(v2)h(v3) is {} at a = {a} and {} at b = {b}: no sign change is shown",
+                ga.show(),
+                gb.show()
+            ),
+        ));
+    }
+    let mid = v3
+        .enclose(prec)
+        .add(&bracket)
+        .div(&I::from_i(prec, 2))
+        .expect("2 ≠ 0");
+    let m34 = act.enclose(0, &mid).map_err(|e| reject(id, e))?;
+    let dd = h[2].mul(m12, prec).sub(&h[0].mul(&V::N(m34), prec), prec);
+    Ok((
+        format!(
+            "C2.1 by the intermediate value theorem: h is continuous on [{a}, {b}] and h(v1)h(x) − h(v2)h(v3) is {} at a and {} at b, so a root v4 ∈ [{a}, {b}] exists",
+            ga.show(),
+            gb.show()
+        ),
+        dd,
+    ))
+}
+
 /// Checks a `smooth-counterexample` certificate.
 pub fn check(value_json: serde_json::Value) -> Result<CheckReport> {
     let cert: Cert = parse_typed(value_json)?;
@@ -463,7 +575,17 @@ pub fn check(value_json: serde_json::Value) -> Result<CheckReport> {
     let w = &cert.witness;
     let act = parse_activation(&p.activation)?;
     let relu_like = matches!(act, Act::ReluLike(..));
-    let expected = claims(relu_like, w.hessian_inertia.is_some());
+    if w.zero_loss.v.len() != 4 {
+        return Err(Error::Rejected(format!(
+            "witness.zero_loss.v: expected 4 entries, found {}",
+            w.zero_loss.v.len()
+        )));
+    }
+    let v4_root = match &w.zero_loss.v[3] {
+        Entry::Root(r) => Some(r),
+        Entry::Value(_) => None,
+    };
+    let expected = claims(relu_like, v4_root.is_some(), w.hessian_inertia.is_some());
     require_claims(&cert.claims, &expected)?;
     if p.architecture != [2, 2, 1] {
         return Err(Error::Rejected(
@@ -497,13 +619,19 @@ pub fn check(value_json: serde_json::Value) -> Result<CheckReport> {
             "witness.precision must be between 32 and 4096 bits".into(),
         ));
     }
-    require_len("witness.zero_loss.v", &w.zero_loss.v, 4)?;
-    let zv: Vec<Pt> = w
-        .zero_loss
-        .v
+    let given = if v4_root.is_some() { 3 } else { 4 };
+    let zv: Vec<Pt> = w.zero_loss.v[..given]
         .iter()
         .enumerate()
-        .map(|(i, r)| parse_real(&format!("witness.zero_loss.v[{}]", i + 1), r))
+        .map(|(i, e)| {
+            let what = format!("witness.zero_loss.v[{}]", i + 1);
+            match e {
+                Entry::Value(r) => parse_real(&what, r),
+                Entry::Root(_) => Err(Error::Rejected(format!(
+                    "{what}: only v4 may be given as a root of C2.1"
+                ))),
+            }
+        })
         .collect::<Result<_>>()?;
     require_len("witness.minimum.v", &w.minimum.v, 2)?;
     let mv: [Pt; 2] = [
@@ -528,40 +656,46 @@ pub fn check(value_json: serde_json::Value) -> Result<CheckReport> {
     // zero-loss-point
     let id = "zero-loss-point";
     let h: Vec<V> = zv.iter().map(|x| val(id, 0, x)).collect::<Result<_>>()?;
-    let lhs = h[0].mul(&h[3], prec);
-    let rhs = h[1].mul(&h[2], prec);
-    // Softplus at log-rational points: h(ln q) = ln(1 + q), so C2.1 is an identity between
-    // products of logs, decided exactly by a common base.
-    let softplus_args: Option<Vec<Q>> = (act == Act::Softplus)
-        .then(|| {
-            zv.iter()
-                .map(|x| x.exp_exact(&Q::from(1)).map(|e| e + 1u32))
-                .collect()
-        })
-        .flatten();
-    let c21 = match (&lhs, &rhs, &softplus_args) {
-        (V::E(a), V::E(b), _) if a == b => format!("C2.1 exact: h(v1)h(v4) = h(v2)h(v3) = {a}"),
-        (V::E(a), V::E(b), _) => {
-            return Err(reject(id, format!("C2.1 fails: h(v1)h(v4) = {a} ≠ {b} = h(v2)h(v3)")))
-        }
-        (_, _, Some(r)) if log_products_equal(&r[0], &r[1], &r[2], &r[3]) == Some(true) => format!(
-            "C2.1 exact: h(v_i) = ln({}), ln({}), ln({}), ln({}) are integer multiples of the log of one base, and ln·ln agree",
-            r[0], r[1], r[2], r[3]
-        ),
-        _ => {
-            return Err(reject(
-                id,
-                format!(
-                    "C2.1 is an equality and is not shown exactly: h(v1)h(v4) {}, h(v2)h(v3) {}",
-                    lhs.show(),
-                    rhs.show()
+    let m12 = val(id, 0, &Pt::midpoint(&zv[0], &zv[1]))?;
+    let (c21, dd) = match v4_root {
+        Some(root) => zero_loss_root(&act, &h, &zv[2], root, &m12, prec)?,
+        None => {
+            let lhs = h[0].mul(&h[3], prec);
+            let rhs = h[1].mul(&h[2], prec);
+            // Softplus at log-rational points: h(ln q) = ln(1 + q), so C2.1 is an identity between
+            // products of logs, decided exactly by a common base.
+            let softplus_args: Option<Vec<Q>> = (act == Act::Softplus)
+                .then(|| {
+                    zv.iter()
+                        .map(|x| x.exp_exact(&Q::from(1)).map(|e| e + 1u32))
+                        .collect()
+                })
+                .flatten();
+            let c21 = match (&lhs, &rhs, &softplus_args) {
+                (V::E(a), V::E(b), _) if a == b => format!("C2.1 exact: h(v1)h(v4) = h(v2)h(v3) = {a}"),
+                (V::E(a), V::E(b), _) => {
+                    return Err(reject(id, format!("C2.1 fails: h(v1)h(v4) = {a} ≠ {b} = h(v2)h(v3)")))
+                }
+                (_, _, Some(r)) if log_products_equal(&r[0], &r[1], &r[2], &r[3]) == Some(true) => format!(
+                    "C2.1 exact: h(v_i) = ln({}), ln({}), ln({}), ln({}) are integer multiples of the log of one base, and ln·ln agree",
+                    r[0], r[1], r[2], r[3]
                 ),
-            ))
+                _ => {
+                    return Err(reject(
+                        id,
+                        format!(
+                            "C2.1 is an equality and is not shown exactly: h(v1)h(v4) {}, h(v2)h(v3) {}",
+                            lhs.show(),
+                            rhs.show()
+                        ),
+                    ))
+                }
+            };
+            let m34 = val(id, 0, &Pt::midpoint(&zv[2], &zv[3]))?;
+            let dd = h[2].mul(&m12, prec).sub(&h[0].mul(&m34, prec), prec);
+            (c21, dd)
         }
     };
-    let m12 = val(id, 0, &Pt::midpoint(&zv[0], &zv[1]))?;
-    let m34 = val(id, 0, &Pt::midpoint(&zv[2], &zv[3]))?;
-    let dd = h[2].mul(&m12, prec).sub(&h[0].mul(&m34, prec), prec);
     if dd.sign().is_none_or(|s| s == Ordering::Equal) {
         return Err(reject(
             id,

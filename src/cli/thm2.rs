@@ -1,7 +1,7 @@
 //! `critcert thm2`: Theorem 2 / Corollary 3 for one activation.
 
 use super::{print_json, show, write_out};
-use critcert::cert::smooth::{Coef, Real, V};
+use critcert::cert::smooth::{Coef, Entry, Real, V};
 use critcert::cert::to_json;
 use critcert::model::parse_activation;
 use critcert::theorems::thm2::certify;
@@ -12,8 +12,9 @@ use std::path::PathBuf;
 /// Arguments of `critcert thm2`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// The activation: sigmoid, tanh, arctan, elu, selu, softplus, gelu, silu, quadratic, relu
-    /// or relu-like:A:B (s+ = A, s- = B).
+    /// The activation: sigmoid, tanh, arctan, elu, selu, softplus, gelu, silu, quadratic, relu,
+    /// leaky-relu, relu-like:A:B (s+ = A, s- = B), erf, mish, softsign, or a formula in x such as
+    /// "x*tanh(ln(1 + exp(x)))" (numbers are then searched for).
     #[arg(long, value_name = "NAME")]
     activation: String,
     /// MPFR precision of the interval computations, in bits (32..=4096).
@@ -37,6 +38,16 @@ fn real(x: &Real) -> String {
     }
 }
 
+fn entry(e: &Entry) -> String {
+    match e {
+        Entry::Value(x) => real(x),
+        Entry::Root(r) => format!(
+            "(the root of h(v1)h(x) = h(v2)h(v3) in [{}, {}])",
+            r.bracket[0], r.bracket[1]
+        ),
+    }
+}
+
 fn value(v: &V) -> String {
     match v {
         V::E(q) => show(q),
@@ -50,7 +61,7 @@ pub fn run(args: Args) -> Result<i32> {
     let res = certify(&act, args.precision)?;
     write_out(args.out.as_deref(), &to_json(&res.certificate))?;
     let w = &res.certificate.witness;
-    let zv: Vec<String> = w.zero_loss.v.iter().map(real).collect();
+    let zv: Vec<String> = w.zero_loss.v.iter().map(entry).collect();
     let mv: Vec<String> = w.minimum.v.iter().map(real).collect();
     let u1 = real(&w.minimum.u1);
     let u2 = match &w.minimum.u2 {
@@ -63,6 +74,7 @@ pub fn run(args: Args) -> Result<i32> {
             a.s_plus.as_deref().unwrap_or("?"),
             a.s_minus.as_deref().unwrap_or("?")
         ),
+        a if a.name == "formula" => a.formula.clone().unwrap_or_default(),
         a => a.name.clone(),
     };
     let minimum_form = if name.starts_with("relu-like") {
@@ -91,6 +103,9 @@ pub fn run(args: Args) -> Result<i32> {
                 "loss": "1/3",
             },
             "radius": res.radius.to_string(),
+            "derivatives": res.derivation.as_ref().map(|d| json!({
+                "h": d.text[0], "h'": d.text[1], "h''": d.text[2], "egraph": d.stats,
+            })),
             "hessian_inertia": res.inertia,
             "claims": res.report.claims,
             "certificate": args.out.as_ref().map(|p| p.display().to_string()),
@@ -113,6 +128,12 @@ pub fn run(args: Args) -> Result<i32> {
             "  certified box      ‖θ − θ̂‖_max ≤ ρ = {}",
             show(&res.radius)
         );
+        if let Some(d) = &res.derivation {
+            println!(
+                "  e-graph derivation h'(x) = {}; h''(x) = {} ({} nodes, {} classes, {} iterations; used by the number search)",
+                d.text[1], d.text[2], d.stats.nodes, d.stats.classes, d.stats.iterations
+            );
+        }
         match res.inertia {
             Some(i) => println!("  Hessian inertia    {i} (exact): the second-order test is inconclusive"),
             None => println!("  Hessian inertia    not computed (h, h', h'' at the minimum are not all rational)"),

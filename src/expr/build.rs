@@ -23,6 +23,8 @@ pub const NAMED: &[(&str, &str)] = &[
     ("relu", "max(x, 0)"),
     ("leaky-relu", "max(x, 0) + min(x/100, 0)"),
     ("quadratic", "x^2"),
+    ("mish", "x*tanh(ln(1 + exp(x)))"),
+    ("softsign", "x/(1 + abs(x))"),
 ];
 
 /// An activation function.

@@ -79,6 +79,73 @@ pub fn add_all(egraph: &mut MathGraph, expr: &RecExpr<Math>) -> Vec<Id> {
     ids
 }
 
+/// Saturates the rules on `egraph` under `limits`; a stop on a limit is an error.
+fn saturate(
+    mut egraph: MathGraph,
+    limits: &Limits,
+) -> Result<(Runner<Math, ConstFold>, Stats), String> {
+    egraph.rebuild();
+    let runner = Runner::default()
+        .with_egraph(egraph)
+        .with_iter_limit(limits.iter_limit)
+        .with_node_limit(limits.node_limit)
+        .with_time_limit(Duration::from_secs(u64::MAX / 4))
+        .with_scheduler(SimpleScheduler)
+        .run(&rules());
+    match &runner.stop_reason {
+        Some(StopReason::Saturated) => {}
+        other => {
+            return Err(format!(
+                "the e-graph did not saturate ({other:?}) after {} iterations with {} nodes; raise the limits",
+                runner.iterations.len(),
+                runner.egraph.total_number_of_nodes()
+            ))
+        }
+    }
+    let stats = Stats {
+        iterations: runner.iterations.len(),
+        nodes: runner.egraph.total_number_of_nodes(),
+        classes: runner.egraph.number_of_classes(),
+    };
+    Ok((runner, stats))
+}
+
+/// The canonical form of the cheapest `d`-free member of class `id`.
+fn canonical(extractor: &Extractor<NoD, Math, ConstFold>, id: Id) -> Result<Poly, String> {
+    let (cost, best) = extractor.find_best(id);
+    if cost >= usize::MAX / 4 {
+        return Err("a derivative was not eliminated".into());
+    }
+    Poly::from_expr(&best)
+}
+
+/// The derivatives `f, f', …, f⁽ⁿ⁾` of the sub-expression of `expr` at `root` with respect to
+/// the one parameter `var` (`n = order`), from one saturated e-graph holding the nested
+/// `d(var, d(var, …))`.
+pub fn univariate(
+    expr: &RecExpr<Math>,
+    root: Id,
+    var: u32,
+    order: usize,
+    limits: &Limits,
+) -> Result<(Vec<Poly>, Stats), String> {
+    let mut egraph = MathGraph::new(ConstFold);
+    let ids = add_all(&mut egraph, expr);
+    let x = egraph.add(Math::Var(Param(var)));
+    let mut chain = vec![ids[usize::from(root)]];
+    for _ in 0..order {
+        let last = *chain.last().expect("non-empty");
+        chain.push(egraph.add(Math::D([x, last])));
+    }
+    let (runner, stats) = saturate(egraph, limits)?;
+    let extractor = Extractor::new(&runner.egraph, NoD);
+    let polys = chain
+        .iter()
+        .map(|&id| canonical(&extractor, id))
+        .collect::<Result<_, _>>()?;
+    Ok((polys, stats))
+}
+
 /// Differentiates the sub-expression of `expr` at `root` with respect to the parameters `wrt`
 /// (and twice, if `hessian`), by equality saturation.
 pub fn derive(
@@ -104,38 +171,9 @@ pub fn derive(
             }
         }
     }
-    egraph.rebuild();
-    let runner = Runner::default()
-        .with_egraph(egraph)
-        .with_iter_limit(limits.iter_limit)
-        .with_node_limit(limits.node_limit)
-        .with_time_limit(Duration::from_secs(u64::MAX / 4))
-        .with_scheduler(SimpleScheduler)
-        .run(&rules());
-    match &runner.stop_reason {
-        Some(StopReason::Saturated) => {}
-        other => {
-            return Err(format!(
-                "the e-graph did not saturate ({other:?}) after {} iterations with {} nodes; raise the limits",
-                runner.iterations.len(),
-                runner.egraph.total_number_of_nodes()
-            ))
-        }
-    }
-    let eg = &runner.egraph;
-    let stats = Stats {
-        iterations: runner.iterations.len(),
-        nodes: eg.total_number_of_nodes(),
-        classes: eg.number_of_classes(),
-    };
-    let extractor = Extractor::new(eg, NoD);
-    let canon = |id: Id| -> Result<Poly, String> {
-        let (cost, best) = extractor.find_best(id);
-        if cost >= usize::MAX / 4 {
-            return Err("a derivative was not eliminated".into());
-        }
-        Poly::from_expr(&best)
-    };
+    let (runner, stats) = saturate(egraph, limits)?;
+    let extractor = Extractor::new(&runner.egraph, NoD);
+    let canon = |id: Id| canonical(&extractor, id);
     let value = canon(f)?;
     let gradient = grad
         .iter()

@@ -3,7 +3,7 @@
 //!
 //! Grammar: sums and differences of products and quotients of powers (`^` takes an integer)
 //! of numbers (exact decimals), names (`x`, `v1`, `W1[1,2]`, `pi`), calls
-//! `exp ln log tanh atan arctan erf sqrt step max min` and the abstract `h`, `h'`, `h''`, and
+//! `exp ln log tanh atan arctan erf sqrt abs step max min` and the abstract `h`, `h'`, `h''`, and
 //! parenthesised formulas.
 
 use super::derive::Builder;
@@ -274,6 +274,11 @@ impl Formula {
                     "atan" | "arctan" => b.node(Math::Atan(one(&ids)?)),
                     "erf" => b.node(Math::Erf(one(&ids)?)),
                     "sqrt" => b.node(Math::Sqrt(one(&ids)?)),
+                    "abs" => {
+                        let a = one(&ids)?;
+                        let minus = b.neg(a);
+                        b.node(Math::Max([a, minus]))
+                    }
                     "step" => b.node(Math::Step(one(&ids)?)),
                     "max" => b.node(Math::Max(two(&ids)?)),
                     "min" => b.node(Math::Min(two(&ids)?)),

@@ -30,6 +30,7 @@ pub fn rules() -> Vec<Rewrite<Math, ConstFold>> {
     vec![
         rw!("d-self"; "(d ?x ?x)" => "1"),
         rw!("d-param"; "(d ?x ?y)" => "0" if other_param("?x", "?y")),
+        rw!("d-pi"; "(d ?x pi)" => "0"),
         rw!("d-add"; "(d ?x (+ ?a ?b))" => "(+ (d ?x ?a) (d ?x ?b))" if open),
         rw!("d-mul"; "(d ?x (* ?a ?b))" => "(+ (* (d ?x ?a) ?b) (* ?a (d ?x ?b)))" if open),
         rw!("d-neg"; "(d ?x (neg ?a))" => "(neg (d ?x ?a))" if open),

@@ -1,13 +1,16 @@
 //! Activation names as the command line spells them: `sigmoid`, `tanh`, `arctan`, `elu`,
-//! `selu`, `softplus`, `gelu`, `silu`, `quadratic`, `relu`, `relu-like:A:B`.
+//! `selu`, `softplus`, `gelu`, `silu`, `quadratic`, `relu`, `relu-like:A:B`, the other names of
+//! [`NAMED`] (as their formulas), or a formula in `x`.
 
 use crate::cert::activation::Act;
 use crate::error::{Error, Result};
 use crate::exact::parse_rational;
+use crate::expr::build::NAMED;
 
-/// Parses an activation name. `relu` is `relu-like:1:0`; `relu-like:A:B` has `s+ = A`,
-/// `s− = B` (decimals or fractions). Anything else would be a formula in `x`, which this build
-/// does not support yet: an input error naming it.
+/// Parses an activation name. `relu` is `relu-like:1:0`, `leaky-relu` is `relu-like:1:1/100`;
+/// `relu-like:A:B` has `s+ = A`,
+/// `s− = B` (decimals or fractions). Anything else is a name from [`NAMED`] or a formula in `x`
+/// ([`crate::cert::formula`]); a text that is neither is an input error naming it.
 pub fn parse_activation(text: &str) -> Result<Act> {
     let t = text.trim();
     if let Some(a) = Act::smooth(t) {
@@ -15,6 +18,9 @@ pub fn parse_activation(text: &str) -> Result<Act> {
     }
     if t == "relu" {
         return Ok(Act::ReluLike(1.into(), 0.into()));
+    }
+    if t == "leaky-relu" {
+        return Ok(Act::ReluLike(1.into(), (1, 100).into()));
     }
     if let Some(rest) = t.strip_prefix("relu-like:") {
         let (a, b) = rest.split_once(':').ok_or_else(|| {
@@ -32,9 +38,14 @@ pub fn parse_activation(text: &str) -> Result<Act> {
         }
         return Ok(Act::ReluLike(p, m));
     }
-    Err(Error::Input(format!(
-        "--activation '{text}': not a known activation (sigmoid, tanh, arctan, elu, selu, softplus, gelu, silu, quadratic, relu, relu-like:A:B); formula activations are not supported by this build yet"
-    )))
+    // A formula in x, or a name that `derive` knows as a formula (erf, mish, softsign, …).
+    let formula = NAMED.iter().find(|(n, _)| *n == t).map_or(t, |(_, f)| f);
+    Act::formula(formula).map_err(|e| {
+        Error::Input(format!(
+            "--activation '{text}': not a known activation (sigmoid, tanh, arctan, elu, selu, softplus, gelu, silu, quadratic, relu, leaky-relu, relu-like:A:B, {}) and not a formula in x: {e}",
+            NAMED.iter().map(|(n, _)| *n).filter(|n| Act::smooth(n).is_none() && !n.contains("relu")).collect::<Vec<_>>().join(", ")
+        ))
+    })
 }
 
 #[cfg(test)]
@@ -50,5 +61,13 @@ mod tests {
         );
         assert!(parse_activation("relu-like:1:1").is_err());
         assert!(parse_activation("sin(x)").is_err());
+        assert!(matches!(
+            parse_activation("mish").unwrap(),
+            Act::Formula(..)
+        ));
+        assert!(matches!(
+            parse_activation("x + x^2/3").unwrap(),
+            Act::Formula(..)
+        ));
     }
 }

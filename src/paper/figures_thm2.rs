@@ -7,7 +7,7 @@
 use super::figures::{draw_err, panel, tick, Figure};
 use crate::cert::activation::Act;
 use crate::cert::interval::I;
-use crate::cert::smooth::{self, parse_activation, parse_real, Coef, Real};
+use crate::cert::smooth::{self, parse_activation, parse_real, Coef, Entry, Real};
 use crate::error::{Error, Result};
 use crate::exact::Q;
 use plotters::prelude::*;
@@ -76,7 +76,18 @@ fn points(c: &smooth::Cert) -> Result<(Theta, Theta, f64)> {
         .zero_loss
         .v
         .iter()
-        .map(|r| real("witness.zero_loss.v", r))
+        .map(|e| match e {
+            Entry::Value(r) => real("witness.zero_loss.v", r),
+            // A root of C2.1: draw at the middle of its (narrow) bracket.
+            Entry::Root(root) => {
+                let end = |s: &String| {
+                    crate::exact::parse_rational(s)
+                        .map(|q| q.to_f64())
+                        .map_err(|e| Error::Input(format!("witness.zero_loss.v[4]: {e}")))
+                };
+                Ok((end(&root.bracket[0])? + end(&root.bracket[1])?) / 2.0)
+            }
+        })
         .collect::<Result<_>>()?;
     let d =
         h(&act, z[2]) * h(&act, (z[0] + z[1]) / 2.0) - h(&act, z[0]) * h(&act, (z[2] + z[3]) / 2.0);

@@ -3,4 +3,5 @@
 
 pub mod thm1;
 pub mod thm2;
+pub mod thm2_search;
 pub mod thm4;

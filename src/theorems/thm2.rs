@@ -6,19 +6,21 @@
 //! re-checked by [`crate::cert`] before it is returned.
 
 use crate::cert::activation::{decimal, Act, Pt, SELU_ALPHA, SELU_LAMBDA};
+use crate::cert::interval::I;
 use crate::cert::smooth::{
-    self, box_bounds, parse_real, theorem2_data, value, Activation, Coef, Data, LogReal, Minimum,
-    Problem, Real, Solve, Witness, ZeroLoss, V,
+    self, box_bounds, parse_real, theorem2_data, value, Activation, Coef, Data, Entry, LogReal,
+    Minimum, Problem, Real, Solve, Witness, ZeroLoss, V,
 };
 use crate::cert::{self, Certificate, CheckReport};
 use crate::error::{Error, Result};
 use crate::exact::{format_rational, inertia, Inertia, QMatrix, Q};
+use crate::theorems::thm2_search::{search, Derivation};
 
 /// The numbers of a construction: `(v1..v4)` for Part 1, `(v1, v2, u1, u2)` for Part 2.
 #[derive(Clone, Debug)]
 pub struct Numbers {
-    /// `v1, v2, v3, v4` of the zero-loss point.
-    pub zero_loss: [Real; 4],
+    /// `v1, v2, v3, v4` of the zero-loss point (`v4` possibly a bracketed root of (C2.1)).
+    pub zero_loss: [Entry; 4],
     /// `v1, v2` of the minimum.
     pub v: [Real; 2],
     /// `u1`.
@@ -42,6 +44,8 @@ pub struct Thm2Result {
     pub zero_loss_w2: [V; 2],
     /// `u2` at the minimum, exact or enclosed.
     pub u2: V,
+    /// For a formula activation: `h, h', h''` as derived by the e-graph (used by the search).
+    pub derivation: Option<Derivation>,
 }
 
 fn r(s: &str) -> Real {
@@ -61,13 +65,15 @@ fn solve() -> Coef {
     })
 }
 
-/// The built-in numbers for `act` (Appendix C and D, with every equality exact or solved).
-pub fn numbers(act: &Act) -> Numbers {
-    let zero_at_0 = [r("1"), r("0"), r("2"), r("0")];
+/// The built-in numbers for `act` (Appendix C and D, with every equality exact or solved);
+/// `None` for a formula activation, whose numbers are searched for.
+pub fn numbers(act: &Act) -> Option<Numbers> {
+    let zero_at_0 = [r("1"), r("0"), r("2"), r("0")].map(Entry::Value);
     let ones = [r("1"), r("1")];
-    match act {
+    Some(match act {
+        Act::Formula(..) => return None,
         Act::Sigmoid => Numbers {
-            zero_loss: [r("0"), ln("3", None), ln("1/3", None), ln("3/5", None)],
+            zero_loss: [r("0"), ln("3", None), ln("1/3", None), ln("3/5", None)].map(Entry::Value),
             v: [ln("1/3", None), ln("1/2", None)],
             u1: r("2/3"),
             u2: Coef::Value(r("1/2")),
@@ -93,14 +99,14 @@ pub fn numbers(act: &Act) -> Numbers {
                 (Q::from(1), Q::from((5, 6)))
             };
             Numbers {
-                zero_loss: [r("1"), r("0"), r("-1"), r("0")],
+                zero_loss: [r("1"), r("0"), r("-1"), r("0")].map(Entry::Value),
                 v: [ln("1/2", None), r("1")],
                 u1: r(&format_rational(&u1)),
                 u2: Coef::Value(r(&format_rational(&u2))),
             }
         }
         Act::Softplus => Numbers {
-            zero_loss: [r("0"), ln("3", None), ln("3", None), ln("15", None)],
+            zero_loss: [r("0"), ln("3", None), ln("3", None), ln("15", None)].map(Entry::Value),
             v: [r("0"), r("0")],
             u1: r("1/4"),
             u2: solve(),
@@ -112,7 +118,7 @@ pub fn numbers(act: &Act) -> Numbers {
             u2: solve(),
         },
         Act::Quadratic => Numbers {
-            zero_loss: [r("1"), r("1"), r("-1"), r("1")],
+            zero_loss: [r("1"), r("1"), r("-1"), r("1")].map(Entry::Value),
             v: ones,
             u1: r("1/6"),
             u2: Coef::Value(r("1/6")),
@@ -126,13 +132,13 @@ pub fn numbers(act: &Act) -> Numbers {
             };
             let u = format_rational(&Q::from(Q::from(p * 6u32).recip_ref()));
             Numbers {
-                zero_loss,
+                zero_loss: zero_loss.map(Entry::Value),
                 v: ones,
                 u1: r(&u),
                 u2: Coef::Value(r(&u)),
             }
         }
-    }
+    })
 }
 
 /// The problem statement of a certificate for `act`.
@@ -142,11 +148,16 @@ fn problem(act: &Act) -> Problem {
         Act::ReluLike(p, m) => (Some(format_rational(p)), Some(format_rational(m))),
         _ => (None, None),
     };
+    let formula = match act {
+        Act::Formula(text, _) => Some(text.clone()),
+        _ => None,
+    };
     Problem {
         activation: Activation {
             name: act.name().into(),
             s_plus,
             s_minus,
+            formula,
         },
         architecture: vec![2, 2, 1],
         data: Data {
@@ -228,31 +239,60 @@ fn cert_for(
             radius: format_rational(radius),
             hessian_inertia: inertia.map(|i| vec![i.positive, i.zero, i.negative]),
         },
-        claims: smooth::claims(matches!(act, Act::ReluLike(..)), inertia.is_some()),
+        claims: smooth::claims(
+            matches!(act, Act::ReluLike(..)),
+            matches!(n.zero_loss[3], Entry::Root(_)),
+            inertia.is_some(),
+        ),
     }
 }
 
-/// Builds and checks a certificate for `act` with the built-in numbers at `prec` bits.
+/// Builds and checks a certificate for `act` at `prec` bits, with the built-in numbers or, for
+/// a formula activation, numbers found by [`search`].
 pub fn certify(act: &Act, prec: u32) -> Result<Thm2Result> {
-    certify_with(act, &numbers(act), prec)
+    check_precision(prec)?;
+    if let Some(n) = numbers(act) {
+        return certify_with(act, &n, prec);
+    }
+    let Act::Formula(text, _) = act else {
+        unreachable!("only formula activations lack built-in numbers")
+    };
+    let derived = Derivation::of(text)?;
+    let n = search(act, &derived, prec)?;
+    let mut res = certify_with(act, &n, prec)?;
+    res.derivation = Some(derived);
+    Ok(res)
+}
+
+fn check_precision(prec: u32) -> Result<()> {
+    if (32..=4096).contains(&prec) {
+        Ok(())
+    } else {
+        Err(Error::Input(format!(
+            "--precision {prec}: must be between 32 and 4096 bits"
+        )))
+    }
 }
 
 /// Builds and checks a certificate for `act` with the given numbers. Errors:
 /// [`Error::Input`] for a precision outside 32..=4096; [`Error::NotCertified`] naming the
 /// condition that fails (C2.1, C2.2, C2.3, C2.6, C2.7, or the box argument).
 pub fn certify_with(act: &Act, n: &Numbers, prec: u32) -> Result<Thm2Result> {
-    if !(32..=4096).contains(&prec) {
-        return Err(Error::Input(format!(
-            "--precision {prec}: must be between 32 and 4096 bits"
-        )));
-    }
+    check_precision(prec)?;
     let bad = |e: Error| Error::NotCertified(e.to_string());
     let pt = |what: &str, x: &Real| parse_real(what, x).map_err(bad);
-    let zv: Vec<_> = n
-        .zero_loss
-        .iter()
-        .map(|x| pt("v", x))
-        .collect::<Result<_>>()?;
+    // v1..v4 (v4 enclosed by its bracket when it is a root of C2.1).
+    let mut zv = Vec::new();
+    let mut v4_bracket = None;
+    for e in &n.zero_loss {
+        match e {
+            Entry::Value(x) => zv.push(pt("v", x)?),
+            Entry::Root(r) => {
+                let end = |s: &String| crate::exact::parse_rational(s).map_err(Error::NotCertified);
+                v4_bracket = Some(I::span(prec, &end(&r.bracket[0])?, &end(&r.bracket[1])?));
+            }
+        }
+    }
     let mv = [pt("v1", &n.v[0])?, pt("v2", &n.v[1])?];
     let u1 = pt("u1", &n.u1)?;
     let val = |k: usize, x: &Pt| value(act, k, x, prec).map_err(Error::NotCertified);
@@ -274,7 +314,17 @@ pub fn certify_with(act: &Act, n: &Numbers, prec: u32) -> Result<Thm2Result> {
     // Part 1's output weights, for the summary.
     let hz: Vec<V> = zv.iter().map(|x| val(0, x)).collect::<Result<_>>()?;
     let m12 = val(0, &Pt::midpoint(&zv[0], &zv[1]))?;
-    let m34 = val(0, &Pt::midpoint(&zv[2], &zv[3]))?;
+    let m34 = match &v4_bracket {
+        None => val(0, &Pt::midpoint(&zv[2], &zv[3]))?,
+        Some(b) => {
+            let mid = zv[2]
+                .enclose(prec)
+                .add(b)
+                .div(&I::from_i(prec, 2))
+                .expect("2 ≠ 0");
+            V::N(act.enclose(0, &mid).map_err(Error::NotCertified)?)
+        }
+    };
     let d = hz[2].mul(&m12, prec).sub(&hz[0].mul(&m34, prec), prec);
     let w2 = |x: &V| {
         x.div(&d, prec)
@@ -329,6 +379,7 @@ pub fn certify_with(act: &Act, n: &Numbers, prec: u32) -> Result<Thm2Result> {
         inertia,
         zero_loss_w2,
         u2: u2v,
+        derivation: None,
     })
 }
 

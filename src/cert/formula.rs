@@ -1,0 +1,612 @@
+//! The checker's formula activations: `h` written as a formula in `x`, parsed here
+//! (independently of the derivation engine) and evaluated by Taylor arithmetic to order 4.
+//!
+//! Grammar: sums and differences of products and quotients of powers (`^` takes an integer) of
+//! exact decimal numbers, `x`, `pi`, calls `exp ln log sqrt tanh atan arctan erf abs` (one
+//! argument) and `max min` (two), and parenthesised formulas. Every primitive is continuous on
+//! its domain, so a formula that evaluates over an interval is continuous there.
+//!
+//! A *jet* is the list of Taylor coefficients `f⁽ᵏ⁾(ξ)/k!`, `k ≤ n`. Evaluating the formula on
+//! the jet `(X, 1, 0, …)` of the identity with an interval `X` encloses every coefficient for
+//! every `ξ ∈ X` at once (interval automatic differentiation); with a rational `X` each
+//! coefficient stays an exact rational as long as every operation does (`exp 0 = 1`, `ln 1 =
+//! 0`, square roots of squares, …). `max`, `min` and `abs` refuse a derivative where their two
+//! branches may meet: the formula is not smooth there.
+
+use super::interval::I;
+use super::smooth::V;
+use rug::ops::Pow as _;
+use rug::Rational;
+use std::cmp::Ordering;
+
+type Q = Rational;
+
+/// The highest derivative order the checker uses.
+pub const MAX_ORDER: usize = 4;
+
+/// A one-argument primitive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fun {
+    /// `eˣ`.
+    Exp,
+    /// The natural logarithm.
+    Ln,
+    /// `√x`.
+    Sqrt,
+    /// `tanh x`.
+    Tanh,
+    /// `arctan x`.
+    Atan,
+    /// The error function.
+    Erf,
+    /// `|x|` (= `max(x, −x)`).
+    Abs,
+}
+
+/// A parsed formula in `x`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum F {
+    /// The variable `x`.
+    X,
+    /// An exact number.
+    Num(Q),
+    /// π.
+    Pi,
+    /// `−a`.
+    Neg(Box<F>),
+    /// `a + b`.
+    Add(Box<F>, Box<F>),
+    /// `a − b`.
+    Sub(Box<F>, Box<F>),
+    /// `a · b`.
+    Mul(Box<F>, Box<F>),
+    /// `a / b`.
+    Div(Box<F>, Box<F>),
+    /// `aⁿ` for an integer `n`.
+    Pow(Box<F>, i32),
+    /// A one-argument primitive.
+    Call(Fun, Box<F>),
+    /// `max(a, b)`.
+    Max(Box<F>, Box<F>),
+    /// `min(a, b)`.
+    Min(Box<F>, Box<F>),
+}
+
+struct Parser<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&mut self) -> Option<u8> {
+        while self.s.get(self.i).is_some_and(u8::is_ascii_whitespace) {
+            self.i += 1;
+        }
+        self.s.get(self.i).copied()
+    }
+
+    fn eat(&mut self, c: u8) -> bool {
+        let hit = self.peek() == Some(c);
+        self.i += usize::from(hit);
+        hit
+    }
+
+    fn err<T>(&self, what: &str) -> Result<T, String> {
+        Err(format!("{what} at character {}", self.i + 1))
+    }
+
+    fn take(&mut self, ok: fn(u8) -> bool) -> String {
+        let start = self.i;
+        while self.s.get(self.i).copied().is_some_and(ok) {
+            self.i += 1;
+        }
+        String::from_utf8_lossy(&self.s[start..self.i]).into_owned()
+    }
+
+    fn sum(&mut self) -> Result<F, String> {
+        let mut a = self.product()?;
+        loop {
+            if self.eat(b'+') {
+                a = F::Add(Box::new(a), Box::new(self.product()?));
+            } else if self.eat(b'-') {
+                a = F::Sub(Box::new(a), Box::new(self.product()?));
+            } else {
+                return Ok(a);
+            }
+        }
+    }
+
+    fn product(&mut self) -> Result<F, String> {
+        let mut a = self.unary()?;
+        loop {
+            if self.eat(b'*') {
+                a = F::Mul(Box::new(a), Box::new(self.unary()?));
+            } else if self.eat(b'/') {
+                a = F::Div(Box::new(a), Box::new(self.unary()?));
+            } else {
+                return Ok(a);
+            }
+        }
+    }
+
+    fn unary(&mut self) -> Result<F, String> {
+        if self.eat(b'-') {
+            return Ok(F::Neg(Box::new(self.unary()?)));
+        }
+        let base = self.atom()?;
+        if !self.eat(b'^') {
+            return Ok(base);
+        }
+        let paren = self.eat(b'(');
+        let negative = self.eat(b'-');
+        self.peek();
+        let Ok(n) = self.take(|c| c.is_ascii_digit()).parse::<i32>() else {
+            return self.err("expected an integer exponent");
+        };
+        if paren && !self.eat(b')') {
+            return self.err("expected ')'");
+        }
+        Ok(F::Pow(Box::new(base), if negative { -n } else { n }))
+    }
+
+    fn atom(&mut self) -> Result<F, String> {
+        match self.peek() {
+            Some(b'(') => {
+                self.i += 1;
+                let e = self.sum()?;
+                if !self.eat(b')') {
+                    return self.err("expected ')'");
+                }
+                Ok(e)
+            }
+            Some(c) if c.is_ascii_digit() || c == b'.' => {
+                let t = self.take(|c| c.is_ascii_digit() || c == b'.');
+                decimal(&t)
+                    .map(F::Num)
+                    .ok_or_else(|| format!("'{t}' is not a decimal number"))
+            }
+            Some(c) if c.is_ascii_alphabetic() => {
+                let name = self.take(|c| c.is_ascii_alphanumeric() || c == b'_');
+                if !self.eat(b'(') {
+                    return match name.as_str() {
+                        "x" => Ok(F::X),
+                        "pi" => Ok(F::Pi),
+                        _ => self.err(&format!("unknown name '{name}' (the variable is x)")),
+                    };
+                }
+                let mut args = vec![self.sum()?];
+                while self.eat(b',') {
+                    args.push(self.sum()?);
+                }
+                if !self.eat(b')') {
+                    return self.err("expected ')'");
+                }
+                let fun = match name.as_str() {
+                    "exp" => Fun::Exp,
+                    "ln" | "log" => Fun::Ln,
+                    "sqrt" => Fun::Sqrt,
+                    "tanh" => Fun::Tanh,
+                    "atan" | "arctan" => Fun::Atan,
+                    "erf" => Fun::Erf,
+                    "abs" => Fun::Abs,
+                    "max" | "min" => {
+                        let [a, b]: [F; 2] = args
+                            .try_into()
+                            .map_err(|_| format!("{name} takes two arguments"))?;
+                        let (a, b) = (Box::new(a), Box::new(b));
+                        return Ok(if name == "max" {
+                            F::Max(a, b)
+                        } else {
+                            F::Min(a, b)
+                        });
+                    }
+                    _ => return Err(format!("unknown function '{name}'")),
+                };
+                let [a]: [F; 1] = args
+                    .try_into()
+                    .map_err(|_| format!("{name} takes one argument"))?;
+                Ok(F::Call(fun, Box::new(a)))
+            }
+            Some(_) => self.err("unexpected character"),
+            None => self.err("unexpected end"),
+        }
+    }
+}
+
+/// An unsigned decimal (`12`, `0.35`, `.5`) as an exact rational.
+fn decimal(t: &str) -> Option<Q> {
+    let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+    let digits = format!("{int}{frac}");
+    if digits.is_empty() || frac.contains('.') {
+        return None;
+    }
+    let n = rug::Integer::from_str_radix(&digits, 10).ok()?;
+    Some(Q::from((n, rug::Integer::from(10).pow(frac.len() as u32))))
+}
+
+/// A jet: Taylor coefficients `f⁽ᵏ⁾/k!` for `k = 0..=n`.
+type Jet = Vec<V>;
+
+fn zero() -> V {
+    V::E(Q::new())
+}
+
+fn scale(v: &V, c: Q, p: u32) -> V {
+    v.mul(&V::E(c), p)
+}
+
+fn cauchy(a: &Jet, b: &Jet, p: u32) -> Jet {
+    (0..a.len())
+        .map(|k| (0..=k).fold(zero(), |s, i| s.add(&a[i].mul(&b[k - i], p), p)))
+        .collect()
+}
+
+/// `a²`, with a tight enclosure of the value.
+fn square(a: &Jet, p: u32) -> Jet {
+    let mut c = cauchy(a, a, p);
+    c[0] = match &a[0] {
+        V::E(q) => V::E(Q::from(q.square_ref())),
+        V::N(i) => V::N(i.sq()),
+    };
+    c
+}
+
+fn divide(a: &Jet, b: &Jet, p: u32) -> Result<Jet, String> {
+    let mut c: Jet = Vec::with_capacity(a.len());
+    for k in 0..a.len() {
+        let s = (1..=k).fold(a[k].clone(), |s, i| s.sub(&b[i].mul(&c[k - i], p), p));
+        c.push(s.div(&b[0], p).ok_or("a denominator may be 0")?);
+    }
+    Ok(c)
+}
+
+/// `f` with `f' = g·a'`, given `f(a₀)` and the jet of `g`: `f_k = (1/k) Σ_{j=1..k} j a_j g_{k−j}`.
+fn integrate(f0: V, a: &Jet, g: &Jet, p: u32) -> Jet {
+    let mut f = vec![f0];
+    for k in 1..a.len() {
+        let s = (1..=k).fold(zero(), |s, j| {
+            s.add(&scale(&a[j], Q::from(j as u32), p).mul(&g[k - j], p), p)
+        });
+        f.push(scale(&s, Q::from((1, k as u32)), p));
+    }
+    f
+}
+
+/// `f(v)` for a scalar, exact where the value is a known rational.
+fn scalar(fun: Fun, v: &V, p: u32) -> Result<V, String> {
+    if let V::E(q) = v {
+        let exact = match fun {
+            Fun::Exp if *q == 0 => Some(Q::from(1)),
+            Fun::Ln if *q == 1 => Some(Q::new()),
+            Fun::Tanh | Fun::Atan | Fun::Erf if *q == 0 => Some(Q::new()),
+            Fun::Sqrt
+                if *q >= 0 && q.numer().is_perfect_square() && q.denom().is_perfect_square() =>
+            {
+                Some(Q::from((
+                    q.numer().clone().sqrt(),
+                    q.denom().clone().sqrt(),
+                )))
+            }
+            Fun::Abs => Some(Q::from(q.abs_ref())),
+            _ => None,
+        };
+        if let Some(e) = exact {
+            return Ok(V::E(e));
+        }
+    }
+    let x = v.to_i(p);
+    Ok(V::N(match fun {
+        Fun::Exp => x.exp(),
+        Fun::Ln => x.ln().ok_or("ln of a number that may be ≤ 0")?,
+        Fun::Sqrt => x.sqrt().ok_or("sqrt of a number that may be < 0")?,
+        Fun::Tanh => x.tanh(),
+        Fun::Atan => x.atan(),
+        Fun::Erf => x.erf(),
+        Fun::Abs => x.abs(),
+    }))
+}
+
+/// `max(a, b)` (`larger`) or `min(a, b)` of two jets; refuses derivatives where the branches
+/// may meet.
+fn pick(a: Jet, b: Jet, larger: bool, p: u32) -> Result<Jet, String> {
+    let want = if larger {
+        Ordering::Greater
+    } else {
+        Ordering::Less
+    };
+    match a[0].sub(&b[0], p).sign() {
+        Some(s) if s == want => Ok(a),
+        Some(s) if s == want.reverse() => Ok(b),
+        _ if a.len() == 1 => Ok(vec![match (&a[0], &b[0]) {
+            (V::E(x), V::E(y)) => V::E(if larger {
+                x.clone().max(y.clone())
+            } else {
+                x.clone().min(y.clone())
+            }),
+            (x, y) => V::N(x.to_i(p).hull(&y.to_i(p))),
+        }]),
+        _ => Err(format!(
+            "{}(…) is not smooth where its arguments meet, and they may meet here: no derivative",
+            if larger { "max" } else { "min" }
+        )),
+    }
+}
+
+impl F {
+    /// Parses a formula in `x`; the error says what is wrong and where.
+    pub fn parse(text: &str) -> Result<F, String> {
+        let mut p = Parser {
+            s: text.as_bytes(),
+            i: 0,
+        };
+        let f = p.sum()?;
+        if p.peek().is_some() {
+            return p.err("unexpected text");
+        }
+        Ok(f)
+    }
+
+    /// The jet of the formula at the jet `x` (same length), at precision `p`.
+    fn jet(&self, x: &Jet, p: u32) -> Result<Jet, String> {
+        let n = x.len();
+        let konst = |v: V| {
+            let mut j = vec![zero(); n];
+            j[0] = v;
+            j
+        };
+        Ok(match self {
+            F::X => x.clone(),
+            F::Num(q) => konst(V::E(q.clone())),
+            F::Pi => konst(V::N(I::pi(p))),
+            F::Neg(a) => a.jet(x, p)?.iter().map(|c| zero().sub(c, p)).collect(),
+            F::Add(a, b) | F::Sub(a, b) => {
+                let (a, b) = (a.jet(x, p)?, b.jet(x, p)?);
+                let add = matches!(self, F::Add(..));
+                a.iter()
+                    .zip(&b)
+                    .map(|(u, v)| if add { u.add(v, p) } else { u.sub(v, p) })
+                    .collect()
+            }
+            F::Mul(a, b) => cauchy(&a.jet(x, p)?, &b.jet(x, p)?, p),
+            F::Div(a, b) => divide(&a.jet(x, p)?, &b.jet(x, p)?, p)?,
+            F::Pow(a, e) => {
+                let a = a.jet(x, p)?;
+                let r = match e.unsigned_abs() {
+                    2 => square(&a, p),
+                    m => (0..m).fold(konst(V::E(Q::from(1))), |r, _| cauchy(&r, &a, p)),
+                };
+                if *e < 0 {
+                    divide(&konst(V::E(Q::from(1))), &r, p)?
+                } else {
+                    r
+                }
+            }
+            F::Max(a, b) | F::Min(a, b) => {
+                pick(a.jet(x, p)?, b.jet(x, p)?, matches!(self, F::Max(..)), p)?
+            }
+            F::Call(fun, a) => {
+                let a = a.jet(x, p)?;
+                let f0 = scalar(*fun, &a[0], p)?;
+                match fun {
+                    Fun::Abs => {
+                        let neg: Jet = a.iter().map(|c| zero().sub(c, p)).collect();
+                        let mut j = pick(a, neg, true, p)?;
+                        j[0] = f0;
+                        j
+                    }
+                    Fun::Exp => {
+                        // e' = e·a': e_k = (1/k) Σ j a_j e_{k−j}.
+                        let mut e = vec![f0];
+                        for k in 1..n {
+                            let s = (1..=k).fold(zero(), |s, j| {
+                                s.add(&scale(&a[j], Q::from(j as u32), p).mul(&e[k - j], p), p)
+                            });
+                            e.push(scale(&s, Q::from((1, k as u32)), p));
+                        }
+                        e
+                    }
+                    Fun::Ln => {
+                        let recip = divide(&konst(V::E(Q::from(1))), &a, p)?;
+                        integrate(f0, &a, &recip, p)
+                    }
+                    Fun::Sqrt => {
+                        // s² = a: s_k = (a_k − Σ_{j=1..k−1} s_j s_{k−j}) / (2 s_0).
+                        let mut s = vec![f0];
+                        let two_s0 = scale(&s[0], Q::from(2), p);
+                        for k in 1..n {
+                            let t =
+                                (1..k).fold(a[k].clone(), |t, j| t.sub(&s[j].mul(&s[k - j], p), p));
+                            s.push(t.div(&two_s0, p).ok_or("sqrt is not differentiable at 0")?);
+                        }
+                        s
+                    }
+                    Fun::Tanh => {
+                        // t' = (1 − t²)·a', built coefficient by coefficient.
+                        let mut t = vec![f0];
+                        let mut g = vec![V::E(Q::from(1)).sub(&square(&t, p)[0], p)];
+                        for k in 1..n {
+                            let s = (1..=k).fold(zero(), |s, j| {
+                                s.add(&scale(&a[j], Q::from(j as u32), p).mul(&g[k - j], p), p)
+                            });
+                            t.push(scale(&s, Q::from((1, k as u32)), p));
+                            let tt = (0..=k).fold(zero(), |s, i| s.add(&t[i].mul(&t[k - i], p), p));
+                            g.push(zero().sub(&tt, p));
+                        }
+                        t
+                    }
+                    Fun::Atan => {
+                        let one_plus = {
+                            let mut s = square(&a, p);
+                            s[0] = s[0].add(&V::E(Q::from(1)), p);
+                            s
+                        };
+                        let g = divide(&konst(V::E(Q::from(1))), &one_plus, p)?;
+                        integrate(f0, &a, &g, p)
+                    }
+                    Fun::Erf => {
+                        // erf' = (2/√π)·e^{−a²}.
+                        let minus_sq: Jet =
+                            square(&a, p).iter().map(|c| zero().sub(c, p)).collect();
+                        let e = F::Call(Fun::Exp, Box::new(F::X)).jet(&minus_sq, p)?;
+                        let c = V::N(
+                            I::from_i(p, 2)
+                                .div(&I::pi(p).sqrt().expect("π > 0"))
+                                .expect("√π > 0"),
+                        );
+                        let g: Jet = e.iter().map(|v| v.mul(&c, p)).collect();
+                        integrate(f0, &a, &g, p)
+                    }
+                }
+            }
+        })
+    }
+
+    /// `h⁽ᵏ⁾` at `x` (`k ≤ 4`): exact when `x` is exact and every operation stays rational,
+    /// else an enclosure valid for every member of `x`.
+    pub fn derivative(&self, k: usize, x: &V, p: u32) -> Result<V, String> {
+        assert!(k <= MAX_ORDER, "derivative order {k} > {MAX_ORDER}");
+        let mut id = vec![zero(); k + 1];
+        id[0] = x.clone();
+        if k >= 1 {
+            id[1] = V::E(Q::from(1));
+        }
+        let j = self.jet(&id, p)?;
+        let factorial: u32 = (1..=k as u32).product();
+        Ok(scale(&j[k], Q::from(factorial), p))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn qq(n: i64, d: i64) -> Q {
+        Q::from((n, d))
+    }
+
+    fn exact(f: &str, k: usize, x: Q) -> Option<Q> {
+        match F::parse(f).unwrap().derivative(k, &V::E(x), 128).unwrap() {
+            V::E(q) => Some(q),
+            V::N(_) => None,
+        }
+    }
+
+    fn encl(f: &str, k: usize, x: Q) -> I {
+        F::parse(f)
+            .unwrap()
+            .derivative(k, &V::N(I::from_q(128, &x)), 128)
+            .unwrap()
+            .to_i(128)
+    }
+
+    #[test]
+    fn parses_and_rejects() {
+        for ok in [
+            "x + x^2/3",
+            "1/(1+exp(-x))",
+            "x*tanh(ln(1 + exp(x)))",
+            "max(x, 0.01*x)",
+            "x^(-2)",
+            "abs(x)/2",
+        ] {
+            assert!(F::parse(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "x +",
+            "x^y",
+            "(x",
+            "x $",
+            "y",
+            "sin(x)",
+            "max(x)",
+            "exp(x, 1)",
+            "",
+            "1.2.3",
+        ] {
+            assert!(F::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(F::parse("0.35").unwrap(), F::Num(qq(7, 20)));
+    }
+
+    #[test]
+    fn rational_formulas_differentiate_exactly() {
+        // h = x + x²/3 + 1/(1+x): h' = 1 + 2x/3 − 1/(1+x)², h'' = 2/3 + 2/(1+x)³, h''' = −6/(1+x)⁴.
+        let f = "x + x^2/3 + 1/(1 + x)";
+        let x = qq(1, 2);
+        assert_eq!(
+            exact(f, 0, x.clone()),
+            Some(qq(1, 2) + qq(1, 12) + qq(2, 3))
+        );
+        assert_eq!(
+            exact(f, 1, x.clone()),
+            Some(Q::from(1) + qq(1, 3) - qq(4, 9))
+        );
+        assert_eq!(exact(f, 2, x.clone()), Some(qq(2, 3) + qq(16, 27)));
+        assert_eq!(exact(f, 3, x.clone()), Some(qq(-96, 81)));
+        assert_eq!(exact(f, 4, x), Some(qq(24 * 32, 243)));
+        assert_eq!(exact("x^(-2)", 2, Q::from(2)), Some(qq(6, 16)));
+        // Transcendental functions are exact where their value is a known rational.
+        assert_eq!(exact("x/(1 + exp(-x))", 0, Q::new()), Some(Q::new()));
+        assert_eq!(exact("1/(1 + exp(-x))", 1, Q::new()), Some(qq(1, 4)));
+        assert_eq!(exact("tanh(x)", 3, Q::new()), Some(Q::from(-2)));
+        assert_eq!(exact("atan(x)", 3, Q::new()), Some(Q::from(-2)));
+        assert_eq!(exact("sqrt(x)", 1, qq(9, 4)), Some(qq(1, 3)));
+        assert_eq!(exact("exp(x)", 0, Q::from(1)), None);
+    }
+
+    #[test]
+    fn enclosures_contain_known_derivatives() {
+        // σ'(x) = σ(1−σ) at ln 3 is 3/16; here at x = 0: σ'' = 0, σ''' = −1/8, σ'''' = 0.
+        let s = "1/(1 + exp(-x))";
+        assert!(encl(s, 3, Q::new()).contains_q(&qq(-1, 8)));
+        // erf'(0) = 2/√π, erf''(0) = 0, erf'''(0) = −4/√π.
+        let e1 = encl("erf(x)", 1, Q::new());
+        assert!(e1.lo_q() > qq(112837, 100000) && e1.hi_q() < qq(112838, 100000));
+        let e3 = encl("erf(x)", 3, Q::new());
+        assert!(e3.lo_q() > qq(-225676, 100000) && e3.hi_q() < qq(-225675, 100000));
+        // ln(1+x) at 1: derivatives 1/2, −1/4, 2/8, −6/16.
+        for (k, v) in [(1, qq(1, 2)), (2, qq(-1, 4)), (3, qq(1, 4)), (4, qq(-3, 8))] {
+            assert!(encl("ln(1 + x)", k, Q::from(1)).contains_q(&v), "{k}");
+        }
+        // tanh''(x) = −2 tanh (1 − tanh²): at atanh(1/3)... check at x = 0.5 against 3 other
+        // forms: tanh = (e^{2x}−1)/(e^{2x}+1).
+        let a = encl("tanh(x)", 4, qq(1, 2));
+        let b = encl("(exp(2*x) - 1)/(exp(2*x) + 1)", 4, qq(1, 2));
+        assert!(a.lo_q() <= b.hi_q() && b.lo_q() <= a.hi_q());
+    }
+
+    #[test]
+    fn interval_arguments_enclose_every_point() {
+        let f = F::parse("x*tanh(ln(1 + exp(x)))").unwrap();
+        let wide = I::span(128, &qq(1, 4), &qq(3, 4));
+        for k in 0..=4 {
+            let all = f.derivative(k, &V::N(wide.clone()), 128).unwrap().to_i(128);
+            for t in [qq(1, 4), qq(1, 3), qq(1, 2), qq(3, 4)] {
+                let at = f
+                    .derivative(k, &V::N(I::from_q(128, &t)), 128)
+                    .unwrap()
+                    .to_i(128);
+                assert!(all.contains(&at), "order {k} at {t}");
+            }
+        }
+    }
+
+    #[test]
+    fn kinks_refuse_derivatives() {
+        let f = F::parse("max(x, 0) + min(exp(x) - 1, 0)").unwrap();
+        let across = V::N(I::span(64, &qq(-1, 2), &qq(1, 2)));
+        assert!(f.derivative(0, &across, 64).is_ok());
+        assert!(f.derivative(1, &across, 64).is_err());
+        assert!(F::parse("abs(x)")
+            .unwrap()
+            .derivative(1, &across, 64)
+            .is_err());
+        let right = V::N(I::span(64, &qq(1, 4), &qq(1, 2)));
+        assert!(f.derivative(2, &right, 64).is_ok());
+        assert!(F::parse("1/x").unwrap().derivative(0, &across, 64).is_err());
+        assert!(F::parse("ln(x)")
+            .unwrap()
+            .derivative(0, &across, 64)
+            .is_err());
+    }
+}
