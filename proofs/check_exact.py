@@ -16,9 +16,10 @@ certificate rejected (the failing claim or field is named), 2 a file unreadable 
 Kinds checked: relu-like-spurious-minimum (Theorem 1), deep-linear-critical-point (Theorem 4,
 exact path) and smooth-counterexample (Theorem 2) when its activation is relu-like (the exact
 ReLU/leaky-ReLU case: zero-loss point, the bias-free minimum's output, loss, exact gradient and
-exact 9×9 Hessian inertia, and the positivity box). Not covered: smooth-counterexample with a
-smooth activation (sigmoid, tanh, ...; it needs MPFR interval enclosures): skipped with
---skip-other-kinds, otherwise rejected (exit 1) as not covered, like an unknown kind.
+exact 9×9 Hessian inertia, and the positivity box; every number must be an exact rational).
+Not covered: smooth-counterexample with any other activation (sigmoid, tanh, ..., a formula; it
+needs MPFR interval enclosures): skipped with --skip-other-kinds, otherwise rejected (exit 1)
+as not covered, like an unknown kind.
 """
 
 import json
@@ -388,7 +389,6 @@ def check_deep_linear(cert):
 # b2[1]. The other (smooth) activations need MPFR interval enclosures: not covered here.
 
 SMOOTH_KIND = "smooth-counterexample"
-SMOOTH_ACTIVATIONS = ("sigmoid", "tanh", "arctan", "elu", "selu", "softplus", "gelu", "silu", "quadratic")
 SMOOTH_X = [[Fraction(1), Fraction(0)], [Fraction(0), Fraction(1)], [Fraction(1, 2), Fraction(1, 2)]]
 SMOOTH_Y = [Fraction(0), Fraction(0), Fraction(1)]
 THIRD = Fraction(1, 3)
@@ -409,17 +409,17 @@ def smooth_relu_like_claims(hessian):
 def not_covered(cert):
     """Why this checker does not cover `cert` (a reason string), or None if it checks it.
 
-    Only a smooth-counterexample certificate whose activation is one of the smooth ones is
-    outside the scope; anything else (unknown kinds aside) is checked, and a malformed
-    certificate is rejected by the check, not skipped."""
+    Only a smooth-counterexample certificate whose activation is named, and not relu-like
+    (sigmoid, tanh, ..., a formula), is outside the scope; anything else (unknown kinds aside)
+    is checked, and a malformed certificate is rejected by the check, not skipped."""
     if not isinstance(cert, dict) or cert.get("kind") != SMOOTH_KIND:
         return None
     p = cert.get("problem")
     act = p.get("activation") if isinstance(p, dict) else None
     name = act.get("name") if isinstance(act, dict) else None
-    if isinstance(name, str) and name in SMOOTH_ACTIVATIONS:
-        return (f"kind {SMOOTH_KIND!r} with activation {name!r} needs MPFR interval arithmetic; "
-                "this checker covers only its exact relu-like case")
+    if isinstance(name, str) and name != "relu-like":
+        return (f"kind {SMOOTH_KIND!r} with activation {name!r}: only its exact relu-like case is "
+                "checked here, the other activations need MPFR interval arithmetic")
     return None
 
 
@@ -440,15 +440,10 @@ def check_smooth(cert):
     reason = not_covered(cert)
     if reason is not None:
         raise Rejected(f"not covered by this checker: {reason} (check it with critcert check)")
-    w = obj("witness", cert["witness"], ("precision", "zero_loss", "minimum", "radius"), ("hessian_inertia",))
-    has_hessian = "hessian_inertia" in w
-    require_claims(cert["claims"], smooth_relu_like_claims(has_hessian))
     p = obj("problem", cert["problem"], ("activation", "architecture", "data"))
-    act = obj("problem.activation", p["activation"], ("name",), ("s_plus", "s_minus"))
+    act = obj("problem.activation", p["activation"], ("name", "s_plus", "s_minus"))
     if act["name"] != "relu-like":
-        raise Rejected(f"problem.activation.name {act['name']!r} is not a known activation")
-    if "s_plus" not in act or "s_minus" not in act:
-        raise Rejected("problem.activation: relu-like needs s_plus and s_minus")
+        raise Rejected(f"problem.activation.name {act['name']!r} is not an activation name")
     sp = rational("problem.activation.s_plus", act["s_plus"])
     sm = rational("problem.activation.s_minus", act["s_minus"])
     if not (sp > 0 and sm >= 0 and sp != sm):
@@ -462,6 +457,8 @@ def check_smooth(cert):
         raise Rejected("problem.data must be exactly x = [[1, 0], [0, 1], [1/2, 1/2]], y = [0, 0, 1]")
     X, Y = SMOOTH_X, SMOOTH_Y
 
+    w = obj("witness", cert["witness"], ("precision", "zero_loss", "minimum", "radius"), ("hessian_inertia",))
+    has_hessian = "hessian_inertia" in w
     prec = natural("witness.precision", w["precision"])
     if not 32 <= prec <= 4096:
         raise Rejected(f"witness.precision {prec} is outside 32..4096")
@@ -476,6 +473,7 @@ def check_smooth(cert):
     if has_hessian:
         inertia = [natural(f"witness.hessian_inertia[{i + 1}]", v)
                    for i, v in enumerate(array("witness.hessian_inertia", w["hessian_inertia"], 3))]
+    require_claims(cert["claims"], smooth_relu_like_claims(has_hessian))
 
     def h(t):
         return sp * t if t >= 0 else sm * t
