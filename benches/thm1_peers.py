@@ -2,7 +2,8 @@
 """Theorem 1 benchmark, peers side (issue 2). Run by benches/thm1.sh after `cargo bench --bench thm1`.
 
 Times, on the same CSV files: python-flint's fmpq_mat solve of the normal equations (CSV text to
-solution, and Gram product + solve alone), SymPy's exact solve of the same normal equations, and
+solution, and Gram product + solve alone), SymPy's exact solve of the same normal equations
+(alone, and end to end: CSV text to SymPy rationals, normal equations formed in SymPy, solve), and
 the whole `critcert thm1` run (process start, parse, solve, construction, certificate, check,
 write). Reads critcert's kernel times from criterion's estimates and prints the ratios.
 """
@@ -61,6 +62,17 @@ def sympy_solve(rows):
     return lambda: G.LUsolve(R)
 
 
+def sympy_csv_to_solution(path):
+    """SymPy end to end: CSV text to exact rationals, the normal equations formed in SymPy, solved."""
+    with open(path) as fh:
+        lines = [l for l in fh.read().splitlines() if l.strip()]
+    rows = [[sympy.Rational(v) for v in l.split(",")] for l in lines[1:]]
+    xt = sympy.Matrix([r[:-1] + [sympy.Integer(1)] for r in rows])
+    y = sympy.Matrix([[r[-1]] for r in rows])
+    t = xt.T
+    return (t * xt).LUsolve(t * y)
+
+
 def criterion_ns(name):
     p = os.path.join(ROOT, "target/criterion/thm1", name, "new/estimates.json")
     if not os.path.exists(p):
@@ -74,7 +86,7 @@ def main():
         sys.exit("build first: cargo build --release")
     out = tempfile.mkdtemp()
     print(f"load average: {os.getloadavg()}")
-    print(f"{'dataset':15} {'critcert e2e':>13} {'flint csv→sol':>14} {'ratio':>6} | {'critcert LS':>11} {'flint G+solve':>13} {'ratio':>6} | {'sympy solve':>11} {'e2e speed-up':>12} | {'GMP bareiss':>11} {'num-bigint':>10}")
+    print(f"{'dataset':15} {'critcert e2e':>13} {'flint csv→sol':>14} {'ratio':>6} | {'critcert LS':>11} {'flint G+solve':>13} {'ratio':>6} | {'sympy solve':>11} {'sympy e2e':>10} {'e2e speed-up':>12} | {'GMP bareiss':>11} {'num-bigint':>10}")
     for name, path in DATA:
         if not os.path.exists(path):
             print(f"{name}: missing {path} (run cargo bench --bench thm1 first)")
@@ -86,14 +98,15 @@ def main():
         xt, y = flint_system(rows)
         fl_kernel = best(lambda: flint_gram_solve(xt, y), 10)
         sp = best(sympy_solve(rows), 2)
+        sp_e2e = best(lambda: sympy_csv_to_solution(path), 1)
         ls = criterion_ns(f"least-squares-kernel_{name}")
         gmp = criterion_ns(f"bareiss-gmp_{name}")
         big = criterion_ns(f"bareiss-num-bigint_{name}")
         ms = lambda s: f"{s * 1e3:.2f} ms"
         lsms = f"{ls / 1e6:.2f} ms" if ls else "n/a"
-        print(f"{name:15} {ms(ours):>13} {ms(fl_e2e):>14} {ours / fl_e2e:>6.2f} | {lsms:>11} {ms(fl_kernel):>13} {(ls / 1e9 / fl_kernel if ls else float('nan')):>6.2f} | {ms(sp):>11} {sp / ours:>11.0f}x | "
+        print(f"{name:15} {ms(ours):>13} {ms(fl_e2e):>14} {ours / fl_e2e:>6.2f} | {lsms:>11} {ms(fl_kernel):>13} {(ls / 1e9 / fl_kernel if ls else float('nan')):>6.2f} | {ms(sp):>11} {ms(sp_e2e):>10} {sp_e2e / ours:>11.0f}x | "
               f"{(f'{gmp / 1e6:.2f} ms' if gmp else 'n/a'):>11} {(f'{big / 1e6:.2f} ms' if big else 'n/a'):>10}")
-    print("ratios: critcert/flint (lower is better); e2e speed-up = SymPy solve alone / whole critcert run")
+    print("ratios: critcert/flint (lower is better); e2e speed-up = SymPy end to end (CSV text, normal equations and solve in SymPy) / whole critcert run")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,9 @@ pub type Q = Rational;
 /// spelling (decimals, `"2/4"`, spaces, `"+1"`) is rejected so that every number has exactly one
 /// form. `what` names the field in the error.
 pub fn q(what: &str, s: &str) -> Result<Q> {
+    if let Some(v) = small_canonical(s) {
+        return Ok(v);
+    }
     let bad = || {
         Error::Rejected(format!(
             "{what}: '{s}' is not a rational in the form p/q (lowest terms) or p"
@@ -28,6 +31,42 @@ pub fn q(what: &str, s: &str) -> Result<Q> {
         return Err(bad());
     }
     Ok(v)
+}
+
+/// The canonical digits of a machine-sized natural number: no sign, no leading zero (but "0").
+fn small_natural(s: &str) -> Option<u64> {
+    let canonical = !s.is_empty() && s.len() <= 18 && s.bytes().all(|b| b.is_ascii_digit());
+    (canonical && (s == "0" || !s.starts_with('0'))).then(|| s.parse().ok())?
+}
+
+/// A fast path of [`q`] for numerators and denominators below 10¹⁸: the rational, if `s` is its
+/// canonical spelling; `None` for anything else (which [`q`] then decides).
+fn small_canonical(s: &str) -> Option<Q> {
+    let (num, den) = match s.split_once('/') {
+        Some((n, d)) => (n, Some(d)),
+        None => (s, None),
+    };
+    let (negative, digits) = match num.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, num),
+    };
+    let n = small_natural(digits)?;
+    if negative && n == 0 {
+        return None;
+    }
+    let d = match den {
+        None => 1,
+        Some(d) => small_natural(d).filter(|&d| d > 1)?,
+    };
+    let (mut a, mut b) = (n, d);
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    if a != 1 {
+        return None;
+    }
+    let n = i64::try_from(n).ok()?;
+    Some(Q::from((if negative { -n } else { n }, d)))
 }
 
 /// Parses a vector of certificate rationals; `what` names the field.
@@ -93,6 +132,37 @@ mod tests {
             "2/4", "0.5", "+1", " 1", "1/1", "-0", "", "1e3", "3/-4", "0/5",
         ] {
             assert!(q("x", bad).is_err(), "{bad} accepted");
+        }
+        for good in [
+            "0",
+            "-1",
+            "1/2",
+            "-999999999999999999/2",
+            "12345678901234567890/7",
+        ] {
+            assert_eq!(q("x", good).unwrap().to_string(), good);
+        }
+    }
+
+    #[test]
+    fn fast_path_accepts_exactly_the_canonical_spellings() {
+        // Every short string over the alphabet: accepted iff it is the canonical spelling of
+        // its value (the slow path's definition).
+        let alphabet = ['0', '1', '2', '4', '-', '/'];
+        let mut strings = vec![String::new()];
+        for _ in 0..5 {
+            let next: Vec<String> = strings
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            strings.extend(next);
+            strings.dedup();
+        }
+        for s in &strings {
+            let slow = Rational::from_str_radix(s, 10)
+                .ok()
+                .filter(|v| v.to_string() == *s);
+            assert_eq!(small_canonical(s), slow, "{s:?}");
         }
     }
 }

@@ -96,11 +96,12 @@ pub fn check_str(text: &str) -> Result<CheckReport> {
     let kind = obj
         .get("kind")
         .and_then(|v| v.as_str())
-        .ok_or_else(|| Error::Rejected("missing field 'kind'".into()))?;
-    match kind {
-        relu_like::KIND => relu_like::check(value.clone()),
-        smooth::KIND => smooth::check(value.clone()),
-        deep_linear::KIND => deep_linear::check(value.clone()),
+        .ok_or_else(|| Error::Rejected("missing field 'kind'".into()))?
+        .to_string();
+    match kind.as_str() {
+        relu_like::KIND => relu_like::check(value),
+        smooth::KIND => smooth::check(value),
+        deep_linear::KIND => deep_linear::check(value),
         other => Err(Error::Rejected(format!(
             "unknown certificate kind '{other}'"
         ))),

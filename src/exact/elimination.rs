@@ -8,6 +8,7 @@
 //! exact solution of a consistent system.
 
 use super::matrix::over_common_denominator;
+use super::scaled::{gram, Column};
 use super::{QMatrix, Q};
 use rug::Integer;
 
@@ -182,87 +183,32 @@ pub struct LeastSquares {
 
 /// Exact least squares for a design matrix `a` (`m × n`, one row per data point) and targets
 /// `b` (`m × k`). Works for rank-deficient `a`: any minimiser is returned.
-///
-/// Each column of `a` and of `b` is scaled to integers, the integer Gram system is formed
-/// (in `i128` when it cannot overflow, else with GMP integers) and solved by Bareiss elimination.
 pub fn least_squares(a: &QMatrix, b: &QMatrix) -> LeastSquares {
     assert_eq!(a.rows(), b.rows(), "least_squares: row counts differ");
-    let (ai, a_scale) = integer_columns(a);
-    let (bi, b_scale) = integer_columns(b);
-    let g = gram(&ai, &ai);
-    let rhs = gram(&ai, &bi);
+    let columns = |m: &QMatrix| -> Vec<Column> {
+        (0..m.cols())
+            .map(|j| Column::new((0..m.rows()).map(|i| &m[(i, j)])))
+            .collect()
+    };
+    least_squares_columns(&columns(a), &columns(b))
+}
+
+/// [`least_squares`] for a design matrix and targets given as integer columns ([`Column`]):
+/// the integer Gram system is formed (in `i128` when it cannot overflow) and solved by Bareiss
+/// elimination, then the column scaling is undone.
+pub fn least_squares_columns(a: &[Column], b: &[Column]) -> LeastSquares {
+    let g = gram(a, a);
+    let rhs = gram(a, b);
     let (z, rank) = solve_integer(g, rhs).expect("normal equations are always consistent");
-    // rank(AᵀA) = rank(A). Undo the scaling: A = Ai·diag(1/sa), B = Bi·diag(1/sb), so W = diag(sa) Z diag(1/sb).
+    // rank(AᵀA) = rank(A). A = Ai·diag(1/sa), B = Bi·diag(1/sb), so W = diag(sa) Z diag(1/sb).
     let mut w = z;
-    for i in 0..w.rows() {
-        for j in 0..w.cols() {
-            let v = Q::from(&w[(i, j)] * &a_scale[i]) / &b_scale[j];
+    for (i, ca) in a.iter().enumerate() {
+        for (j, cb) in b.iter().enumerate() {
+            let v = Q::from(&w[(i, j)] * &ca.scale) / &cb.scale;
             w[(i, j)] = v;
         }
     }
     LeastSquares { rank, solution: w }
-}
-
-/// Scales each column of `m` by the lcm of its denominators; returns the integer columns
-/// (column-major) and the scale factors.
-fn integer_columns(m: &QMatrix) -> (Vec<Vec<Integer>>, Vec<Integer>) {
-    (0..m.cols())
-        .map(|j| over_common_denominator(&m.col(j)))
-        .unzip()
-}
-
-/// The integer matrix `Pᵀ Q` of two sets of integer columns over the same rows.
-fn gram(p: &[Vec<Integer>], q: &[Vec<Integer>]) -> Vec<Vec<Integer>> {
-    let small = |cols: &[Vec<Integer>]| -> Option<Vec<Vec<i64>>> {
-        cols.iter()
-            .map(|c| {
-                c.iter()
-                    .map(|x| x.to_i64().filter(|v| v.unsigned_abs() < 1 << 52))
-                    .collect()
-            })
-            .collect()
-    };
-    let m = p.first().map_or(0, Vec::len) as u128;
-    if let (Some(ps), Some(qs)) = (small(p), small(q)) {
-        let max = |cs: &[Vec<i64>]| {
-            cs.iter()
-                .flatten()
-                .map(|v| v.unsigned_abs() as u128)
-                .max()
-                .unwrap_or(0)
-        };
-        // Every partial sum is bounded by m·max|p|·max|q|, which must fit in i128.
-        if m.saturating_mul(max(&ps)).saturating_mul(max(&qs)) < (1u128 << 126) {
-            return ps
-                .iter()
-                .map(|pc| {
-                    qs.iter()
-                        .map(|qc| {
-                            let s: i128 = pc
-                                .iter()
-                                .zip(qc)
-                                .map(|(&x, &y)| x as i128 * y as i128)
-                                .sum();
-                            Integer::from(s)
-                        })
-                        .collect()
-                })
-                .collect();
-        }
-    }
-    p.iter()
-        .map(|pc| {
-            q.iter()
-                .map(|qc| {
-                    let mut s = Integer::new();
-                    for (x, y) in pc.iter().zip(qc) {
-                        s += x * y;
-                    }
-                    s
-                })
-                .collect()
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -8,8 +8,9 @@ pub mod elimination;
 pub mod ldl;
 pub mod matrix;
 pub mod rational;
+pub mod scaled;
 
-pub use elimination::{least_squares, rank, solve, LeastSquares};
+pub use elimination::{least_squares, least_squares_columns, rank, solve, LeastSquares};
 pub use ldl::{inertia, Inertia};
 pub use matrix::QMatrix;
 pub use rational::{format_rational, parse_rational, to_decimal, Q};

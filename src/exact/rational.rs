@@ -28,8 +28,35 @@ pub fn parse_rational(text: &str) -> Result<Q, String> {
     }
 }
 
+/// A fast path of [`parse_decimal`]: a plain decimal (`-12.345`, no exponent) with at most 18
+/// digits, read into an `i64` numerator over a power of ten; `None` for anything else.
+fn plain_decimal(t: &str) -> Option<Q> {
+    let (negative, body) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let (int_part, frac_part) = body.split_once('.').unwrap_or((body, ""));
+    let digits = int_part.len() + frac_part.len();
+    if digits == 0 || digits > 18 {
+        return None;
+    }
+    let mut n: i64 = 0;
+    for b in int_part.bytes().chain(frac_part.bytes()) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + i64::from(b - b'0');
+    }
+    let d = 10i64.pow(frac_part.len() as u32);
+    Some(Q::from((if negative { -n } else { n }, d)))
+}
+
 /// Parses a decimal number (sign, digits with an optional point, optional exponent) exactly.
 fn parse_decimal(t: &str) -> Result<Q, String> {
+    if let Some(q) = plain_decimal(t) {
+        return Ok(q);
+    }
     let bad = || {
         format!("'{t}' is not a number (expected a decimal such as -0.35, 1e-3 or 12, or a fraction p/q)")
     };

@@ -4,8 +4,8 @@
 use crate::cert::relu_like::{self, Construction, Data, Point, Problem, ReluLike, Witness};
 use crate::cert::{self, Certificate, CheckReport};
 use crate::error::{Error, Result};
-use crate::exact::matrix::over_common_denominator;
-use crate::exact::{format_rational, least_squares, QMatrix, Q};
+use crate::exact::scaled::{mat_vec, Column};
+use crate::exact::{format_rational, least_squares_columns, QMatrix, Q};
 use crate::model::Dataset;
 use rug::Integer;
 
@@ -47,19 +47,30 @@ pub struct Thm1Result {
 pub fn certify(data: &Dataset, opts: &Thm1Options) -> Result<Thm1Result> {
     validate(opts)?;
     let (m, dx, d1) = (data.len(), data.dim(), opts.width);
-    let a = data.augmented();
-    let y = QMatrix::from_vec(m, 1, data.y.clone());
-    let wbar = least_squares(&a, &y).solution.col(0);
-    let ybar: Vec<Q> = a
-        .mul(&QMatrix::from_vec(dx + 1, 1, wbar.clone()))
-        .expect("shapes")
-        .col(0);
-    let residual: Vec<Q> = ybar
-        .iter()
-        .zip(&data.y)
-        .map(|(f, t)| Q::from(f - t))
+    // X̃ = [X, 1] and Y as integer columns: every product below is an integer one over a
+    // common denominator, so no rational is normalised per operation.
+    let one = Q::from(1);
+    let mut cols: Vec<Column> = (0..dx)
+        .map(|j| Column::new((0..m).map(|i| &data.x[(i, j)])))
         .collect();
-    if residual.iter().all(|r| *r == 0) {
+    cols.push(Column::new(std::iter::repeat_n(&one, m)));
+    let ycol = Column::new(&data.y);
+    let wbar = least_squares_columns(&cols, std::slice::from_ref(&ycol))
+        .solution
+        .col(0);
+    // Fitted values F_i/df and residuals R_i/dr.
+    let fitted = mat_vec(&cols, &wbar);
+    let targets = ycol.big();
+    let residual = (
+        fitted
+            .0
+            .iter()
+            .zip(&targets)
+            .map(|(f, t)| Integer::from(f * &ycol.scale) - Integer::from(t * &fitted.1))
+            .collect::<Vec<Integer>>(),
+        Integer::from(&fitted.1 * &ycol.scale),
+    );
+    if residual.0.iter().all(|r| *r == 0) {
         return Err(Error::NotCertified(
             "an affine model fits the data exactly (C1.1 fails), so there is no spurious minimum of this kind".into(),
         ));
@@ -67,8 +78,11 @@ pub fn certify(data: &Dataset, opts: &Thm1Options) -> Result<Thm1Result> {
 
     // Step 1: the local minimum and its region.
     let alpha = &opts.alpha;
-    let min_ybar = ybar.iter().min().expect("m ≥ 2").clone();
-    let eta = std::cmp::min(Q::from(-1), min_ybar * 2u32);
+    let min_ybar = Q::from((
+        fitted.0.iter().min().expect("m ≥ 2").clone(),
+        fitted.1.clone(),
+    ));
+    let eta = std::cmp::min(Q::from(-1), Q::from(&min_ybar * 2u32));
     let mut w1 = QMatrix::zeros(d1, dx);
     let mut b1 = vec![Q::from(-&eta) * alpha; d1];
     for j in 0..dx {
@@ -78,31 +92,23 @@ pub fn certify(data: &Dataset, opts: &Thm1Options) -> Result<Thm1Result> {
     let mut w2 = vec![Q::new(); d1];
     w2[0] = Q::from(Q::from(alpha * &opts.s_plus).recip_ref());
     let minimum = point(&w1, &b1, &w2, &eta);
-    let mu = ybar
-        .iter()
-        .map(|v| Q::from(v - &eta))
-        .chain([Q::from(-&eta)])
-        .min()
-        .expect("nonempty")
-        * alpha;
-    let max_l1 = (0..m)
-        .map(|i| {
-            data.x
-                .row(i)
-                .iter()
-                .map(|v| Q::from(v.abs_ref()))
-                .sum::<Q>()
-        })
-        .max()
-        .expect("m ≥ 2");
+    let mu = std::cmp::min(min_ybar - &eta, Q::from(-&eta)) * alpha;
+    let abs_cols: Vec<Column> = cols[..dx].iter().map(Column::abs).collect();
+    let (l1, l1_den) = mat_vec(&abs_cols, &vec![one.clone(); dx]);
+    let max_l1 = Q::from((l1.into_iter().max().expect("m ≥ 2"), l1_den));
     let radius = mu / (max_l1 + 1u32);
 
     // Step 2: a strictly better point.
-    let (better, construction, case) = match better_split(&ybar, &residual, opts) {
+    let (better, construction, case) = match better_split(&fitted, &residual, opts) {
         Some(split) => split_point(&wbar, dx, d1, opts, &split, None),
-        None => tie_break(data, &wbar, &ybar, &residual, opts)?,
+        None => {
+            let q = |(n, d): &(Vec<Integer>, Integer)| -> Vec<Q> {
+                n.iter().map(|x| Q::from((x.clone(), d.clone()))).collect()
+            };
+            tie_break(data, &wbar, &q(&fitted), &q(&residual), opts)?
+        }
     };
-    let loss_better = loss(data, opts, &better);
+    let loss_better = loss(&cols, &ycol, opts, &better);
     let better = point(&better.0, &better.1, &better.2, &better.3);
 
     let certificate = Certificate {
@@ -137,7 +143,7 @@ pub fn certify(data: &Dataset, opts: &Thm1Options) -> Result<Thm1Result> {
             "the construction did not pass the checker ({e}); please report this"
         ))
     })?;
-    let (r, dr) = over_common_denominator(&residual);
+    let (r, dr) = residual;
     let l0 = Q::from((
         r.iter()
             .map(|v| Integer::from(v.square_ref()))
@@ -176,32 +182,47 @@ fn validate(opts: &Thm1Options) -> Result<()> {
     Ok(())
 }
 
-/// The exact loss `½Σ(ŷ_i − y_i)²` of a one-hidden-layer ReLU-like network.
-fn loss(data: &Dataset, opts: &Thm1Options, (w1, b1, w2, b2): &Params) -> Q {
-    // Pre-activations of all points at once: [X, 1] · [W1, b1]ᵀ.
-    let mut units = QMatrix::zeros(data.dim() + 1, b1.len());
-    for (k, b) in b1.iter().enumerate() {
-        for j in 0..data.dim() {
-            units[(j, k)] = w1[(k, j)].clone();
+/// The exact loss `½Σ(ŷ_i − y_i)²` of a one-hidden-layer ReLU-like network on the data `x̃`
+/// (integer columns of `[X, 1]`) and targets `y`.
+fn loss(x: &[Column], y: &Column, opts: &Thm1Options, (w1, b1, w2, b2): &Params) -> Q {
+    // Unit k's pre-activations Z_k/D_k; ŷ = b2 + Σ_k W2[k]·s±·Z_k/D_k over one denominator E.
+    let mut numerators = Vec::new();
+    let mut coefficients = vec![b2.clone()];
+    for (k, w) in w2.iter().enumerate() {
+        if *w == 0 {
+            continue;
         }
-        units[(data.dim(), k)] = b.clone();
+        let mut unit = w1.row(k).to_vec();
+        unit.push(b1[k].clone());
+        let (z, d) = mat_vec(x, &unit);
+        coefficients.push(Q::from(w * &opts.s_plus) / &d);
+        coefficients.push(Q::from(w * &opts.s_minus) / &d);
+        numerators.push(z);
     }
-    let z = data.augmented().mul(&units).expect("shapes agree");
-    let mut total = Q::new();
-    for (i, y) in data.y.iter().enumerate() {
-        let mut out = b2.clone();
-        for (k, w) in w2.iter().enumerate() {
-            let zk = &z[(i, k)];
-            let slope = if *zk >= 0 {
-                &opts.s_plus
+    let e = coefficients
+        .iter()
+        .fold(Integer::from(1), |l, c| l.lcm(c.denom()));
+    let c: Vec<Integer> = coefficients
+        .iter()
+        .map(|v| Integer::from(&e / v.denom()) * v.numer())
+        .collect();
+    let targets = y.big();
+    let mut total = Integer::new();
+    for (i, t) in targets.iter().enumerate() {
+        let mut out = c[0].clone();
+        for (k, z) in numerators.iter().enumerate() {
+            let slope = if z[i] >= 0 {
+                &c[1 + 2 * k]
             } else {
-                &opts.s_minus
+                &c[2 + 2 * k]
             };
-            out += Q::from(w * slope) * zk;
+            out += slope * &z[i];
         }
-        total += (out - y).square();
+        // ŷ_i − y_i = (out·s_y − E·t_i)/(E·s_y).
+        let err = Integer::from(&out * &y.scale) - Integer::from(&e * t);
+        total += err.square();
     }
-    total / 2u32
+    Q::from((total, Integer::from(&e * &y.scale).square() * 2u32))
 }
 
 fn strings(v: &[Q]) -> Vec<String> {
@@ -237,10 +258,13 @@ struct Split {
 /// search runs on integer numerators (`ȳ_i = F_i/df`, `r_i = R_i/dr`) and compares the gains
 /// multiplied by the positive constant `32·m·cd²·dr²·df²` (`c = cn/cd`), so no rational is
 /// normalised inside the loop.
-fn better_split(ybar: &[Q], residual: &[Q], opts: &Thm1Options) -> Option<Split> {
-    let m = ybar.len();
-    let (f, df) = over_common_denominator(ybar);
-    let (r, dr) = over_common_denominator(residual);
+fn better_split(
+    fitted: &(Vec<Integer>, Integer),
+    residual: &(Vec<Integer>, Integer),
+    opts: &Thm1Options,
+) -> Option<Split> {
+    let ((f, df), (r, dr)) = (fitted, residual);
+    let m = f.len();
     let mut order: Vec<usize> = (0..m).collect();
     order.sort_by(|&a, &b| f[a].cmp(&f[b]).then(a.cmp(&b)));
     let c = c_const(opts);
@@ -258,26 +282,30 @@ fn better_split(ybar: &[Q], residual: &[Q], opts: &Thm1Options) -> Option<Split>
         let p = Integer::from(prefix.abs_ref());
         // |2S/(mc)| ≤ g/4  ⇔  8·|P|·cd·df ≤ G·dr·m·|cn|
         let unconstrained =
-            Integer::from(&p * &cd) * &df * 8u32 <= Integer::from(&gap * &dr) * &mu * &cn;
+            Integer::from(&p * &cd) * df * 8u32 <= Integer::from(&gap * dr) * &mu * &cn;
         let score = if unconstrained {
             // gain 2S²/m
-            (Integer::from(&p * &cd) * &df).square() * 64u32
+            (Integer::from(&p * &cd) * df).square() * 64u32
         } else {
             // gain 2|c||S|g/4 − (m/2)c²g²/16
-            Integer::from(&mu * 16u32) * &cn * &p * &gap * &cd * &dr * &df
-                - (Integer::from(&mu * &cn) * &gap * &dr).square()
+            Integer::from(&mu * 16u32) * &cn * &p * &gap * &cd * dr * df
+                - (Integer::from(&mu * &cn) * &gap * dr).square()
         };
         if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
             best = Some((score, k, unconstrained));
         }
     }
     let (_, k, unconstrained) = best?;
-    let (lo, hi) = (&ybar[order[k]], &ybar[order[k + 1]]);
-    let prefix: Q = order[..=k].iter().map(|&i| residual[i].clone()).sum();
+    let lo = Q::from((f[order[k]].clone(), df.clone()));
+    let hi = Q::from((f[order[k + 1]].clone(), df.clone()));
+    let prefix = Q::from((
+        order[..=k].iter().map(|&i| &r[i]).sum::<Integer>(),
+        dr.clone(),
+    ));
     let gamma = if unconstrained {
         Q::from(&prefix * 2u32) / (Q::from(&c * m as u32))
     } else {
-        let cap = Q::from(hi - lo) / 4u32;
+        let cap = Q::from(&hi - &lo) / 4u32;
         if Q::from(&prefix * &c) > 0 {
             cap
         } else {
@@ -285,7 +313,7 @@ fn better_split(ybar: &[Q], residual: &[Q], opts: &Thm1Options) -> Option<Split>
         }
     };
     Some(Split {
-        beta: Q::from(lo + hi) / 2u32,
+        beta: Q::from(&lo + &hi) / 2u32,
         gamma,
     })
 }

@@ -1,0 +1,268 @@
+//! Rational columns as integers: each column over the lcm of its denominators, held in `i64`
+//! when every scaled entry fits (decimal data usually does) and in GMP integers otherwise. The
+//! Gram products of exact least squares and the matrix–vector products of Theorem 1 run on
+//! these without a single rational normalisation (a gcd per operation is what makes naive
+//! rational linear algebra slow).
+
+use super::Q;
+use rug::Integer;
+
+/// The integer entries of one column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ints {
+    /// Every entry fits in `i64`.
+    Small(Vec<i64>),
+    /// GMP integers.
+    Big(Vec<Integer>),
+}
+
+/// One rational column `c` as integers `n` and a positive scale `s` with `c_i = n_i / s`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Column {
+    /// The numerators.
+    pub ints: Ints,
+    /// The common denominator (the lcm of the entries' denominators).
+    pub scale: Integer,
+}
+
+fn gcd_u64(mut a: u64, mut b: u64) -> u64 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
+/// The `i64` form of a column whose denominators' lcm and scaled numerators fit.
+fn small(values: &[&Q]) -> Option<(Vec<i64>, u64)> {
+    let mut lcm: u64 = 1;
+    for v in values {
+        let d = v.denom().to_u64()?;
+        lcm = lcm.checked_mul(d / gcd_u64(lcm, d))?;
+    }
+    let ints = values
+        .iter()
+        .map(|v| {
+            let n = i128::from(v.numer().to_i64()?);
+            let f = i128::from(lcm / v.denom().to_u64()?);
+            i64::try_from(n * f).ok()
+        })
+        .collect::<Option<_>>()?;
+    Some((ints, lcm))
+}
+
+impl Column {
+    /// The integer form of the rationals `values`.
+    pub fn new<'a>(values: impl IntoIterator<Item = &'a Q>) -> Column {
+        let values: Vec<&Q> = values.into_iter().collect();
+        if let Some((ints, lcm)) = small(&values) {
+            return Column {
+                ints: Ints::Small(ints),
+                scale: Integer::from(lcm),
+            };
+        }
+        let scale = values
+            .iter()
+            .fold(Integer::from(1), |l, v| l.lcm(v.denom()));
+        let ints = values
+            .iter()
+            .map(|v| Integer::from(&scale / v.denom()) * v.numer())
+            .collect();
+        Column {
+            ints: Ints::Big(ints),
+            scale,
+        }
+    }
+
+    /// The number of entries.
+    pub fn len(&self) -> usize {
+        match &self.ints {
+            Ints::Small(v) => v.len(),
+            Ints::Big(v) => v.len(),
+        }
+    }
+
+    /// No entries.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The column of absolute values.
+    pub fn abs(&self) -> Column {
+        Column {
+            ints: match &self.ints {
+                Ints::Small(v) => Ints::Small(v.iter().map(|x| x.abs()).collect()),
+                Ints::Big(v) => Ints::Big(v.iter().map(|x| Integer::from(x.abs_ref())).collect()),
+            },
+            scale: self.scale.clone(),
+        }
+    }
+
+    /// The entries as GMP integers.
+    pub fn big(&self) -> Vec<Integer> {
+        match &self.ints {
+            Ints::Small(v) => v.iter().map(|&x| Integer::from(x)).collect(),
+            Ints::Big(v) => v.clone(),
+        }
+    }
+
+    fn max_abs(&self) -> Option<u128> {
+        match &self.ints {
+            Ints::Small(v) => Some(
+                v.iter()
+                    .map(|x| x.unsigned_abs() as u128)
+                    .max()
+                    .unwrap_or(0),
+            ),
+            Ints::Big(_) => None,
+        }
+    }
+}
+
+/// The integer matrix `Pᵀ Q` of two sets of integer columns over the same rows (in `i128`
+/// when no partial sum can overflow, else with GMP integers).
+pub fn gram(p: &[Column], q: &[Column]) -> Vec<Vec<Integer>> {
+    let m = p.first().map_or(0, Column::len) as u128;
+    let bound = |cs: &[Column]| {
+        cs.iter()
+            .map(Column::max_abs)
+            .try_fold(0, |a, b| Some(a.max(b?)))
+    };
+    if let (Some(bp), Some(bq)) = (bound(p), bound(q)) {
+        // Every partial sum is bounded by m·max|p|·max|q|, which must fit in i128.
+        if m.saturating_mul(bp).saturating_mul(bq) < (1u128 << 126) {
+            let small = |c: &Column| match &c.ints {
+                Ints::Small(v) => v.clone(),
+                Ints::Big(_) => unreachable!("bounded columns are small"),
+            };
+            let (ps, qs): (Vec<Vec<i64>>, Vec<Vec<i64>>) =
+                (p.iter().map(small).collect(), q.iter().map(small).collect());
+            return ps
+                .iter()
+                .map(|pc| {
+                    qs.iter()
+                        .map(|qc| {
+                            let s: i128 = pc
+                                .iter()
+                                .zip(qc)
+                                .map(|(&x, &y)| x as i128 * y as i128)
+                                .sum();
+                            Integer::from(s)
+                        })
+                        .collect()
+                })
+                .collect();
+        }
+    }
+    let (pb, qb): (Vec<Vec<Integer>>, Vec<Vec<Integer>>) = (
+        p.iter().map(Column::big).collect(),
+        q.iter().map(Column::big).collect(),
+    );
+    pb.iter()
+        .map(|pc| {
+            qb.iter()
+                .map(|qc| {
+                    let mut s = Integer::new();
+                    for (x, y) in pc.iter().zip(qc) {
+                        s += x * y;
+                    }
+                    s
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The product `A w` of the matrix with columns `cols` and the rational vector `w`, as integer
+/// numerators over one common (unreduced) denominator: `(A w)_i = N_i / D`.
+pub fn mat_vec(cols: &[Column], w: &[Q]) -> (Vec<Integer>, Integer) {
+    assert_eq!(cols.len(), w.len(), "mat_vec: shapes differ");
+    // A = Ints · diag(1/s), so A w = Ints · (w_j / s_j), written over one denominator D.
+    let scaled: Vec<Q> = cols
+        .iter()
+        .zip(w)
+        .map(|(c, x)| Q::from(x / &c.scale))
+        .collect();
+    let den = scaled
+        .iter()
+        .fold(Integer::from(1), |l, v| l.lcm(v.denom()));
+    let coef: Vec<Integer> = scaled
+        .iter()
+        .map(|v| Integer::from(&den / v.denom()) * v.numer())
+        .collect();
+    let m = cols.first().map_or(0, Column::len);
+    let mut out = vec![Integer::new(); m];
+    for (c, k) in cols.iter().zip(&coef) {
+        if *k == 0 {
+            continue;
+        }
+        match &c.ints {
+            Ints::Small(v) => {
+                for (o, &x) in out.iter_mut().zip(v) {
+                    if x != 0 {
+                        *o += Integer::from(k * x);
+                    }
+                }
+            }
+            Ints::Big(v) => {
+                for (o, x) in out.iter_mut().zip(v) {
+                    if *x != 0 {
+                        *o += Integer::from(k * x);
+                    }
+                }
+            }
+        }
+    }
+    (out, den)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(n: i64, d: i64) -> Q {
+        Q::from((n, d))
+    }
+
+    #[test]
+    fn columns_small_and_big_agree() {
+        let v = [q(1, 2), q(-3, 4), q(5, 1), q(7, 10)];
+        let c = Column::new(&v);
+        assert_eq!(c.scale, 20);
+        assert_eq!(c.ints, Ints::Small(vec![10, -15, 100, 14]));
+        let huge = Q::from((Integer::from(Integer::u_pow_u(10, 30)), Integer::from(3)));
+        let b = Column::new([&huge, &q(1, 7)]);
+        assert_eq!(b.scale, 21);
+        assert!(matches!(b.ints, Ints::Big(_)));
+        for (i, x) in b.big().iter().enumerate() {
+            assert_eq!(
+                Q::from((x.clone(), b.scale.clone())),
+                [&huge, &q(1, 7)][i].clone()
+            );
+        }
+    }
+
+    #[test]
+    fn gram_and_mat_vec_match_rational_arithmetic() {
+        let cols = [
+            Column::new(&[q(1, 2), q(1, 3), q(-2, 1)]),
+            Column::new(&[q(1, 1), q(1, 1), q(1, 1)]),
+        ];
+        let g = gram(&cols, &cols);
+        // (1/2, 1/3, −2)·6 = (3, 2, −12): Σ = 9 + 4 + 144 = 157.
+        assert_eq!(g[0][0], 157);
+        assert_eq!(g[0][1], 3 + 2 - 12);
+        let (n, d) = mat_vec(&cols, &[q(2, 5), q(-1, 3)]);
+        let expect = [q(1, 5) - q(1, 3), q(2, 15) - q(1, 3), q(-4, 5) - q(1, 3)];
+        for (ni, e) in n.iter().zip(&expect) {
+            assert_eq!(Q::from((ni.clone(), d.clone())), *e);
+        }
+        let big = [Column::new(&[
+            Q::from(Integer::from(Integer::u_pow_u(2, 100))),
+            q(1, 1),
+        ])];
+        assert_eq!(
+            gram(&big, &big)[0][0],
+            Integer::from(Integer::u_pow_u(2, 200)) + 1u32
+        );
+    }
+}
