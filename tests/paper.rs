@@ -2,6 +2,7 @@
 //! against both checkers.
 
 use crate::common::{critcert, data, text};
+use critcert::cert::activation::Act;
 use critcert::cert::{relu_like, to_json};
 use critcert::exact::Q;
 use critcert::model::{read_csv, Dataset};
@@ -18,9 +19,15 @@ fn python_checker() -> PathBuf {
 /// `Some(exit code)` of the Python checker on `file`, or `None` (with a message) when python3
 /// is absent.
 fn python_check(file: &Path) -> Option<(i32, String)> {
+    python_run(&[file.as_os_str()])
+}
+
+/// `Some((exit code, stdout + stderr))` of the Python checker with `args`, or `None` (with a
+/// message) when python3 is absent.
+fn python_run(args: &[&std::ffi::OsStr]) -> Option<(i32, String)> {
     match Command::new("python3")
         .arg(python_checker())
-        .arg(file)
+        .args(args)
         .output()
     {
         Ok(o) => Some((o.status.code().unwrap_or(-1), {
@@ -216,10 +223,178 @@ fn tampered_certificates_are_rejected_by_both_checkers() {
     }
 }
 
+/// The ReLU-like Theorem 2 certificates: ReLU, leaky ReLU and the slightest nonlinearity.
+fn relu_like_thm2_certificates() -> Vec<(&'static str, Value)> {
+    let act = |p: Q, m: Q| {
+        let c = critcert::theorems::thm2::certify(&Act::ReluLike(p, m), 128).unwrap();
+        serde_json::from_str(&to_json(&c.certificate)).unwrap()
+    };
+    vec![
+        ("thm2-relu", act(1.into(), 0.into())),
+        ("thm2-leaky-relu", act(1.into(), Q::from((1, 100)))),
+        ("thm2-slightest", act(Q::from((1001, 1000)), 1.into())),
+    ]
+}
+
+#[test]
+fn tampered_relu_like_theorem2_certificates_are_rejected_by_both_checkers() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = |v: &Value| critcert::exact::parse_rational(v.as_str().unwrap()).unwrap();
+    let s = |x: &Q| Value::String(critcert::exact::format_rational(x));
+    for (name, cert) in relu_like_thm2_certificates() {
+        let w = &cert["witness"];
+        let min_v = std::cmp::min(q(&w["minimum"]["v"][0]), q(&w["minimum"]["v"][1]));
+        let s_minus = q(&cert["problem"]["activation"]["s_minus"]);
+        let mut tampers: Vec<(&str, Value)> = Vec::new();
+        let mut t = |what: &'static str, f: &dyn Fn(&mut Value)| {
+            let mut v = cert.clone();
+            f(&mut v);
+            tampers.push((what, v));
+        };
+        t("a zero-loss v breaking C2.1", &|v| {
+            set(v, &["witness", "zero_loss", "v", "3"], s(&Q::from(2)))
+        });
+        t("u1 (the output is no longer 1/3)", &|v| {
+            let n = q(&v["witness"]["minimum"]["u1"]) + Q::from(1);
+            set(v, &["witness", "minimum", "u1"], s(&n))
+        });
+        t("a radius larger than min(v)/2", &|v| {
+            let r = Q::from(&min_v / 2) * Q::from((3, 2));
+            set(v, &["witness", "radius"], s(&r))
+        });
+        t("a wrong Hessian inertia", &|v| {
+            let i = v["witness"]["hessian_inertia"].clone();
+            let n = |k: usize| i[k].as_u64().unwrap();
+            let wrong = serde_json::json!([n(0) + 1, n(1) - 1, n(2)]);
+            set(v, &["witness", "hessian_inertia"], wrong)
+        });
+        t("a negative minimum v", &|v| {
+            set(v, &["witness", "minimum", "v", "0"], s(&Q::from(-1)))
+        });
+        if s_minus > 0 {
+            // Output 1/3 and a critical point still, but not in the positive region.
+            t("a negative minimum with output 1/3", &|v| {
+                let u = Q::from(-1) / (Q::from(6) * s_minus.clone());
+                set(
+                    v,
+                    &["witness", "minimum", "v"],
+                    serde_json::json!(["-1", "-1"]),
+                );
+                set(v, &["witness", "minimum", "u1"], s(&u));
+                set(v, &["witness", "minimum", "u2"], s(&u));
+            });
+        }
+        t("the architecture", &|v| {
+            set(
+                v,
+                &["problem", "architecture"],
+                serde_json::json!([2, 3, 1]),
+            )
+        });
+        t("a data point", &|v| {
+            set(v, &["problem", "data", "x", "2", "0"], s(&Q::from(1)))
+        });
+        t("a non-canonical radius", &|v| {
+            let n = format!("{}/1", v["witness"]["radius"].as_str().unwrap());
+            set(v, &["witness", "radius"], Value::String(n))
+        });
+        t("an unknown field", &|v| {
+            set(v, &["witness", "minimum", "note"], Value::from("trust me"))
+        });
+        t("a precision below 32 bits", &|v| {
+            set(v, &["witness", "precision"], Value::from(16))
+        });
+        t("the Hessian claim without the inertia", &|v| {
+            v["witness"]
+                .as_object_mut()
+                .unwrap()
+                .remove("hessian_inertia");
+        });
+        t("a reworded claim", &|v| {
+            set(
+                v,
+                &["claims", "4", "statement"],
+                Value::from("it is a global minimum"),
+            )
+        });
+        for (what, v) in &tampers {
+            let (rust, py, out) = both(dir.path(), name, &to_json(v));
+            assert!(!rust, "{name}: Rust accepted {what}\n{out}");
+            assert_ne!(py, Some(true), "{name}: Python accepted {what}\n{out}");
+        }
+
+        // Must-pass neighbours: other key order and whitespace, a smaller radius, and no
+        // inertia together with no Hessian claim.
+        let mut smaller = cert.clone();
+        smaller["witness"]["radius"] = s(&Q::from((1, 4)));
+        let mut no_hessian = cert.clone();
+        no_hessian["witness"]
+            .as_object_mut()
+            .unwrap()
+            .remove("hessian_inertia");
+        no_hessian["claims"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|c| c["id"] != "hessian-inertia");
+        for (what, text) in [
+            ("the original", to_json(&cert)),
+            (
+                "compact JSON, reversed key order",
+                reversed_keys(&cert).to_string(),
+            ),
+            ("reversed key order", to_json(&reversed_keys(&cert))),
+            ("a smaller radius (1/4)", to_json(&smaller)),
+            (
+                "no Hessian inertia and no Hessian claim",
+                to_json(&no_hessian),
+            ),
+        ] {
+            let (rust, py, out) = both(dir.path(), name, &text);
+            assert!(rust, "{name}: Rust rejected {what}\n{out}");
+            assert_ne!(py, Some(false), "{name}: Python rejected {what}\n{out}");
+        }
+
+        // The Python checker handles exact rationals only: the `solve` form of u2 is refused
+        // with a message, whatever the Rust checker makes of it.
+        let mut solve = cert.clone();
+        solve["witness"]["minimum"]["u2"] = serde_json::json!({"solve": "C2.3"});
+        let file = dir.path().join(format!("{name}-solve.json"));
+        std::fs::write(&file, to_json(&solve)).unwrap();
+        if let Some((code, out)) = python_check(&file) {
+            assert_eq!(code, 1, "{name}: {out}");
+            assert!(out.contains("not an exact rational"), "{name}: {out}");
+        }
+    }
+}
+
+#[test]
+fn python_checker_skips_or_refuses_the_interval_activations() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("proofs");
+    let sigmoid = root.join("thm2/sigmoid.json");
+    if let Some((code, out)) = python_run(&[sigmoid.as_os_str()]) {
+        assert_eq!(code, 1, "{out}");
+        assert!(
+            out.contains("not covered") && out.contains("interval"),
+            "{out}"
+        );
+    }
+    let skip = std::ffi::OsStr::new("--skip-other-kinds");
+    if let Some((code, out)) = python_run(&[skip, sigmoid.as_os_str()]) {
+        assert_eq!(code, 0, "{out}");
+        assert!(
+            out.starts_with("skipped: ") && out.contains("interval"),
+            "{out}"
+        );
+    }
+}
+
 #[test]
 fn python_checker_has_the_canonical_claims() {
     let py = std::fs::read_to_string(python_checker()).unwrap();
-    for c in relu_like::claims() {
+    for c in relu_like::claims()
+        .into_iter()
+        .chain(critcert::cert::smooth::claims(true, false, true))
+    {
         assert!(
             py.contains(&format!("(\"{}\", \"{}\")", c.id, c.statement)),
             "check_exact.py lacks the canonical claim {}",
@@ -409,16 +584,26 @@ fn both_checkers_agree_on_every_single_number_change_of_the_deep_linear_proofs()
 #[test]
 fn committed_proofs_pass_the_python_checker() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("proofs");
-    for e in ["thm1", "thm4"]
+    let mut relu_thm2 = 0;
+    for e in ["thm1", "thm2", "thm4"]
         .iter()
         .filter_map(|d| std::fs::read_dir(root.join(d)).ok())
         .flatten()
     {
         let p = e.unwrap().path();
         if p.extension().is_some_and(|x| x == "json") {
+            let v: Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+            let covered = v["kind"] != "smooth-counterexample"
+                || v["problem"]["activation"]["name"] == "relu-like";
+            relu_thm2 += usize::from(covered && v["kind"] == "smooth-counterexample");
             if let Some((code, out)) = python_check(&p) {
-                assert_eq!(code, 0, "{out}");
+                if covered {
+                    assert_eq!(code, 0, "{out}");
+                } else {
+                    assert!(code == 1 && out.contains("not covered"), "{out}");
+                }
             }
         }
     }
+    assert!(relu_thm2 >= 2, "proofs/thm2 has no ReLU-like certificate");
 }
