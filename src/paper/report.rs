@@ -17,6 +17,21 @@ fn kind_of(o: &Outcome) -> Option<String> {
     o.report.as_ref().map(|r| r.kind.clone())
 }
 
+/// Whether `proofs/check_exact.py` also checks this certificate: its kind is one of
+/// [`PYTHON_CHECKED_KINDS`], or it is a Theorem 2 certificate with the exact ReLU-like
+/// activation (the smooth activations need MPFR intervals, which the Python checker lacks).
+fn python_checked(o: &Outcome) -> bool {
+    match kind_of(o) {
+        Some(k) if PYTHON_CHECKED_KINDS.contains(&k.as_str()) => true,
+        Some(k) if k == crate::cert::smooth::KIND => o
+            .json
+            .as_deref()
+            .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
+            .is_some_and(|v| v["problem"]["activation"]["name"] == "relu-like"),
+        _ => false,
+    }
+}
+
 fn status_cell(o: &Outcome) -> String {
     match &o.status {
         Status::Accepted => "accepted".into(),
@@ -241,10 +256,7 @@ pub fn guide(outcomes: &[Outcome]) -> String {
     let mut index =
         String::from("| certificate | result | what it proves | how certified | also checked by `check_exact.py` |\n|---|---|---|---|---|\n");
     for o in outcomes {
-        let python = match kind_of(o) {
-            Some(k) if PYTHON_CHECKED_KINDS.contains(&k.as_str()) => "yes",
-            _ => "no",
-        };
+        let python = if python_checked(o) { "yes" } else { "no" };
         index.push_str(&format!(
             "| [`{}`]({}) | {} | {} | {} | {} |\n",
             o.path,
