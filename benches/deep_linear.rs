@@ -2,7 +2,7 @@
 //! residual, ∇ℓ0 and every layer gradient for random Gaussian weights scaled 1/√width, and the
 //! machine's dgemm peak (faer, 4096³).
 //!
-//! `cargo bench --bench deep_linear -- [CONFIG|dgemm] [--threads N] [--reps R]`
+//! `cargo bench --bench deep_linear -- [CONFIG|dgemm[:N]] [--threads N] [--reps R]`
 //! where CONFIG is `layers,width,dx,dy,m` (default: the three issue configurations and dgemm).
 //! Each configuration prints one JSON line: best time of R runs, GFLOP/s and the process's peak
 //! resident memory (VmHWM; run one configuration per process for a per-configuration figure).
@@ -42,8 +42,7 @@ fn peak_rss_mib() -> f64 {
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
-fn dgemm(par: Par, reps: usize) {
-    let n = 4096;
+fn dgemm(n: usize, par: Par, reps: usize) {
     let mut rng = Rng(7);
     let a = rng.mat(n, n, 1.0);
     let b = rng.mat(n, n, 1.0);
@@ -124,8 +123,8 @@ fn main() {
         ];
     }
     for w in what {
-        if w == "dgemm" {
-            dgemm(par, reps);
+        if let Some(n) = w.strip_prefix("dgemm") {
+            dgemm(n.trim_start_matches(':').parse().unwrap_or(4096), par, reps);
         } else {
             let v: Vec<usize> = w.split(',').map(|s| s.parse().expect("number")).collect();
             config(v.try_into().expect("layers,width,dx,dy,m"), par, reps);

@@ -326,6 +326,19 @@ impl Act {
         }
     }
 
+    /// Enclosures of `h, h', …, h⁽ⁿ⁾` over `x` (`n ≤ 4`; one Taylor jet for a formula), or the
+    /// first refusal of [`Act::enclose`].
+    pub fn enclose_upto(&self, n: usize, x: &I) -> Result<Vec<I>, String> {
+        match self {
+            Act::Formula(_, f) => Ok(f
+                .derivatives(n, &V::N(x.clone()), x.prec())?
+                .iter()
+                .map(|v| v.to_i(x.prec()))
+                .collect()),
+            _ => (0..=n).map(|k| self.enclose(k, x)).collect(),
+        }
+    }
+
     /// An enclosure of `h⁽ᵏ⁾` over `x` (`k ≤ 4`). Refuses (`Err`) for a derivative of a
     /// piecewise activation over an interval containing its kink at 0.
     pub fn enclose(&self, k: usize, x: &I) -> Result<I, String> {

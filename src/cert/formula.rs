@@ -461,18 +461,29 @@ impl F {
         })
     }
 
-    /// `h⁽ᵏ⁾` at `x` (`k ≤ 4`): exact when `x` is exact and every operation stays rational,
-    /// else an enclosure valid for every member of `x`.
-    pub fn derivative(&self, k: usize, x: &V, p: u32) -> Result<V, String> {
-        assert!(k <= MAX_ORDER, "derivative order {k} > {MAX_ORDER}");
-        let mut id = vec![zero(); k + 1];
+    /// `h, h', …, h⁽ⁿ⁾` at `x` (`n ≤ 4`) from one jet: exact when `x` is exact and every
+    /// operation stays rational, else enclosures valid for every member of `x`.
+    pub fn derivatives(&self, n: usize, x: &V, p: u32) -> Result<Vec<V>, String> {
+        assert!(n <= MAX_ORDER, "derivative order {n} > {MAX_ORDER}");
+        let mut id = vec![zero(); n + 1];
         id[0] = x.clone();
-        if k >= 1 {
+        if n >= 1 {
             id[1] = V::E(Q::from(1));
         }
         let j = self.jet(&id, p)?;
-        let factorial: u32 = (1..=k as u32).product();
-        Ok(scale(&j[k], Q::from(factorial), p))
+        let mut factorial = 1u32;
+        Ok(j.iter()
+            .enumerate()
+            .map(|(k, c)| {
+                factorial *= (k as u32).max(1);
+                scale(c, Q::from(factorial), p)
+            })
+            .collect())
+    }
+
+    /// `h⁽ᵏ⁾` at `x` (`k ≤ 4`), as [`F::derivatives`].
+    pub fn derivative(&self, k: usize, x: &V, p: u32) -> Result<V, String> {
+        Ok(self.derivatives(k, x, p)?.swap_remove(k))
     }
 }
 

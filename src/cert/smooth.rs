@@ -393,20 +393,15 @@ pub fn box_bounds(
     for k in 0..2 {
         let m = v[k].enclose(prec).add(&r2);
         let w = u[k].add(&r1);
-        let c1 = act
-            .enclose(3, &m)?
-            .div(&I::from_i(prec, 24))
-            .expect("24 ≠ 0");
+        let h = act.enclose_upto(4, &m)?;
+        let c1 = h[3].div(&I::from_i(prec, 24)).expect("24 ≠ 0");
         // 4·c2 with c2 in h4/192.
-        let c2x4 = act
-            .enclose(4, &m)?
-            .div(&I::from_i(prec, 48))
-            .expect("48 ≠ 0");
-        a.push(w.mul(&act.enclose(1, &m)?.add(&c1.mul(&s2))));
+        let c2x4 = h[4].div(&I::from_i(prec, 48)).expect("48 ≠ 0");
+        a.push(w.mul(&h[1].add(&c1.mul(&s2))));
         d.push(
             w.div(&I::from_i(prec, 3))
                 .expect("3 ≠ 0")
-                .mul(&act.enclose(2, &m)?.add(&c2x4.mul(&s2))),
+                .mul(&h[2].add(&c2x4.mul(&s2))),
         );
     }
     let diag = a[0].sq().add(&d[0]);

@@ -86,10 +86,13 @@ fn about(value: &serde_json::Value) -> Vec<String> {
         }
         Some(crate::cert::smooth::KIND) => vec![
             "Theorem 2 / Corollary 3 of Yun, Sra & Jadbabaie (ICLR 2019): on the data X = [[1, 0, ½], [0, 1, ½]], Y = [0, 0, 1] a 2-2-1 network has a spurious local minimum.".into(),
-            format!(
-                "Activation: {}.",
-                value["problem"]["activation"]["name"].as_str().unwrap_or("?")
-            ),
+            match value["problem"]["activation"]["formula"].as_str() {
+                Some(f) => format!("Activation: the formula h(x) = {f} (parsed and differentiated by the checker itself, by Taylor arithmetic)."),
+                None => format!(
+                    "Activation: {}.",
+                    value["problem"]["activation"]["name"].as_str().unwrap_or("?")
+                ),
+            },
             "Witness: a zero-loss point (Part 1), a point θ̂ with loss 1/3 (Part 2) and a box radius ρ.".into(),
             "Conclusion if accepted: θ̂ is a local minimum on the box ‖θ − θ̂‖_max ≤ ρ with loss exactly 1/3, while the zero-loss point has loss 0, so θ̂ is not global. Values that are not rational were enclosed by MPFR intervals with outward rounding.".into(),
         ],
@@ -169,16 +172,13 @@ pub fn explain(name: &str, text: &str) -> crate::Result<Explanation> {
          (exact rationals; correctly rounded interval endpoints), the Rust toolchain and serde_json. \
          Not the construction, search or plotting code: they produced the witness, the checker re-derived the claims.\n",
     );
-    if PYTHON_KINDS.contains(&kind.as_str()) {
+    if super::report::python_checks(&value) {
         s.push_str(
             "  An independent re-check without Rust: python3 proofs/check_exact.py CERT.json\n",
         );
     }
     Ok(Explanation { text: s, accepted })
 }
-
-/// Kinds the independent Python checker covers.
-const PYTHON_KINDS: &[&str] = super::report::PYTHON_CHECKED_KINDS;
 
 #[cfg(test)]
 mod tests {

@@ -131,7 +131,7 @@ fn thm1_task(data_dir: &Path, dataset: &str, activation: usize) -> Task {
 }
 
 /// The Theorem 2 activations: certificate name (`thm2/<name>.json`) and CLI spelling.
-const THM2_ACTIVATIONS: [(&str, &str); 11] = [
+const THM2_ACTIVATIONS: [(&str, &str); 13] = [
     ("sigmoid", "sigmoid"),
     ("tanh", "tanh"),
     ("arctan", "arctan"),
@@ -143,6 +143,8 @@ const THM2_ACTIVATIONS: [(&str, &str); 11] = [
     ("quadratic", "quadratic"),
     ("relu", "relu"),
     ("leaky-relu", "relu-like:1:1/100"),
+    ("mish", "mish"),
+    ("softsign", "softsign"),
 ];
 
 /// MPFR precision of the Theorem 2 certificates, in bits.

@@ -10,26 +10,29 @@ use crate::exact::{parse_rational, to_decimal, Q};
 /// The reviewer's guide template; `{{INDEX}}` is replaced by the index of certificates.
 const GUIDE: &str = include_str!("guide.md");
 
-/// Kinds that `proofs/check_exact.py` (the independent Python checker) also checks.
-pub const PYTHON_CHECKED_KINDS: &[&str] = &[relu_like::KIND, crate::cert::deep_linear::KIND];
+/// Kinds that `proofs/check_exact.py` (the independent Python checker) checks in full.
+const PYTHON_CHECKED_KINDS: &[&str] = &[relu_like::KIND, crate::cert::deep_linear::KIND];
 
-fn kind_of(o: &Outcome) -> Option<String> {
-    o.report.as_ref().map(|r| r.kind.clone())
-}
-
-/// Whether `proofs/check_exact.py` also checks this certificate: its kind is one of
-/// [`PYTHON_CHECKED_KINDS`], or it is a Theorem 2 certificate with the exact ReLU-like
-/// activation (the smooth activations need MPFR intervals, which the Python checker lacks).
-fn python_checked(o: &Outcome) -> bool {
-    match kind_of(o) {
-        Some(k) if PYTHON_CHECKED_KINDS.contains(&k.as_str()) => true,
-        Some(k) if k == crate::cert::smooth::KIND => o
-            .json
-            .as_deref()
-            .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
-            .is_some_and(|v| v["problem"]["activation"]["name"] == "relu-like"),
+/// Whether `proofs/check_exact.py` also checks the certificate `cert` (parsed JSON): its kind
+/// is one of [`PYTHON_CHECKED_KINDS`], or it is a Theorem 2 certificate with the exact
+/// ReLU-like activation (the smooth activations need MPFR intervals, which the Python checker
+/// lacks).
+pub fn python_checks(cert: &serde_json::Value) -> bool {
+    match cert["kind"].as_str() {
+        Some(k) if PYTHON_CHECKED_KINDS.contains(&k) => true,
+        Some(k) if k == crate::cert::smooth::KIND => {
+            cert["problem"]["activation"]["name"] == "relu-like"
+        }
         _ => false,
     }
+}
+
+fn python_checked(o: &Outcome) -> bool {
+    o.report.is_some()
+        && o.json
+            .as_deref()
+            .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
+            .is_some_and(|v| python_checks(&v))
 }
 
 fn status_cell(o: &Outcome) -> String {
