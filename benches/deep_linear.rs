@@ -1,15 +1,15 @@
 //! Benchmark of the f64 deep-linear path (a bench binary, `harness = false`): the product,
 //! residual, ∇ℓ0 and every layer gradient for random Gaussian weights scaled 1/√width, and the
-//! machine's dgemm peak (faer, 4096³).
+//! machine's dgemm peak (4096³), with the kernel `K` (`auto`: OpenBLAS when installed, else
+//! faer; or `openblas`, `faer`).
 //!
-//! `cargo bench --bench deep_linear -- [CONFIG|dgemm[:N]] [--threads N] [--reps R]`
+//! `cargo bench --bench deep_linear -- [CONFIG|dgemm[:N]] [--threads N] [--reps R] [--blas K]`
 //! where CONFIG is `layers,width,dx,dy,m` (default: the three issue configurations and dgemm).
 //! Each configuration prints one JSON line: best time of R runs, GFLOP/s and the process's peak
 //! resident memory (VmHWM; run one configuration per process for a per-configuration figure).
 
-use critcert::deeplinear::{flops, gradients};
-use faer::linalg::matmul::matmul;
-use faer::{Accum, Mat, Par};
+use critcert::deeplinear::{flops, gradients, Gemm, OpenBlas};
+use faer::{Mat, Par};
 use std::time::Instant;
 
 /// xorshift64* and Box–Muller: reproducible Gaussian numbers without extra dependencies.
@@ -31,18 +31,19 @@ impl Rng {
     }
 }
 
-fn peak_rss_mib() -> f64 {
+/// A memory figure of this process from `/proc/self/status` (`VmHWM`: peak, `VmRSS`: now).
+fn status_mib(field: &str) -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
         })
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
-fn dgemm(n: usize, par: Par, reps: usize) {
+fn dgemm(n: usize, gemm: Gemm, reps: usize) {
     let mut rng = Rng(7);
     let a = rng.mat(n, n, 1.0);
     let b = rng.mat(n, n, 1.0);
@@ -50,14 +51,17 @@ fn dgemm(n: usize, par: Par, reps: usize) {
     let mut best = f64::INFINITY;
     for _ in 0..reps {
         let t = Instant::now();
-        matmul(c.as_mut(), Accum::Replace, a.as_ref(), b.as_ref(), 1.0, par);
+        gemm.product(c.as_mut(), a.as_ref(), b.as_ref(), false);
         best = best.min(t.elapsed().as_secs_f64());
     }
     let gf = 2.0 * (n as f64).powi(3) / best / 1e9;
-    println!("{{\"bench\": \"dgemm\", \"n\": {n}, \"seconds\": {best:.4}, \"gflops\": {gf:.1}}}");
+    println!(
+        "{{\"bench\": \"dgemm\", \"kernel\": \"{}\", \"n\": {n}, \"seconds\": {best:.4}, \"gflops\": {gf:.1}}}",
+        gemm.name()
+    );
 }
 
-fn config(cfg: [usize; 5], par: Par, reps: usize) {
+fn config(cfg: [usize; 5], gemm: Gemm, reps: usize) {
     let [layers, width, dx, dy, m] = cfg;
     let mut d = vec![dx];
     d.extend(std::iter::repeat_n(width, layers - 1));
@@ -71,20 +75,22 @@ fn config(cfg: [usize; 5], par: Par, reps: usize) {
     let input_mib = (w.iter().map(|a| a.nrows() * a.ncols()).sum::<usize>() + (dx + dy) * m) as f64
         * 8.0
         / (1 << 20) as f64;
+    let before = status_mib("VmRSS:");
     let mut best = f64::INFINITY;
     let mut checksum = 0.0;
     for _ in 0..reps {
         let t = Instant::now();
-        let g = gradients(&w, x.as_ref(), y.as_ref(), par, &|| {});
+        let g = gradients(&w, x.as_ref(), y.as_ref(), gemm, &|| {});
         best = best.min(t.elapsed().as_secs_f64());
         checksum = g.grad0.norm_l2();
     }
     let f = flops(&d, m);
     println!(
-        "{{\"bench\": \"critcert\", \"config\": [{layers}, {width}, {dx}, {dy}, {m}], \"seconds\": {best:.4}, \"gflop\": {:.2}, \"gflops\": {:.1}, \"input_mib\": {input_mib:.1}, \"peak_rss_mib\": {:.1}, \"grad0_norm\": {checksum:.6e}}}",
+        "{{\"bench\": \"critcert\", \"kernel\": \"{}\", \"config\": [{layers}, {width}, {dx}, {dy}, {m}], \"seconds\": {best:.4}, \"gflop\": {:.2}, \"gflops\": {:.1}, \"input_mib\": {input_mib:.1}, \"rss_before_mib\": {before:.1}, \"peak_rss_mib\": {:.1}, \"grad0_norm\": {checksum:.6e}}}",
+        gemm.name(),
         f / 1e9,
         f / best / 1e9,
-        peak_rss_mib()
+        status_mib("VmHWM:")
     );
 }
 
@@ -92,6 +98,7 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut reps = 3;
+    let mut blas = "auto".to_string();
     let mut what = Vec::new();
     let mut i = 0;
     while i < args.len() {
@@ -104,6 +111,10 @@ fn main() {
                 reps = args[i + 1].parse().expect("--reps R");
                 i += 1;
             }
+            "--blas" => {
+                blas = args[i + 1].clone();
+                i += 1;
+            }
             "--bench" => {}
             a => what.push(a.to_string()),
         }
@@ -114,6 +125,12 @@ fn main() {
     } else {
         Par::rayon(threads)
     };
+    let openblas = match blas.as_str() {
+        "faer" => None,
+        "openblas" => Some(OpenBlas::load(threads).expect("--blas openblas")),
+        _ => OpenBlas::load(threads).ok(),
+    };
+    let gemm = openblas.as_ref().map_or(Gemm::Faer(par), Gemm::OpenBlas);
     if what.is_empty() {
         what = vec![
             "4,256,256,256,1024".into(),
@@ -124,10 +141,14 @@ fn main() {
     }
     for w in what {
         if let Some(n) = w.strip_prefix("dgemm") {
-            dgemm(n.trim_start_matches(':').parse().unwrap_or(4096), par, reps);
+            dgemm(
+                n.trim_start_matches(':').parse().unwrap_or(4096),
+                gemm,
+                reps,
+            );
         } else {
             let v: Vec<usize> = w.split(',').map(|s| s.parse().expect("number")).collect();
-            config(v.try_into().expect("layers,width,dx,dy,m"), par, reps);
+            config(v.try_into().expect("layers,width,dx,dy,m"), gemm, reps);
         }
     }
 }

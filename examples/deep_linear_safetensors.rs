@@ -91,7 +91,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         to_faer(&xm)?.as_ref(),
         to_faer(&ym)?.as_ref(),
         1e-8,
-        faer::Par::Seq,
+        deeplinear::Gemm::Faer(faer::Par::Seq),
         &|| {},
     );
     println!("f64 path:   {} ({})", r.verdict.name(), r.explanation);

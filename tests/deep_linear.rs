@@ -76,9 +76,15 @@ fn both(c: &Case, expected: &str) -> String {
     let (e, code) = run_json(c, &["--exact", "--out", &out]);
     assert_eq!(e["verdict"], expected, "exact: {e}");
     assert_eq!(code, 0);
-    let (f, code) = run_json(c, &[]);
-    assert_eq!(f["verdict"], expected, "f64: {f}");
-    assert_eq!(code, 0);
+    // The f64 path with each kernel (auto is OpenBLAS where it is installed).
+    for kernel in ["faer", "auto"] {
+        let (f, code) = run_json(c, &["--blas", kernel]);
+        assert_eq!(f["verdict"], expected, "f64 ({kernel}): {f}");
+        assert_eq!(code, 0);
+        if kernel == "faer" {
+            assert_eq!(f["kernel"], "faer");
+        }
+    }
     let cert = std::fs::read_to_string(&out).unwrap();
     check_str(&cert).expect("accepted");
     cert

@@ -40,6 +40,10 @@ pub struct Args {
     /// f64 path: threads for the matrix products (default: all cores).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
+    /// f64 path: matrix-product kernel: openblas (the system's libopenblas.so.0, loaded at run
+    /// time), faer, or auto (openblas when installed, else faer).
+    #[arg(long, value_name = "KERNEL", default_value = "auto", value_parser = ["auto", "openblas", "faer"])]
+    blas: String,
     /// Print the result as JSON.
     #[arg(long)]
     json: bool,
@@ -228,6 +232,20 @@ fn run_f64(args: &Args, w: &[RawMatrix], x: &RawMatrix, y: &RawMatrix) -> Result
     } else {
         faer::Par::rayon(threads)
     };
+    let openblas = match args.blas.as_str() {
+        "faer" => None,
+        wanted => match deeplinear::OpenBlas::load(threads) {
+            Ok(b) => Some(b),
+            Err(e) if wanted == "openblas" => {
+                return Err(Error::Input(format!("--blas openblas: {e}")))
+            }
+            Err(_) => None,
+        },
+    };
+    let gemm = match &openblas {
+        Some(b) => deeplinear::Gemm::OpenBlas(b),
+        None => deeplinear::Gemm::Faer(par),
+    };
     let bar = if std::io::stderr().is_terminal() {
         let b = ProgressBar::new(deeplinear::product_count(wf.len()));
         b.set_style(
@@ -240,7 +258,7 @@ fn run_f64(args: &Args, w: &[RawMatrix], x: &RawMatrix, y: &RawMatrix) -> Result
         ProgressBar::hidden()
     };
     let tick = || bar.inc(1);
-    let r = deeplinear::analyse(&wf, xf.as_ref(), yf.as_ref(), args.tol, par, &tick);
+    let r = deeplinear::analyse(&wf, xf.as_ref(), yf.as_ref(), args.tol, gemm, &tick);
     bar.finish_and_clear();
     if args.json {
         print_json(&json!({
@@ -258,6 +276,7 @@ fn run_f64(args: &Args, w: &[RawMatrix], x: &RawMatrix, y: &RawMatrix) -> Result
             "product_rank": r.product_rank,
             "rank_tolerance": r.rank_tol,
             "threads": threads,
+            "kernel": gemm.name(),
         }))?;
     } else {
         println!(
@@ -267,6 +286,10 @@ fn run_f64(args: &Args, w: &[RawMatrix], x: &RawMatrix, y: &RawMatrix) -> Result
         );
         println!("  {}", r.explanation);
         println!("  widths                  {:?}, {} points", r.widths, r.m);
+        println!(
+            "  matrix products         {} ({threads} threads)",
+            gemm.name()
+        );
         println!("  loss                    {:.10e}", r.loss);
         println!("  ‖∇ℓ0‖_F                 {:.6e}", r.grad0_norm);
         println!(
