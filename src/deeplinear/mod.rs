@@ -170,15 +170,30 @@ pub fn gradients(
     tick();
     tick();
     let mut layer_grads = vec![Mat::zeros(0, 0); l];
+    // Matrices no longer needed (each P_{j−1} once used, the previous U) become outputs of
+    // the same shape: every product overwrites its whole output, so nothing stale is read, and
+    // fresh (zero-filled) memory is taken only when no freed matrix fits.
+    let mut spare: Vec<Mat<f64>> = Vec::new();
+    let take = |spare: &mut Vec<Mat<f64>>, r: usize, c: usize| -> Mat<f64> {
+        match spare.iter().position(|m| (m.nrows(), m.ncols()) == (r, c)) {
+            Some(i) => spare.swap_remove(i),
+            None => Mat::zeros(r, c),
+        }
+    };
     let mut u = grad0.clone();
     for j in (2..=l).rev() {
-        // P_{j−1}, freed once used (None: P_1 = W_1).
+        // P_{j−1} (None: P_1 = W_1).
         let p = prefix.pop();
         let prev = p.as_ref().map_or(w[0].as_ref(), |p| p.as_ref());
-        layer_grads[j - 1] = gemm.mul(u.as_ref(), prev.transpose());
-        drop(p);
+        let mut g = take(&mut spare, u.nrows(), prev.nrows());
+        gemm.product(g.as_mut(), u.as_ref(), prev.transpose(), false);
+        layer_grads[j - 1] = g;
+        spare.extend(p);
         tick();
-        u = gemm.mul(w[j - 1].as_ref().transpose(), u.as_ref());
+        let wj = w[j - 1].as_ref().transpose();
+        let mut next = take(&mut spare, wj.nrows(), u.ncols());
+        gemm.product(next.as_mut(), wj, u.as_ref(), false);
+        spare.push(std::mem::replace(&mut u, next));
         tick();
     }
     layer_grads[0] = u;
