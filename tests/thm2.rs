@@ -42,25 +42,32 @@ fn accepts(v: &Value) {
     check_str(&v.to_string()).unwrap_or_else(|e| panic!("rejected: {e}"));
 }
 
+/// Runs `critcert thm2 --activation name --out FILE`, requires a certificate that `check`
+/// accepts and that a second run reproduces byte for byte; returns the summary and the file.
+fn certify_via_cli(name: &str) -> (String, Vec<u8>) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("c.json").display().to_string();
+    let o = critcert(&["thm2", "--activation", name, "--out", &out]);
+    let (stdout, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{name}: {stdout}{stderr}");
+    assert!(stdout.contains("certified: spurious local minimum (Theorem 2)"));
+    assert!(stdout.contains("zero-loss point") && stdout.contains("ρ ="));
+    let first = std::fs::read(&out).unwrap();
+    let o = critcert(&["check", &out]);
+    assert_eq!(o.status.code(), Some(0), "{name}: {:?}", text(&o));
+    critcert(&["thm2", "--activation", name, "--out", &out]);
+    assert_eq!(
+        first,
+        std::fs::read(&out).unwrap(),
+        "{name}: not deterministic"
+    );
+    (stdout, first)
+}
+
 #[test]
 fn cli_certifies_every_activation_and_check_accepts() {
-    let dir = tempfile::tempdir().unwrap();
     for name in ALL {
-        let out = dir.path().join("c.json").display().to_string();
-        let o = critcert(&["thm2", "--activation", name, "--out", &out]);
-        let (stdout, stderr) = text(&o);
-        assert_eq!(o.status.code(), Some(0), "{name}: {stdout}{stderr}");
-        assert!(stdout.contains("certified: spurious local minimum (Theorem 2)"));
-        assert!(stdout.contains("zero-loss point") && stdout.contains("ρ ="));
-        let first = std::fs::read(&out).unwrap();
-        let o = critcert(&["check", &out]);
-        assert_eq!(o.status.code(), Some(0), "{name}: {:?}", text(&o));
-        critcert(&["thm2", "--activation", name, "--out", &out]);
-        assert_eq!(
-            first,
-            std::fs::read(&out).unwrap(),
-            "{name}: not deterministic"
-        );
+        certify_via_cli(name);
     }
 }
 
@@ -244,24 +251,11 @@ const FORMULAS: [&str; 5] = ["mish", "softsign", "erf", "x + x^2/3", "1/(1 + exp
 
 #[test]
 fn cli_certifies_formula_activations_and_check_accepts() {
-    let dir = tempfile::tempdir().unwrap();
     for name in FORMULAS {
-        let out = dir.path().join("c.json").display().to_string();
-        let o = critcert(&["thm2", "--activation", name, "--out", &out]);
-        let (stdout, stderr) = text(&o);
-        assert_eq!(o.status.code(), Some(0), "{name}: {stdout}{stderr}");
+        let (stdout, cert) = certify_via_cli(name);
         assert!(stdout.contains("e-graph derivation h'(x) = "), "{stdout}");
-        let first = std::fs::read(&out).unwrap();
-        let v: Value = serde_json::from_slice(&first).unwrap();
+        let v: Value = serde_json::from_slice(&cert).unwrap();
         assert_eq!(v["problem"]["activation"]["name"], json!("formula"));
-        let o = critcert(&["check", &out]);
-        assert_eq!(o.status.code(), Some(0), "{name}: {:?}", text(&o));
-        critcert(&["thm2", "--activation", name, "--out", &out]);
-        assert_eq!(
-            first,
-            std::fs::read(&out).unwrap(),
-            "{name}: not deterministic"
-        );
     }
     // The sigmoid written as a formula has no exact zero and no exact values off 0: v4 is a
     // bracketed root of (C2.1).

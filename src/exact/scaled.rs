@@ -4,6 +4,7 @@
 //! these without a single rational normalisation (a gcd per operation is what makes naive
 //! rational linear algebra slow).
 
+use super::matrix::over_common_denominator;
 use super::Q;
 use rug::Integer;
 
@@ -182,13 +183,7 @@ pub fn mat_vec(cols: &[Column], w: &[Q]) -> (Vec<Integer>, Integer) {
         .zip(w)
         .map(|(c, x)| Q::from(x / &c.scale))
         .collect();
-    let den = scaled
-        .iter()
-        .fold(Integer::from(1), |l, v| l.lcm(v.denom()));
-    let coef: Vec<Integer> = scaled
-        .iter()
-        .map(|v| Integer::from(&den / v.denom()) * v.numer())
-        .collect();
+    let (coef, den) = over_common_denominator(&scaled);
     let m = cols.first().map_or(0, Column::len);
     let mut out = vec![Integer::new(); m];
     for (c, k) in cols.iter().zip(&coef) {

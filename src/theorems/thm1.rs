@@ -4,6 +4,7 @@
 use crate::cert::relu_like::{self, Construction, Data, Point, Problem, ReluLike, Witness};
 use crate::cert::{self, Certificate, CheckReport};
 use crate::error::{Error, Result};
+use crate::exact::matrix::over_common_denominator;
 use crate::exact::scaled::{mat_vec, Column};
 use crate::exact::{format_rational, least_squares_columns, QMatrix, Q};
 use crate::model::Dataset;
@@ -199,13 +200,7 @@ fn loss(x: &[Column], y: &Column, opts: &Thm1Options, (w1, b1, w2, b2): &Params)
         coefficients.push(Q::from(w * &opts.s_minus) / &d);
         numerators.push(z);
     }
-    let e = coefficients
-        .iter()
-        .fold(Integer::from(1), |l, c| l.lcm(c.denom()));
-    let c: Vec<Integer> = coefficients
-        .iter()
-        .map(|v| Integer::from(&e / v.denom()) * v.numer())
-        .collect();
+    let (c, e) = over_common_denominator(&coefficients);
     let targets = y.big();
     let mut total = Integer::new();
     for (i, t) in targets.iter().enumerate() {
