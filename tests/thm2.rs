@@ -309,6 +309,12 @@ fn tampered_formula_certificates_are_rejected() {
     let mut w = v.clone();
     w["problem"]["activation"]["formula"] = json!("sin(x)");
     assert!(rejects(&w).contains("unknown function"));
+    // A hostile formula is refused, not evaluated: no unbounded recursion or loop.
+    w["problem"]["activation"]["formula"] =
+        json!(format!("{}x{}", "(".repeat(200), ")".repeat(200)));
+    assert!(rejects(&w).contains("nested more than"));
+    w["problem"]["activation"]["formula"] = json!("x^2000000000");
+    assert!(rejects(&w).contains("exponent"));
     let mut w = v.clone();
     w["problem"]["activation"]["name"] = json!("sigmoid");
     assert!(rejects(&w).contains("takes no formula"));

@@ -72,9 +72,17 @@ pub enum F {
     Min(Box<F>, Box<F>),
 }
 
+/// The longest formula text accepted, in bytes.
+const MAX_LEN: usize = 1000;
+/// The deepest nesting of parentheses, calls and signs accepted.
+const MAX_DEPTH: usize = 64;
+/// The largest `|n|` of a power `a^n` accepted.
+const MAX_EXPONENT: u32 = 64;
+
 struct Parser<'a> {
     s: &'a [u8],
     i: usize,
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -130,6 +138,17 @@ impl Parser<'_> {
     }
 
     fn unary(&mut self) -> Result<F, String> {
+        // Every nesting level passes through here: bounding it bounds the recursion.
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return self.err(&format!("nested more than {MAX_DEPTH} levels deep"));
+        }
+        let f = self.signed_power();
+        self.depth -= 1;
+        f
+    }
+
+    fn signed_power(&mut self) -> Result<F, String> {
         if self.eat(b'-') {
             return Ok(F::Neg(Box::new(self.unary()?)));
         }
@@ -145,6 +164,9 @@ impl Parser<'_> {
         };
         if paren && !self.eat(b')') {
             return self.err("expected ')'");
+        }
+        if n.unsigned_abs() > MAX_EXPONENT {
+            return self.err(&format!("exponent {n} beyond ±{MAX_EXPONENT}"));
         }
         Ok(F::Pow(Box::new(base), if negative { -n } else { n }))
     }
@@ -334,10 +356,16 @@ fn pick(a: Jet, b: Jet, larger: bool, p: u32) -> Result<Jet, String> {
 
 impl F {
     /// Parses a formula in `x`; the error says what is wrong and where.
+    /// Texts longer than 1000 bytes, nested deeper than 64 levels or with an exponent beyond ±64
+    /// are refused, so that no certificate can make the checker recurse or loop without bound.
     pub fn parse(text: &str) -> Result<F, String> {
+        if text.len() > MAX_LEN {
+            return Err(format!("longer than {MAX_LEN} bytes"));
+        }
         let mut p = Parser {
             s: text.as_bytes(),
             i: 0,
+            depth: 0,
         };
         let f = p.sum()?;
         if p.peek().is_some() {
@@ -537,6 +565,13 @@ mod tests {
             assert!(F::parse(bad).is_err(), "{bad}");
         }
         assert_eq!(F::parse("0.35").unwrap(), F::Num(qq(7, 20)));
+        // Bounds that keep a hostile certificate from exhausting the checker.
+        assert!(F::parse("x^64").is_ok() && F::parse("x^65").is_err());
+        assert!(F::parse("x^(-2000000000)").is_err());
+        let deep = |n: usize| format!("{}x{}", "(".repeat(n), ")".repeat(n));
+        assert!(F::parse(&deep(60)).is_ok() && F::parse(&deep(65)).is_err());
+        assert!(F::parse(&"-".repeat(100)).is_err());
+        assert!(F::parse(&format!("x{}", " + x".repeat(300))).is_err());
     }
 
     #[test]
