@@ -26,5 +26,14 @@ impl Error {
     }
 }
 
+impl From<crate::cert::Error> for Error {
+    fn from(e: crate::cert::Error) -> Error {
+        match e {
+            crate::cert::Error::Input(m) => Error::Input(m),
+            crate::cert::Error::Rejected(r) => Error::Rejected(r.to_string()),
+        }
+    }
+}
+
 /// Shorthand for results in critcert.
 pub type Result<T> = std::result::Result<T, Error>;

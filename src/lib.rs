@@ -5,13 +5,16 @@
 //! Pipeline: [`model`] (data, activations, networks) → [`theorems`] (constructions and
 //! searches, untrusted) → [`cert`] (certificates and the trusted checker). [`exact`] is the
 //! exact arithmetic core shared by the untrusted side.
+//!
+//! The checker is its own crate, `critcert-check`, re-exported here as [`cert`]: it depends on
+//! rug, serde and thiserror only, so the compiler guarantees that it cannot import the e-graph,
+//! the searches, the loaders, BLAS or plotting. The producer calls it; it never calls back.
 
-pub mod cert;
+pub use critcert_check as cert;
 pub mod deeplinear;
 pub mod error;
 pub mod exact;
 pub mod expr;
-pub mod interval;
 pub mod io;
 pub mod model;
 pub mod paper;

@@ -1,8 +1,9 @@
 //! `critcert thm2`: Theorem 2 / Corollary 3 for one activation.
 
 use super::{print_json, show, write_out};
-use critcert::cert::smooth::{Coef, Entry, Real, V};
+use critcert::cert::smooth::{Coef, Entry, Real};
 use critcert::cert::to_json;
+use critcert::cert::value::V;
 use critcert::model::parse_activation;
 use critcert::theorems::thm2::certify;
 use critcert::Result;

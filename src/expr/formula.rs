@@ -8,6 +8,7 @@
 
 use super::derive::Builder;
 use super::lang::Math;
+use crate::cert::formula::{MAX_DEGREE, MAX_DEPTH, MAX_EXPONENT, MAX_LEN};
 use crate::exact::{parse_rational, Q};
 use egg::Id;
 
@@ -37,6 +38,7 @@ pub enum Formula {
 struct Parser<'a> {
     s: &'a [u8],
     i: usize,
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -85,6 +87,16 @@ impl Parser<'_> {
         }
     }
     fn unary(&mut self) -> Result<Formula, String> {
+        // Every nesting level passes through here: bounding it bounds the recursion.
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return self.err(&format!("nested more than {MAX_DEPTH} levels deep"));
+        }
+        let f = self.signed_power();
+        self.depth -= 1;
+        f
+    }
+    fn signed_power(&mut self) -> Result<Formula, String> {
         if self.eat(b'-') {
             return Ok(Formula::Neg(Box::new(self.unary()?)));
         }
@@ -103,6 +115,9 @@ impl Parser<'_> {
             };
             if paren && !self.eat(b')') {
                 return self.err("expected ')'");
+            }
+            if n.unsigned_abs() > MAX_EXPONENT {
+                return self.err(&format!("exponent {n} beyond ±{MAX_EXPONENT}"));
             }
             return Ok(Formula::Pow(Box::new(base), if negative { -n } else { n }));
         }
@@ -177,17 +192,44 @@ impl Parser<'_> {
 }
 
 impl Formula {
-    /// Parses a formula; the error says what is wrong and where.
+    /// Parses a formula; the error says what is wrong and where. The limits are the checker's
+    /// ([`crate::cert::formula`]): at most 1000 bytes, 64 levels of nesting, exponents within
+    /// ±64 and degree 4096, so that no formula can make a derivation recurse or grow without
+    /// bound.
     pub fn parse(text: &str) -> Result<Formula, String> {
+        if text.len() > MAX_LEN {
+            return Err(format!("longer than {MAX_LEN} bytes"));
+        }
         let mut p = Parser {
             s: text.as_bytes(),
             i: 0,
+            depth: 0,
         };
         let f = p.sum()?;
         if p.peek().is_some() {
             return p.err("unexpected text");
         }
+        let degree = f.degree();
+        if degree > MAX_DEGREE {
+            return Err(format!(
+                "degree up to {degree}, above the limit {MAX_DEGREE} (powers of powers multiply)"
+            ));
+        }
         Ok(f)
+    }
+
+    /// A bound of the degree, as the checker's [`crate::cert::formula::F::degree`]: every name
+    /// counts 1 (`pi` 0), a call counts as its arguments.
+    pub fn degree(&self) -> u64 {
+        match self {
+            Formula::Num(_) => 0,
+            Formula::Name(n) => u64::from(n != "pi"),
+            Formula::Neg(a) => a.degree(),
+            Formula::Add(a, b) | Formula::Sub(a, b) => a.degree().max(b.degree()),
+            Formula::Mul(a, b) | Formula::Div(a, b) => a.degree().saturating_add(b.degree()),
+            Formula::Pow(a, n) => a.degree().saturating_mul(u64::from(n.unsigned_abs())),
+            Formula::Call(_, _, args) => args.iter().map(Formula::degree).max().unwrap_or(0),
+        }
     }
 
     /// The names used (not counting `pi`), in order of first use.

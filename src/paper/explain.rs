@@ -135,7 +135,7 @@ pub fn explain(name: &str, text: &str) -> crate::Result<Explanation> {
     let accepted = verdict.is_ok();
     match &verdict {
         Ok(_) => s.push_str("  verdict: ACCEPTED — the checker recomputed every claim below from the problem and the witness.\n"),
-        Err(e) => s.push_str(&format!("  verdict: {} — {}\n", if matches!(e, Error::Rejected(_)) { "REJECTED" } else { "NOT A CERTIFICATE" }, abbreviate(&e.to_string()))),
+        Err(e) => s.push_str(&format!("  verdict: {} — {}\n", if matches!(e, cert::Error::Rejected(_)) { "REJECTED" } else { "NOT A CERTIFICATE" }, abbreviate(&e.to_string()))),
     }
     let about = about(&value);
     if !about.is_empty() {

@@ -27,14 +27,21 @@ fn h(act: &Act, x: f64) -> f64 {
         return f64::NAN;
     };
     match act.enclose(0, &I::from_q(64, &q)) {
-        Ok(e) => Q::from(e.lo_q() + e.hi_q()).to_f64() / 2.0,
+        Ok(e) => mid(&e),
         Err(_) => f64::NAN,
     }
 }
 
 fn real(what: &str, r: &Real) -> Result<f64> {
-    let e = parse_real(what, r)?.enclose(64);
-    Ok(Q::from(e.lo_q() + e.hi_q()).to_f64() / 2.0)
+    Ok(mid(&parse_real(what, r)?.enclose(64)))
+}
+
+/// The midpoint of an enclosure for drawing (NaN, drawn as a gap, when unbounded).
+fn mid(e: &I) -> f64 {
+    match (e.lo_q(), e.hi_q()) {
+        (Some(lo), Some(hi)) => Q::from(lo + hi).to_f64() / 2.0,
+        _ => f64::NAN,
+    }
 }
 
 /// The nine parameters `[W1₁₁, W1₁₂, W1₂₁, W1₂₂, b1₁, b1₂, W2₁, W2₂, b2]`.

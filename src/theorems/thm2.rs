@@ -1,6 +1,6 @@
 //! Theorem 2 / Corollary 3: one dataset on which a 2-2-1 network with a smooth activation (or a
 //! ReLU-like one, Appendix D) has a zero-loss global minimum and a spurious local minimum with
-//! loss ⅓ on an explicit box (MATH.md §2, Appendices B–D). Numbers come from a table
+//! loss ⅓ on an explicit box (proofs/MATH.md §2, Appendices B–D). Numbers come from a table
 //! (Appendix C, adjusted so that equalities are exact); the radius of the box is the largest
 //! the checker's own Taylor/interval bound accepts, found by bisection. Every certificate is
 //! re-checked by [`crate::cert`] before it is returned.
@@ -9,8 +9,9 @@ use crate::cert::activation::{decimal, Act, Pt, SELU_ALPHA, SELU_LAMBDA};
 use crate::cert::interval::I;
 use crate::cert::smooth::{
     self, box_bounds, parse_real, theorem2_data, value, Activation, Coef, Data, Entry, LogReal,
-    Minimum, Problem, Real, Solve, Witness, ZeroLoss, V,
+    Minimum, Problem, Real, Solve, Witness, ZeroLoss,
 };
+use crate::cert::value::V;
 use crate::cert::{self, Certificate, CheckReport};
 use crate::error::{Error, Result};
 use crate::exact::{format_rational, inertia, Inertia, QMatrix, Q};
@@ -279,7 +280,7 @@ fn check_precision(prec: u32) -> Result<()> {
 /// condition that fails (C2.1, C2.2, C2.3, C2.6, C2.7, or the box argument).
 pub fn certify_with(act: &Act, n: &Numbers, prec: u32) -> Result<Thm2Result> {
     check_precision(prec)?;
-    let bad = |e: Error| Error::NotCertified(e.to_string());
+    let bad = |e: cert::Error| Error::NotCertified(e.to_string());
     let pt = |what: &str, x: &Real| parse_real(what, x).map_err(bad);
     // v1..v4 (v4 enclosed by its bracket when it is a root of C2.1).
     let mut zv = Vec::new();
@@ -367,10 +368,10 @@ pub fn certify_with(act: &Act, n: &Numbers, prec: u32) -> Result<Thm2Result> {
     };
     let certificate = cert_for(act, n, prec, &radius, inertia);
     let report = cert::check_str(&cert::to_json(&certificate)).map_err(|e| match e {
-        Error::Rejected(m) => {
-            Error::NotCertified(format!("{} with these numbers: {m}", act.name()))
+        cert::Error::Rejected(r) => {
+            Error::NotCertified(format!("{} with these numbers: {r}", act.name()))
         }
-        other => other,
+        other => other.into(),
     })?;
     Ok(Thm2Result {
         certificate,

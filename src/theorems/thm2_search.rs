@@ -15,7 +15,8 @@
 use super::thm2::Numbers;
 use crate::cert::activation::{Act, Pt};
 use crate::cert::interval::I;
-use crate::cert::smooth::{box_bounds, value, Coef, Entry, Real, Root, Solve, V};
+use crate::cert::smooth::{box_bounds, value, Coef, Entry, Real, Root, Solve};
+use crate::cert::value::V;
 use crate::error::{Error, Result};
 use crate::exact::{format_rational, Q};
 use crate::expr::build::Activation;
@@ -450,7 +451,7 @@ mod tests {
                     let ours = d.at(k, &x, 128).unwrap().to_i(128);
                     let checker = act.enclose(k, &I::from_q(128, &x)).unwrap();
                     assert!(
-                        ours.lo_q() <= checker.hi_q() && checker.lo_q() <= ours.hi_q(),
+                        ours.overlaps(&checker),
                         "{f}: order {k} at {x}: {} vs {}",
                         ours.show(12),
                         checker.show(12)

@@ -16,7 +16,7 @@ pub fn q(what: &str, s: &str) -> Result<Q> {
         return Ok(v);
     }
     let bad = || {
-        Error::Rejected(format!(
+        Error::rejected(format!(
             "{what}: '{s}' is not a rational in the form p/q (lowest terms) or p"
         ))
     };
@@ -80,7 +80,7 @@ pub fn q_vec(what: &str, v: &[String]) -> Result<Vec<Q>> {
 /// Parses a matrix (list of rows) of certificate rationals with the given shape.
 pub fn q_mat(what: &str, m: &[Vec<String>], rows: usize, cols: usize) -> Result<Vec<Vec<Q>>> {
     if m.len() != rows || m.iter().any(|r| r.len() != cols) {
-        return Err(Error::Rejected(format!(
+        return Err(Error::rejected(format!(
             "{what}: expected a {rows}×{cols} matrix"
         )));
     }
@@ -98,7 +98,7 @@ pub fn q_mat(what: &str, m: &[Vec<String>], rows: usize, cols: usize) -> Result<
 /// Requires a vector of length `n`.
 pub fn require_len<T>(what: &str, v: &[T], n: usize) -> Result<()> {
     if v.len() != n {
-        return Err(Error::Rejected(format!(
+        return Err(Error::rejected(format!(
             "{what}: expected {n} entries, found {}",
             v.len()
         )));
@@ -117,7 +117,7 @@ pub fn dot(a: &[Q], b: &[Q]) -> Q {
 
 /// A rejection for claim `id` with a reason.
 pub fn reject(id: &str, reason: impl std::fmt::Display) -> Error {
-    Error::Rejected(format!("claim '{id}' fails: {reason}"))
+    Error::claim(id, reason)
 }
 
 #[cfg(test)]

@@ -13,7 +13,8 @@
 use super::activation::{log_products_equal, Act, Pt};
 use super::interval::I;
 use super::kernel::{q, reject, require_len, Q};
-use super::{parse_typed, require_claims, CheckReport, Claim, VerifiedClaim};
+use super::value::V;
+use super::{parse_typed, require_claims, unknown_claim, verify_claims, CheckReport, Claim};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -196,90 +197,6 @@ pub fn claims(relu_like: bool, v4_root: bool, hessian: bool) -> Vec<Claim> {
     v
 }
 
-/// An exact rational, or an enclosure when the value is not known to be rational.
-#[derive(Clone, Debug)]
-pub enum V {
-    /// Exact.
-    E(Q),
-    /// Enclosed.
-    N(I),
-}
-
-impl V {
-    /// An enclosure (a point interval, rounded outward, when exact).
-    pub fn to_i(&self, prec: u32) -> I {
-        match self {
-            V::E(q) => I::from_q(prec, q),
-            V::N(i) => i.clone(),
-        }
-    }
-
-    fn bin(&self, o: &V, prec: u32, fq: fn(&Q, &Q) -> Q, fi: fn(&I, &I) -> I) -> V {
-        match (self, o) {
-            (V::E(a), V::E(b)) => V::E(fq(a, b)),
-            _ => V::N(fi(&self.to_i(prec), &o.to_i(prec))),
-        }
-    }
-
-    /// `x + y`.
-    pub fn add(&self, o: &V, p: u32) -> V {
-        self.bin(o, p, |a, b| Q::from(a + b), I::add)
-    }
-
-    /// `x − y`.
-    pub fn sub(&self, o: &V, p: u32) -> V {
-        self.bin(o, p, |a, b| Q::from(a - b), I::sub)
-    }
-
-    /// `x · y` (exactly 0 when either factor is exactly 0).
-    pub fn mul(&self, o: &V, p: u32) -> V {
-        if self.is_zero() || o.is_zero() {
-            return V::E(Q::new());
-        }
-        self.bin(o, p, |a, b| Q::from(a * b), I::mul)
-    }
-
-    /// `x / y`, or `None` if `y` may be 0.
-    pub fn div(&self, o: &V, p: u32) -> Option<V> {
-        match (self, o) {
-            (_, V::E(b)) if *b == 0 => None,
-            (V::E(a), V::E(b)) => Some(V::E(Q::from(a / b))),
-            _ => self.to_i(p).div(&o.to_i(p)).map(V::N),
-        }
-    }
-
-    /// Exactly zero.
-    pub fn is_zero(&self) -> bool {
-        matches!(self, V::E(q) if *q == 0)
-    }
-
-    /// The sign, when it is certain.
-    pub fn sign(&self) -> Option<Ordering> {
-        match self {
-            V::E(q) => Some(q.cmp0()),
-            V::N(i) if i.is_positive() => Some(Ordering::Greater),
-            V::N(i) if i.is_negative() => Some(Ordering::Less),
-            V::N(_) => None,
-        }
-    }
-
-    /// For humans: the exact value, or the enclosure with 12 digits.
-    pub fn show(&self) -> String {
-        match self {
-            V::E(q) => format!("{q} (exact)"),
-            V::N(i) => format!("∈ {} (interval)", i.show(12)),
-        }
-    }
-
-    /// `exact` or `interval`.
-    pub fn how(&self) -> &'static str {
-        match self {
-            V::E(_) => "exact",
-            V::N(_) => "interval",
-        }
-    }
-}
-
 /// Parses a certificate number into a point.
 pub fn parse_real(what: &str, r: &Real) -> Result<Pt> {
     match r {
@@ -287,7 +204,7 @@ pub fn parse_real(what: &str, r: &Real) -> Result<Pt> {
         Real::Log(l) => {
             let arg = q(&format!("{what}.ln"), &l.ln)?;
             if arg <= 0 {
-                return Err(Error::Rejected(format!("{what}: ln of {arg} ≤ 0")));
+                return Err(Error::rejected(format!("{what}: ln of {arg} ≤ 0")));
             }
             let c = match &l.times {
                 Some(t) => q(&format!("{what}.times"), t)?,
@@ -304,8 +221,13 @@ pub fn parse_real(what: &str, r: &Real) -> Result<Pt> {
 /// Parses the problem's activation.
 pub fn parse_activation(a: &Activation) -> Result<Act> {
     if a.name == "relu-like" {
+        if a.formula.is_some() {
+            return Err(Error::rejected(
+                "problem.activation: 'relu-like' takes no formula".into(),
+            ));
+        }
         let (Some(p), Some(m)) = (&a.s_plus, &a.s_minus) else {
-            return Err(Error::Rejected(
+            return Err(Error::rejected(
                 "problem.activation: relu-like needs s_plus and s_minus".into(),
             ));
         };
@@ -314,14 +236,14 @@ pub fn parse_activation(a: &Activation) -> Result<Act> {
             q("problem.activation.s_minus", m)?,
         );
         if p <= 0 || m < 0 || p == m {
-            return Err(Error::Rejected(
+            return Err(Error::rejected(
                 "problem.activation: need s_plus > 0, s_minus ≥ 0 and s_plus ≠ s_minus".into(),
             ));
         }
         return Ok(Act::ReluLike(p, m));
     }
     if a.s_plus.is_some() || a.s_minus.is_some() {
-        return Err(Error::Rejected(format!(
+        return Err(Error::rejected(format!(
             "problem.activation: '{}' takes no slopes",
             a.name
         )));
@@ -329,15 +251,15 @@ pub fn parse_activation(a: &Activation) -> Result<Act> {
     match (a.name.as_str(), &a.formula) {
         ("formula", Some(text)) => {
             return Act::formula(text)
-                .map_err(|e| Error::Rejected(format!("problem.activation.formula '{text}': {e}")))
+                .map_err(|e| Error::rejected(format!("problem.activation.formula '{text}': {e}")))
         }
         ("formula", None) => {
-            return Err(Error::Rejected(
+            return Err(Error::rejected(
                 "problem.activation: 'formula' needs the field formula".into(),
             ))
         }
         (_, Some(_)) => {
-            return Err(Error::Rejected(format!(
+            return Err(Error::rejected(format!(
                 "problem.activation: '{}' takes no formula",
                 a.name
             )))
@@ -345,7 +267,7 @@ pub fn parse_activation(a: &Activation) -> Result<Act> {
         _ => {}
     }
     Act::smooth(&a.name).ok_or_else(|| {
-        Error::Rejected(format!(
+        Error::rejected(format!(
             "problem.activation: unknown activation '{}'",
             a.name
         ))
@@ -356,7 +278,17 @@ pub fn parse_activation(a: &Activation) -> Result<Act> {
 pub fn value(act: &Act, k: usize, x: &Pt, prec: u32) -> std::result::Result<V, String> {
     match act.exact_at(k, x) {
         Some(q) => Ok(V::E(q)),
-        None => act.enclose(k, &x.enclose(prec)).map(V::N),
+        None => {
+            let e = act.enclose(k, &x.enclose(prec))?;
+            if !e.is_finite() {
+                return Err(format!(
+                    "the enclosure of h{} at {} is unbounded (MPFR overflow): not finite",
+                    "'".repeat(k),
+                    x.enclose(prec).show(12)
+                ));
+            }
+            Ok(V::N(e))
+        }
     }
 }
 
@@ -512,7 +444,7 @@ fn zero_loss_root(
 ) -> Result<(String, V)> {
     let id = "zero-loss-point";
     if root.solve != "C2.1" {
-        return Err(Error::Rejected(
+        return Err(Error::rejected(
             "witness.zero_loss.v[4]: the only equation v4 may solve is \"C2.1\"".into(),
         ));
     }
@@ -523,8 +455,15 @@ fn zero_loss_root(
         return Err(reject(id, format!("the bracket [{a}, {b}] is empty")));
     }
     let bracket = I::span(prec, &a, &b);
-    act.enclose(0, &bracket)
+    let hb = act
+        .enclose(0, &bracket)
         .map_err(|e| reject(id, format!("h is not shown continuous on [{a}, {b}]: {e}")))?;
+    if !hb.is_finite() {
+        return Err(reject(
+            id,
+            format!("h is not shown continuous on [{a}, {b}]: its enclosure there is unbounded (MPFR overflow)"),
+        ));
+    }
     let target = h[1].mul(&h[2], prec);
     let g = |x: &Q| -> Result<V> {
         let hx = value(act, 0, &Pt::rational(x.clone()), prec).map_err(|e| reject(id, e))?;
@@ -571,7 +510,7 @@ pub fn check(value_json: serde_json::Value) -> Result<CheckReport> {
     let act = parse_activation(&p.activation)?;
     let relu_like = matches!(act, Act::ReluLike(..));
     if w.zero_loss.v.len() != 4 {
-        return Err(Error::Rejected(format!(
+        return Err(Error::rejected(format!(
             "witness.zero_loss.v: expected 4 entries, found {}",
             w.zero_loss.v.len()
         )));
@@ -583,7 +522,7 @@ pub fn check(value_json: serde_json::Value) -> Result<CheckReport> {
     let expected = claims(relu_like, v4_root.is_some(), w.hessian_inertia.is_some());
     require_claims(&cert.claims, &expected)?;
     if p.architecture != [2, 2, 1] {
-        return Err(Error::Rejected(
+        return Err(Error::rejected(
             "problem.architecture must be [2, 2, 1]".into(),
         ));
     }
@@ -603,14 +542,14 @@ pub fn check(value_json: serde_json::Value) -> Result<CheckReport> {
             .zip(&ys)
             .all(|(s, v)| q("problem.data.y", s).ok().as_ref() == Some(v));
     if !data_ok {
-        return Err(Error::Rejected(
+        return Err(Error::rejected(
             "problem.data must be the Theorem 2 data X = [[1,0],[0,1],[1/2,1/2]], Y = [0,0,1]"
                 .into(),
         ));
     }
     let prec = w.precision;
     if !(32..=4096).contains(&prec) {
-        return Err(Error::Rejected(
+        return Err(Error::rejected(
             "witness.precision must be between 32 and 4096 bits".into(),
         ));
     }
@@ -622,7 +561,7 @@ pub fn check(value_json: serde_json::Value) -> Result<CheckReport> {
             let what = format!("witness.zero_loss.v[{}]", i + 1);
             match e {
                 Entry::Value(r) => parse_real(&what, r),
-                Entry::Root(_) => Err(Error::Rejected(format!(
+                Entry::Root(_) => Err(Error::rejected(format!(
                     "{what}: only v4 may be given as a root of C2.1"
                 ))),
             }
@@ -635,232 +574,259 @@ pub fn check(value_json: serde_json::Value) -> Result<CheckReport> {
     ];
     let u1 = parse_real("witness.minimum.u1", &w.minimum.u1)?;
     let rho = q("witness.radius", &w.radius)?;
-    let third = V::E(Q::from((1, 3)));
-
-    let mut verified = Vec::new();
-    let mut done = |id: &str, evidence: String| {
-        let c = expected.iter().find(|c| c.id == id).expect("known claim");
-        verified.push(VerifiedClaim {
-            id: c.id.clone(),
-            statement: c.statement.clone(),
-            evidence,
-        });
+    let c = Checks {
+        act,
+        prec,
+        zv,
+        v4_root,
+        mv,
+        u1,
+        u2: &w.minimum.u2,
+        rho,
+        hessian_inertia: w.hessian_inertia.as_deref(),
     };
-    let val = |id: &str, k: usize, x: &Pt| value(&act, k, x, prec).map_err(|e| reject(id, e));
+    verify_claims(KIND, &cert.claims, |id| match id {
+        "zero-loss-point" => c.zero_loss_point(),
+        "minimum-loss" => c.minimum_loss(),
+        "critical-point" => c.critical_point(),
+        "hessian-inertia" => c.hessian_inertia(),
+        "second-order-condition" => c.second_order_condition(),
+        "local-minimum-box" if relu_like => c.relu_like_box(),
+        "local-minimum-box" => c.local_minimum_box(),
+        "spurious-minimum" => Ok("1/3 > 0".into()),
+        other => Err(unknown_claim(other)),
+    })
+}
 
-    // zero-loss-point
-    let id = "zero-loss-point";
-    let h: Vec<V> = zv.iter().map(|x| val(id, 0, x)).collect::<Result<_>>()?;
-    let m12 = val(id, 0, &Pt::midpoint(&zv[0], &zv[1]))?;
-    let (c21, dd) = match v4_root {
-        Some(root) => zero_loss_root(&act, &h, &zv[2], root, &m12, prec)?,
-        None => {
-            let lhs = h[0].mul(&h[3], prec);
-            let rhs = h[1].mul(&h[2], prec);
-            // Softplus at log-rational points: h(ln q) = ln(1 + q), so C2.1 is an identity between
-            // products of logs, decided exactly by a common base.
-            let softplus_args: Option<Vec<Q>> = (act == Act::Softplus)
-                .then(|| {
-                    zv.iter()
-                        .map(|x| x.exp_exact(&Q::from(1)).map(|e| e + 1u32))
-                        .collect()
-                })
-                .flatten();
-            let c21 = match (&lhs, &rhs, &softplus_args) {
-                (V::E(a), V::E(b), _) if a == b => format!("C2.1 exact: h(v1)h(v4) = h(v2)h(v3) = {a}"),
-                (V::E(a), V::E(b), _) => {
-                    return Err(reject(id, format!("C2.1 fails: h(v1)h(v4) = {a} ≠ {b} = h(v2)h(v3)")))
+/// The parsed problem and witness, with one check per claim.
+struct Checks<'a> {
+    act: Act,
+    prec: u32,
+    /// `v1, v2, v3` and, unless it is a bracketed root, `v4`.
+    zv: Vec<Pt>,
+    v4_root: Option<&'a Root>,
+    /// The minimum's `v1, v2`.
+    mv: [Pt; 2],
+    u1: Pt,
+    u2: &'a Coef,
+    rho: Q,
+    hessian_inertia: Option<&'a [usize]>,
+}
+
+/// The output weights at the minimum and how (C2.3) holds.
+struct Weights {
+    u: [V; 2],
+    how: String,
+}
+
+impl Checks<'_> {
+    /// `h⁽ᵏ⁾(x)`: exact or a bounded enclosure, else a rejection.
+    fn val(&self, k: usize, x: &Pt) -> Result<V> {
+        value(&self.act, k, x, self.prec).map_err(Error::rejected)
+    }
+
+    /// A certificate number as a value: exact when rational, else its enclosure.
+    fn num(&self, x: &Pt) -> V {
+        match x.as_rational() {
+            Some(r) => V::E(r.clone()),
+            None => V::N(x.enclose(self.prec)),
+        }
+    }
+
+    /// `h, h', h''` at the minimum's `v_k`.
+    fn at_minimum(&self, k: usize) -> Result<[V; 2]> {
+        Ok([self.val(k, &self.mv[0])?, self.val(k, &self.mv[1])?])
+    }
+
+    /// `u1, u2` with (C2.3) `u1h(v1) + u2h(v2) = 1/3` checked exactly, or `u2` defined by it.
+    fn weights(&self) -> Result<Weights> {
+        let prec = self.prec;
+        let hv = self.at_minimum(0)?;
+        let u1v = self.num(&self.u1);
+        let first = u1v.mul(&hv[0], prec);
+        match self.u2 {
+            Coef::Value(r) => {
+                let u2v = self.num(&parse_real("witness.minimum.u2", r)?);
+                let out = first.add(&u2v.mul(&hv[1], prec), prec);
+                match &out {
+                    V::E(o) if *o == Q::from((1, 3)) => Ok(Weights {
+                        u: [u1v, u2v],
+                        how: "exact".into(),
+                    }),
+                    _ => Err(Error::rejected(format!(
+                        "C2.3 fails: u1h(v1) + u2h(v2) {} is not exactly 1/3",
+                        out.show()
+                    ))),
                 }
-                (_, _, Some(r)) if log_products_equal(&r[0], &r[1], &r[2], &r[3]) == Some(true) => format!(
-                    "C2.1 exact: h(v_i) = ln({}), ln({}), ln({}), ln({}) are integer multiples of the log of one base, and ln·ln agree",
-                    r[0], r[1], r[2], r[3]
-                ),
-                _ => {
-                    return Err(reject(
-                        id,
-                        format!(
+            }
+            Coef::Solve(s) => {
+                if s.solve != "C2.3" {
+                    return Err(Error::rejected(
+                        "witness.minimum.u2: the only equation to solve is \"C2.3\"".into(),
+                    ));
+                }
+                let third = V::E(Q::from((1, 3)));
+                let u2v = third.sub(&first, prec).div(&hv[1], prec).ok_or_else(|| {
+                    Error::rejected(format!(
+                        "u2 is defined by C2.3 but h(v2) {} may be 0",
+                        hv[1].show()
+                    ))
+                })?;
+                let how = format!(
+                    "by construction (u2 = (1/3 − u1h(v1))/h(v2) {})",
+                    u2v.show()
+                );
+                Ok(Weights { u: [u1v, u2v], how })
+            }
+        }
+    }
+
+    /// `zero-loss-point`: (C2.1) exactly or by a bracketed root, and `D ≠ 0` (C2.2).
+    fn zero_loss_point(&self) -> Result<String> {
+        let (act, prec, zv) = (&self.act, self.prec, &self.zv);
+        let h: Vec<V> = zv.iter().map(|x| self.val(0, x)).collect::<Result<_>>()?;
+        let m12 = self.val(0, &Pt::midpoint(&zv[0], &zv[1]))?;
+        let (c21, dd) = match self.v4_root {
+            Some(root) => zero_loss_root(act, &h, &zv[2], root, &m12, prec)?,
+            None => {
+                let lhs = h[0].mul(&h[3], prec);
+                let rhs = h[1].mul(&h[2], prec);
+                // Softplus at log-rational points: h(ln q) = ln(1 + q), so C2.1 is an identity
+                // between products of logs, decided exactly by a common base.
+                let softplus_args: Option<Vec<Q>> = (*act == Act::Softplus)
+                    .then(|| {
+                        zv.iter()
+                            .map(|x| x.exp_exact(&Q::from(1)).map(|e| e + 1u32))
+                            .collect()
+                    })
+                    .flatten();
+                let c21 = match (&lhs, &rhs, &softplus_args) {
+                    (V::E(a), V::E(b), _) if a == b => format!("C2.1 exact: h(v1)h(v4) = h(v2)h(v3) = {a}"),
+                    (V::E(a), V::E(b), _) => {
+                        return Err(Error::rejected(format!("C2.1 fails: h(v1)h(v4) = {a} ≠ {b} = h(v2)h(v3)")))
+                    }
+                    (_, _, Some(r)) if log_products_equal(&r[0], &r[1], &r[2], &r[3]) == Some(true) => format!(
+                        "C2.1 exact: h(v_i) = ln({}), ln({}), ln({}), ln({}) are integer multiples of the log of one base, and ln·ln agree",
+                        r[0], r[1], r[2], r[3]
+                    ),
+                    _ => {
+                        return Err(Error::rejected(format!(
                             "C2.1 is an equality and is not shown exactly: h(v1)h(v4) {}, h(v2)h(v3) {}",
                             lhs.show(),
                             rhs.show()
-                        ),
-                    ))
-                }
-            };
-            let m34 = val(id, 0, &Pt::midpoint(&zv[2], &zv[3]))?;
-            let dd = h[2].mul(&m12, prec).sub(&h[0].mul(&m34, prec), prec);
-            (c21, dd)
+                        )))
+                    }
+                };
+                let m34 = self.val(0, &Pt::midpoint(&zv[2], &zv[3]))?;
+                let dd = h[2].mul(&m12, prec).sub(&h[0].mul(&m34, prec), prec);
+                (c21, dd)
+            }
+        };
+        if dd.sign().is_none_or(|s| s == Ordering::Equal) {
+            return Err(Error::rejected(format!(
+                "C2.2: D {} is not shown to be nonzero",
+                dd.show()
+            )));
         }
-    };
-    if dd.sign().is_none_or(|s| s == Ordering::Equal) {
-        return Err(reject(
-            id,
-            format!("C2.2: D {} is not shown to be nonzero", dd.show()),
-        ));
-    }
-    done(
-        id,
-        format!(
+        Ok(format!(
             "{c21}; C2.2 ({}): D {}; outputs (h3h1 − h1h3)/D = 0, (h3h2 − h1h4)/D = 0, D/D = 1",
             dd.how(),
             dd.show()
-        ),
-    );
-
-    // minimum-loss
-    let id = "minimum-loss";
-    let hv = [val(id, 0, &mv[0])?, val(id, 0, &mv[1])?];
-    let u1v = match u1.as_rational() {
-        Some(r) => V::E(r.clone()),
-        None => V::N(u1.enclose(prec)),
-    };
-    let first = u1v.mul(&hv[0], prec);
-    let (u2v, how23) = match &w.minimum.u2 {
-        Coef::Value(r) => {
-            let u2 = parse_real("witness.minimum.u2", r)?;
-            let u2v = match u2.as_rational() {
-                Some(r) => V::E(r.clone()),
-                None => V::N(u2.enclose(prec)),
-            };
-            let out = first.add(&u2v.mul(&hv[1], prec), prec);
-            match &out {
-                V::E(o) if *o == Q::from((1, 3)) => {}
-                _ => {
-                    return Err(reject(
-                        id,
-                        format!(
-                            "C2.3 fails: u1h(v1) + u2h(v2) {} is not exactly 1/3",
-                            out.show()
-                        ),
-                    ))
-                }
-            }
-            (u2v, "exact".to_string())
-        }
-        Coef::Solve(s) => {
-            if s.solve != "C2.3" {
-                return Err(Error::Rejected(
-                    "witness.minimum.u2: the only equation to solve is \"C2.3\"".into(),
-                ));
-            }
-            let u2v = third.sub(&first, prec).div(&hv[1], prec).ok_or_else(|| {
-                reject(
-                    id,
-                    format!("u2 is defined by C2.3 but h(v2) {} may be 0", hv[1].show()),
-                )
-            })?;
-            let how = format!(
-                "by construction (u2 = (1/3 − u1h(v1))/h(v2) {})",
-                u2v.show()
-            );
-            (u2v, how)
-        }
-    };
-    let mut resid = Vec::new();
-    for y in &ys {
-        resid.push(Q::from((1, 3)) - y);
+        ))
     }
-    let sum: Q = resid.iter().sum();
-    let sum_x: Vec<Q> = (0..2)
-        .map(|j| resid.iter().zip(&xs).map(|(e, x)| Q::from(e * &x[j])).sum())
-        .collect();
-    let loss: Q = resid.iter().map(|e| Q::from(e.square_ref())).sum::<Q>() / 2u32;
-    if loss != Q::from((1, 3)) || sum != 0 || sum_x.iter().any(|s| *s != 0) {
-        return Err(reject(id, "the constant 1/3 is not the least-squares fit"));
-    }
-    done(
-        id,
-        format!("C2.3 {how23}; output 1/3 at all 3 points; residuals (1/3, 1/3, −2/3) are orthogonal to 1 and to both input columns; loss ½·(1/9 + 1/9 + 4/9) = 1/3"),
-    );
 
-    // critical-point
-    let id = "critical-point";
-    let hp = [val(id, 1, &mv[0])?, val(id, 1, &mv[1])?];
-    done(
-        id,
-        format!(
+    /// `minimum-loss`: (C2.3), and the constant 1/3 is the least-squares fit of the data.
+    fn minimum_loss(&self) -> Result<String> {
+        let how = self.weights()?.how;
+        let (sum, sum_x) = residual_sums();
+        let (xs, ys) = theorem2_data();
+        let loss: Q = ys
+            .iter()
+            .map(|y| Q::from((Q::from((1, 3)) - y).square_ref()))
+            .sum::<Q>()
+            / 2u32;
+        if loss != Q::from((1, 3)) || sum != 0 || sum_x.iter().any(|s| *s != 0) || xs.len() != 3 {
+            return Err(Error::rejected(
+                "the constant 1/3 is not the least-squares fit".into(),
+            ));
+        }
+        Ok(format!("C2.3 {how}; output 1/3 at all 3 points; residuals (1/3, 1/3, −2/3) are orthogonal to 1 and to both input columns; loss ½·(1/9 + 1/9 + 4/9) = 1/3"))
+    }
+
+    /// `critical-point`: `h'` exists at the minimum and every partial derivative is a multiple
+    /// of the residual sums, which are exactly 0.
+    fn critical_point(&self) -> Result<String> {
+        self.at_minimum(1)?;
+        let (sum, sum_x) = residual_sums();
+        if sum != 0 || sum_x.iter().any(|s| *s != 0) {
+            return Err(Error::rejected("the residual sums are not 0".into()));
+        }
+        Ok(format!(
             "Σe_i = {sum}, Σe_i x_i = ({}, {}); ∂ℓ/∂b2 = Σe_i, ∂ℓ/∂W2[k] = h(v_k)Σe_i, ∂ℓ/∂b1[k] = u_k h'(v_k)Σe_i, ∂ℓ/∂W1[k,j] = u_k h'(v_k)Σe_i x_ij: all exactly 0",
             sum_x[0], sum_x[1]
-        ),
-    );
+        ))
+    }
 
-    // hessian-inertia
-    let hpp = [value(&act, 2, &mv[0], prec), value(&act, 2, &mv[1], prec)];
-    if let Some(claimed) = &w.hessian_inertia {
-        let id = "hessian-inertia";
+    /// `hessian-inertia`: the exact 9×9 Hessian's inertia is the stated one, with `n0 > 0`.
+    fn hessian_inertia(&self) -> Result<String> {
+        let claimed = self
+            .hessian_inertia
+            .ok_or_else(|| Error::rejected("the witness states no inertia".into()))?;
+        let u = self.weights()?.u;
         let exact = |v: &V| match v {
             V::E(q) => Some(q.clone()),
             V::N(_) => None,
         };
-        let hpp = [
-            hpp[0].as_ref().map_err(|e| reject(id, e))?,
-            hpp[1].as_ref().map_err(|e| reject(id, e))?,
-        ];
+        let (h0, h1, h2) = (
+            self.at_minimum(0)?,
+            self.at_minimum(1)?,
+            self.at_minimum(2)?,
+        );
         let vals = (|| {
             Some((
-                [exact(&u1v)?, exact(&u2v)?],
+                [exact(&u[0])?, exact(&u[1])?],
                 [
-                    [exact(&hv[0])?, exact(&hp[0])?, exact(hpp[0])?],
-                    [exact(&hv[1])?, exact(&hp[1])?, exact(hpp[1])?],
+                    [exact(&h0[0])?, exact(&h1[0])?, exact(&h2[0])?],
+                    [exact(&h0[1])?, exact(&h1[1])?, exact(&h2[1])?],
                 ],
             ))
         })();
         let Some((u, hs)) = vals else {
-            return Err(reject(
-                id,
-                "u, h, h', h'' at the minimum are not all rational",
+            return Err(Error::rejected(
+                "u, h, h', h'' at the minimum are not all rational".into(),
             ));
         };
         let got = inertia(hessian(&u, &hs));
-        if claimed.as_slice() != got {
-            return Err(reject(
-                id,
-                format!("the exact inertia is {got:?}, not {claimed:?}"),
-            ));
+        if claimed != got {
+            return Err(Error::rejected(format!(
+                "the exact inertia is {got:?}, not {claimed:?}"
+            )));
         }
         if got[1] == 0 {
-            return Err(reject(
-                id,
-                "the Hessian is nonsingular: the test would be conclusive",
+            return Err(Error::rejected(
+                "the Hessian is nonsingular: the test would be conclusive".into(),
             ));
         }
-        done(
-            id,
-            format!(
-                "exact 9×9 Hessian has inertia (n+, n0, n−) = ({}, {}, {})",
-                got[0], got[1], got[2]
-            ),
-        );
+        Ok(format!(
+            "exact 9×9 Hessian has inertia (n+, n0, n−) = ({}, {}, {})",
+            got[0], got[1], got[2]
+        ))
     }
 
-    if relu_like {
-        let id = "local-minimum-box";
-        let (Some(a), Some(b)) = (mv[0].as_rational(), mv[1].as_rational()) else {
-            return Err(reject(id, "v1, v2 must be rational"));
-        };
-        let lo = std::cmp::min(a, b);
-        if *lo <= 0 || rho <= 0 || Q::from(&rho * 2u32) > *lo {
-            return Err(reject(
-                id,
-                format!("need v1, v2 > 0 and 0 < 2ρ ≤ min(v1, v2); ρ = {rho}, min(v1, v2) = {lo}"),
-            ));
-        }
-        done(id, format!("pre-activations at θ̂ are v_k(x_i1 + x_i2) = v_k; on the box they move by at most ρ(‖x_i‖₁ + 1) = 2ρ = {} ≤ min v_k = {lo}", Q::from(&rho * 2u32)));
-    } else {
-        let id = "second-order-condition";
-        let hpp = [
-            hpp[0].clone().map_err(|e| reject(id, e))?,
-            hpp[1].clone().map_err(|e| reject(id, e))?,
-        ];
-        let uv = [u1v.clone(), u2v.clone()];
+    /// `second-order-condition`: (C2.6) and (C2.7) at the minimum, exactly or by intervals.
+    fn second_order_condition(&self) -> Result<String> {
+        let prec = self.prec;
+        let uv = self.weights()?.u;
+        let (hp, hpp) = (self.at_minimum(1)?, self.at_minimum(2)?);
         let wk: Vec<V> = (0..2).map(|k| uv[k].mul(&hp[k], prec)).collect();
-        let ak: Vec<V> = (0..2)
+        let ak = (0..2)
             .map(|k| {
                 uv[k]
                     .mul(&hpp[k], prec)
                     .div(&V::E(Q::from(3)), prec)
-                    .expect("3 ≠ 0")
+                    .ok_or_else(|| Error::rejected("division by 3 failed".into()))
             })
-            .collect();
+            .collect::<Result<Vec<V>>>()?;
         let w2 = |k: usize| wk[k].mul(&wk[k], prec);
         let c26 = w2(0).add(&ak[0], prec);
         let c27 = w2(0)
@@ -868,62 +834,77 @@ pub fn check(value_json: serde_json::Value) -> Result<CheckReport> {
             .add(&w2(1).mul(&ak[0], prec), prec)
             .add(&ak[0].mul(&ak[1], prec), prec);
         if c26.sign() != Some(Ordering::Greater) {
-            return Err(reject(
-                id,
-                format!("C2.6: w1² + a1 {} is not shown positive", c26.show()),
-            ));
+            return Err(Error::rejected(format!(
+                "C2.6: w1² + a1 {} is not shown positive",
+                c26.show()
+            )));
         }
         if c27.sign() != Some(Ordering::Greater) {
-            return Err(reject(
-                id,
-                format!(
-                    "C2.7: w1²a2 + w2²a1 + a1a2 {} is not shown positive",
-                    c27.show()
-                ),
-            ));
-        }
-        done(
-            id,
-            format!(
-                "C2.6 ({}): {}; C2.7 ({}): {}",
-                c26.how(),
-                c26.show(),
-                c27.how(),
+            return Err(Error::rejected(format!(
+                "C2.7: w1²a2 + w2²a1 + a1a2 {} is not shown positive",
                 c27.show()
-            ),
-        );
-
-        let id = "local-minimum-box";
-        if rho <= 0 {
-            return Err(reject(id, format!("the radius ρ = {rho} is not positive")));
+            )));
         }
-        let u = [u1v.to_i(prec), u2v.to_i(prec)];
-        let (diag, det) = box_bounds(&act, &mv, &u, &rho, prec).map_err(|e| reject(id, e))?;
-        if !diag.is_positive() || !det.is_positive() {
-            return Err(reject(
-                id,
-                format!(
-                    "on the box of radius ρ = {rho} the enclosures a1² + d1 {} and a1²d2 + a2²d1 + d1d2 {} are not both positive",
-                    diag.show(8),
-                    det.show(8)
-                ),
-            ));
-        }
-        done(
-            id,
-            format!(
-                "ρ = {rho}, {prec}-bit intervals: a1² + d1 ∈ {}, a1²d2 + a2²d1 + d1d2 ∈ {}",
-                diag.show(8),
-                det.show(8)
-            ),
-        );
+        Ok(format!(
+            "C2.6 ({}): {}; C2.7 ({}): {}",
+            c26.how(),
+            c26.show(),
+            c27.how(),
+            c27.show()
+        ))
     }
 
-    done("spurious-minimum", "1/3 > 0".into());
-    Ok(CheckReport {
-        kind: KIND.into(),
-        claims: verified,
-    })
+    /// `local-minimum-box` for a smooth activation: the Taylor/interval bound on the box.
+    fn local_minimum_box(&self) -> Result<String> {
+        let (prec, rho) = (self.prec, &self.rho);
+        if *rho <= 0 {
+            return Err(Error::rejected(format!(
+                "the radius ρ = {rho} is not positive"
+            )));
+        }
+        let uv = self.weights()?.u;
+        let u = [uv[0].to_i(prec), uv[1].to_i(prec)];
+        let (diag, det) =
+            box_bounds(&self.act, &self.mv, &u, rho, prec).map_err(Error::rejected)?;
+        if !diag.is_positive() || !det.is_positive() {
+            return Err(Error::rejected(format!(
+                "on the box of radius ρ = {rho} the enclosures a1² + d1 {} and a1²d2 + a2²d1 + d1d2 {} are not both positive",
+                diag.show(8),
+                det.show(8)
+            )));
+        }
+        Ok(format!(
+            "ρ = {rho}, {prec}-bit intervals: a1² + d1 ∈ {}, a1²d2 + a2²d1 + d1d2 ∈ {}",
+            diag.show(8),
+            det.show(8)
+        ))
+    }
+
+    /// `local-minimum-box` for a ReLU-like activation: every pre-activation stays ≥ 0.
+    fn relu_like_box(&self) -> Result<String> {
+        let rho = &self.rho;
+        let (Some(a), Some(b)) = (self.mv[0].as_rational(), self.mv[1].as_rational()) else {
+            return Err(Error::rejected("v1, v2 must be rational".into()));
+        };
+        let lo = std::cmp::min(a, b);
+        if *lo <= 0 || *rho <= 0 || Q::from(rho * 2u32) > *lo {
+            return Err(Error::rejected(format!(
+                "need v1, v2 > 0 and 0 < 2ρ ≤ min(v1, v2); ρ = {rho}, min(v1, v2) = {lo}"
+            )));
+        }
+        Ok(format!("pre-activations at θ̂ are v_k(x_i1 + x_i2) = v_k; on the box they move by at most ρ(‖x_i‖₁ + 1) = 2ρ = {} ≤ min v_k = {lo}", Q::from(rho * 2u32)))
+    }
+}
+
+/// `Σe_i` and `Σe_i x_i` for the residuals `e_i = 1/3 − y_i` of the Theorem 2 data.
+fn residual_sums() -> (Q, Vec<Q>) {
+    let (xs, ys) = theorem2_data();
+    let resid: Vec<Q> = ys.iter().map(|y| Q::from((1, 3)) - y).collect();
+    let sum: Q = resid.iter().sum();
+    let sum_x = (0..2)
+        .map(|j| resid.iter().zip(&xs).map(|(e, x)| Q::from(e * &x[j])).sum())
+        .collect();
+    (sum, sum_x)
 }
 
 #[cfg(test)]

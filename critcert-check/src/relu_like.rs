@@ -3,8 +3,8 @@
 //! explicit region, whose loss is the least-squares loss, and a point with strictly smaller
 //! loss, so the minimum is spurious; positive homogeneity gives infinitely many such minima.
 
-use super::kernel::{q, q_mat, q_vec, reject, require_len, Q};
-use super::{parse_typed, require_claims, CheckReport, Claim, VerifiedClaim};
+use super::kernel::{q, q_mat, q_vec, require_len, Q};
+use super::{parse_typed, require_claims, unknown_claim, verify_claims, CheckReport, Claim};
 use crate::error::{Error, Result};
 use rug::Integer;
 use serde::{Deserialize, Serialize};
@@ -268,7 +268,7 @@ pub fn check(value: serde_json::Value) -> Result<CheckReport> {
 
     // The problem.
     if p.activation.name != "relu-like" {
-        return Err(Error::Rejected(format!(
+        return Err(Error::rejected(format!(
             "problem.activation.name is '{}', expected 'relu-like'",
             p.activation.name
         )));
@@ -278,7 +278,7 @@ pub fn check(value: serde_json::Value) -> Result<CheckReport> {
         minus: q("problem.activation.s_minus", &p.activation.s_minus)?,
     };
     if h.plus <= 0 || h.minus < 0 || h.plus == h.minus {
-        return Err(Error::Rejected(
+        return Err(Error::rejected(
             "problem.activation: need s_plus > 0, s_minus ≥ 0 and s_plus ≠ s_minus".into(),
         ));
     }
@@ -286,7 +286,7 @@ pub fn check(value: serde_json::Value) -> Result<CheckReport> {
     let dx = p.data.feature_names.len();
     let d1 = p.width;
     if m < 2 || dx == 0 || d1 == 0 {
-        return Err(Error::Rejected(
+        return Err(Error::rejected(
             "problem: need at least two points, one input column and one hidden unit".into(),
         ));
     }
@@ -298,7 +298,7 @@ pub fn check(value: serde_json::Value) -> Result<CheckReport> {
     let wbar = q_vec("witness.least_squares", &w.least_squares)?;
     let alpha = q("witness.alpha", &w.alpha)?;
     if alpha <= 0 {
-        return Err(Error::Rejected("witness.alpha must be positive".into()));
+        return Err(Error::rejected("witness.alpha must be positive".into()));
     }
     let minimum = Net::parse("witness.minimum", &w.minimum, d1, dx)?;
     let rho = q("witness.radius", &w.radius)?;
@@ -310,156 +310,214 @@ pub fn check(value: serde_json::Value) -> Result<CheckReport> {
         q_vec("witness.construction.tie_break", t)?;
     }
     if !matches!(w.construction.case.as_str(), "J-nonempty" | "J-empty") {
-        return Err(Error::Rejected(
+        return Err(Error::rejected(
             "witness.construction.case must be 'J-nonempty' or 'J-empty'".into(),
         ));
     }
 
-    let data = ScaledData::new(&xs, &ys);
-    let mut verified = Vec::new();
-    let mut done = |i: usize, evidence: String| {
-        verified.push(VerifiedClaim {
-            id: expected[i].id.clone(),
-            statement: expected[i].statement.clone(),
-            evidence,
-        });
+    let c = Checks {
+        h,
+        data: ScaledData::new(&xs, &ys),
+        dx,
+        d1,
+        wbar,
+        minimum,
+        rho,
+        better,
+        fit: std::cell::OnceCell::new(),
     };
+    verify_claims(KIND, &cert.claims, |id| match id {
+        "normal-equations" => c.normal_equations(),
+        "minimum-output" => c.minimum_output(),
+        "local-minimum-region" => c.local_minimum_region(),
+        "infinitely-many-minima" => c.infinitely_many_minima(),
+        "strictly-better-point" => c.strictly_better_point(),
+        other => Err(unknown_claim(other)),
+    })
+}
 
-    // normal-equations: with W̄ = wbar_num / wbar_den, the fit at point i is
-    // F_i / (wbar_den·scale) and the residual R_i / (wbar_den·scale), R_i = F_i − wbar_den·T_i.
-    let id = "normal-equations";
-    let wbar_den = wbar.iter().fold(Integer::from(1), |l, v| l.lcm(v.denom()));
-    let wbar_num: Vec<Integer> = wbar
-        .iter()
-        .map(|v| Integer::from(&wbar_den / v.denom()) * v.numer())
-        .collect();
-    let fit: Vec<Integer> = data.rows.iter().map(|row| idot(&wbar_num, row)).collect();
-    let residual: Vec<Integer> = fit
-        .iter()
-        .zip(&data.targets)
-        .map(|(f, t)| Integer::from(f - &wbar_den * t))
-        .collect();
-    for j in 0..=dx {
-        let column: Vec<Integer> = data.rows.iter().map(|row| row[j].clone()).collect();
-        let s = idot(&residual, &column);
-        if s != 0 {
-            let coord = if j < dx {
-                format!("input column {}", j + 1)
-            } else {
-                "the bias column".into()
-            };
-            let value = Q::from((s, Integer::from(&wbar_den * &data.scale) * &data.scale));
-            return Err(reject(
-                id,
-                format!("(W̄X̃ − Y)X̃ᵀ is {value} at {coord}, not 0"),
-            ));
+/// The parsed problem and witness, with one check per claim.
+struct Checks {
+    h: Slopes,
+    data: ScaledData,
+    dx: usize,
+    d1: usize,
+    wbar: Vec<Q>,
+    minimum: Net,
+    rho: Q,
+    better: Net,
+    /// The least-squares fit, computed once and shared by the claims that use it.
+    fit: std::cell::OnceCell<Fit>,
+}
+
+/// The least-squares fit over a common denominator: `fit_i / den` is `W̄x̃_i` and
+/// `residual_i / den` is `W̄x̃_i − y_i`.
+struct Fit {
+    fit: Vec<Integer>,
+    residual: Vec<Integer>,
+    den: Integer,
+    /// `W̄`'s common denominator.
+    wbar_den: Integer,
+}
+
+impl Checks {
+    fn fit(&self) -> &Fit {
+        self.fit.get_or_init(|| self.compute_fit())
+    }
+
+    fn compute_fit(&self) -> Fit {
+        let data = &self.data;
+        let wbar_den = self
+            .wbar
+            .iter()
+            .fold(Integer::from(1), |l, v| l.lcm(v.denom()));
+        let wbar_num: Vec<Integer> = self
+            .wbar
+            .iter()
+            .map(|v| Integer::from(&wbar_den / v.denom()) * v.numer())
+            .collect();
+        let fit: Vec<Integer> = data.rows.iter().map(|row| idot(&wbar_num, row)).collect();
+        let residual = fit
+            .iter()
+            .zip(&data.targets)
+            .map(|(f, t)| Integer::from(f - &wbar_den * t))
+            .collect();
+        Fit {
+            fit,
+            residual,
+            den: Integer::from(&wbar_den * &data.scale),
+            wbar_den,
         }
     }
-    let fit_den = Integer::from(&wbar_den * &data.scale);
-    let l0 = Q::from((
-        idot(&residual, &residual),
-        Integer::from(fit_den.square_ref()) * 2u32,
-    ));
-    done(
-        0,
-        format!(
-            "all {} entries of (W̄X̃ − Y)X̃ᵀ are exactly 0; ℓ0(W̄) = {l0}",
-            dx + 1
-        ),
-    );
 
-    // minimum-output: O_i / out_den = F_i / fit_den, compared by cross-multiplication.
-    let id = "minimum-output";
-    let (outputs, out_den) = minimum.outputs(&h, &data);
-    for (i, (o, f)) in outputs.iter().zip(&fit).enumerate() {
-        if Integer::from(o * &fit_den) != Integer::from(f * &out_den) {
-            let out = Q::from((o.clone(), out_den.clone()));
-            let want = Q::from((f.clone(), fit_den.clone()));
-            return Err(reject(
-                id,
-                format!(
+    /// `ℓ0(W̄) = ½ Σ residual_i²`.
+    fn l0(&self, f: &Fit) -> Q {
+        Q::from((
+            idot(&f.residual, &f.residual),
+            Integer::from(f.den.square_ref()) * 2u32,
+        ))
+    }
+
+    /// `normal-equations`: `(W̄X̃ − Y)X̃ᵀ = 0`, column by column over common denominators.
+    fn normal_equations(&self) -> Result<String> {
+        let (data, dx) = (&self.data, self.dx);
+        let f = self.fit();
+        for j in 0..=dx {
+            let column: Vec<Integer> = data.rows.iter().map(|row| row[j].clone()).collect();
+            let s = idot(&f.residual, &column);
+            if s != 0 {
+                let coord = if j < dx {
+                    format!("input column {}", j + 1)
+                } else {
+                    "the bias column".into()
+                };
+                let value = Q::from((s, Integer::from(&f.wbar_den * &data.scale) * &data.scale));
+                return Err(Error::rejected(format!(
+                    "(W̄X̃ − Y)X̃ᵀ is {value} at {coord}, not 0"
+                )));
+            }
+        }
+        Ok(format!(
+            "all {} entries of (W̄X̃ − Y)X̃ᵀ are exactly 0; ℓ0(W̄) = {}",
+            dx + 1,
+            self.l0(f)
+        ))
+    }
+
+    /// `minimum-output`: the minimum outputs `W̄x̃_i` at every point (cross-multiplied).
+    fn minimum_output(&self) -> Result<String> {
+        let f = self.fit();
+        let (outputs, out_den) = self.minimum.outputs(&self.h, &self.data);
+        for (i, (o, fi)) in outputs.iter().zip(&f.fit).enumerate() {
+            if Integer::from(o * &f.den) != Integer::from(fi * &out_den) {
+                let out = Q::from((o.clone(), out_den.clone()));
+                let want = Q::from((fi.clone(), f.den.clone()));
+                return Err(Error::rejected(format!(
                     "at point {} the network outputs {out} but W̄x̃ = {want}",
                     i + 1
-                ),
+                )));
+            }
+        }
+        Ok(format!(
+            "output equals W̄x̃ at all {} points; loss {}",
+            outputs.len(),
+            self.l0(f)
+        ))
+    }
+
+    /// `local-minimum-region`: `μ > 0` and `ρ(1 + max‖x‖₁) ≤ μ`.
+    fn local_minimum_region(&self) -> Result<String> {
+        let (data, dx, rho) = (&self.data, self.dx, &self.rho);
+        let minimum = &self.minimum;
+        let mu = (0..self.d1)
+            .filter_map(|k| {
+                let least = data
+                    .rows
+                    .iter()
+                    .map(|row| idot(&minimum.units[k], row))
+                    .min()?;
+                Some(Q::from((
+                    least,
+                    Integer::from(&minimum.unit_dens[k] * &data.scale),
+                )))
+            })
+            .min()
+            .ok_or_else(|| Error::rejected("no pre-activation to bound".into()))?;
+        if mu <= 0 {
+            return Err(Error::rejected(format!(
+                "the smallest pre-activation μ = {mu} is not positive"
+            )));
+        }
+        if *rho <= 0 {
+            return Err(Error::rejected(format!(
+                "the radius ρ = {rho} is not positive"
+            )));
+        }
+        let max_l1_num = data
+            .rows
+            .iter()
+            .map(|row| {
+                row[..dx]
+                    .iter()
+                    .map(|v| Integer::from(v.abs_ref()))
+                    .sum::<Integer>()
+            })
+            .max()
+            .unwrap_or_default();
+        let max_l1 = Q::from((max_l1_num, data.scale.clone()));
+        let need = Q::from(rho * (max_l1.clone() + 1u32));
+        if need > mu {
+            return Err(Error::rejected(format!(
+                "ρ(1 + max‖x‖₁) = {need} exceeds μ = {mu}"
+            )));
+        }
+        Ok(format!(
+            "μ = {mu}, max_i ‖x_i‖₁ = {max_l1}, ρ = {rho}, ρ(1 + max‖x‖₁) = {need} ≤ μ"
+        ))
+    }
+
+    /// `infinitely-many-minima`: `(Ŵ1, b̂1) ≠ 0`, so positive scalings give distinct minima.
+    fn infinitely_many_minima(&self) -> Result<String> {
+        if !self.minimum.w1_b1_nonzero {
+            return Err(Error::rejected(
+                "W1 and b1 are zero at the minimum, so the scaled points coincide".into(),
             ));
         }
+        Ok("(Ŵ1, b̂1) ≠ 0; h̄(tz) = t·h̄(z) for t > 0 keeps outputs, loss and the region argument (μ and ρ scale by t)".into())
     }
-    done(1, format!("output equals W̄x̃ at all {m} points; loss {l0}"));
 
-    // local-minimum-region
-    let id = "local-minimum-region";
-    let mu = (0..d1)
-        .map(|k| {
-            let least = data
-                .rows
-                .iter()
-                .map(|row| idot(&minimum.units[k], row))
-                .min()
-                .expect("m ≥ 2");
-            Q::from((least, Integer::from(&minimum.unit_dens[k] * &data.scale)))
-        })
-        .min()
-        .expect("d1 ≥ 1");
-    if mu <= 0 {
-        return Err(reject(
-            id,
-            format!("the smallest pre-activation μ = {mu} is not positive"),
-        ));
+    /// `strictly-better-point`: the better point's exact loss is below `ℓ0(W̄)`.
+    fn strictly_better_point(&self) -> Result<String> {
+        let l0 = self.l0(self.fit());
+        let better_loss = self.better.loss(&self.h, &self.data);
+        if better_loss >= l0 {
+            return Err(Error::rejected(format!(
+                "the better point has loss {better_loss}, not below ℓ0(W̄) = {l0}"
+            )));
+        }
+        let gain = Q::from(&l0 - &better_loss);
+        Ok(format!(
+            "loss at the better point {better_loss} < {l0} (improvement {gain})"
+        ))
     }
-    if rho <= 0 {
-        return Err(reject(id, format!("the radius ρ = {rho} is not positive")));
-    }
-    let max_l1_num = data
-        .rows
-        .iter()
-        .map(|row| {
-            row[..dx]
-                .iter()
-                .map(|v| Integer::from(v.abs_ref()))
-                .sum::<Integer>()
-        })
-        .max()
-        .expect("m ≥ 2");
-    let max_l1 = Q::from((max_l1_num, data.scale.clone()));
-    let need = Q::from(&rho * (max_l1.clone() + 1u32));
-    if need > mu {
-        return Err(reject(
-            id,
-            format!("ρ(1 + max‖x‖₁) = {need} exceeds μ = {mu}"),
-        ));
-    }
-    done(
-        2,
-        format!("μ = {mu}, max_i ‖x_i‖₁ = {max_l1}, ρ = {rho}, ρ(1 + max‖x‖₁) = {need} ≤ μ"),
-    );
-
-    // infinitely-many-minima
-    let id = "infinitely-many-minima";
-    if !minimum.w1_b1_nonzero {
-        return Err(reject(
-            id,
-            "W1 and b1 are zero at the minimum, so the scaled points coincide",
-        ));
-    }
-    done(3, "(Ŵ1, b̂1) ≠ 0; h̄(tz) = t·h̄(z) for t > 0 keeps outputs, loss and the region argument (μ and ρ scale by t)".into());
-
-    // strictly-better-point
-    let id = "strictly-better-point";
-    let better_loss = better.loss(&h, &data);
-    if better_loss >= l0 {
-        return Err(reject(
-            id,
-            format!("the better point has loss {better_loss}, not below ℓ0(W̄) = {l0}"),
-        ));
-    }
-    let gain = Q::from(&l0 - &better_loss);
-    done(
-        4,
-        format!("loss at the better point {better_loss} < {l0} (improvement {gain})"),
-    );
-
-    Ok(CheckReport {
-        kind: KIND.into(),
-        claims: verified,
-    })
 }

@@ -5,7 +5,7 @@
 
 use super::formula::F;
 use super::interval::I;
-use super::smooth::V;
+use super::value::V;
 use rug::ops::Pow;
 use rug::{Integer, Rational};
 

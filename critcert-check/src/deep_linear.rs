@@ -7,8 +7,8 @@
 //! `W_{H+1:j+1}ᵀ ∇ℓ0 W_{j−1:1}ᵀ`, and, for the witness curves `θ(t) = Ŵ + Σ_k t^k C_k`, the exact
 //! loss polynomial `ℓ(θ(t)) − ℓ(Ŵ)` by polynomial arithmetic on matrix products.
 
-use super::kernel::{q_mat, reject, Q};
-use super::{parse_typed, require_claims, CheckReport, Claim, VerifiedClaim};
+use super::kernel::{q_mat, Q};
+use super::{parse_typed, require_claims, unknown_claim, verify_claims, CheckReport, Claim};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -250,7 +250,7 @@ impl Net {
 
 fn parse_layers(what: &str, layers: &Layers, d: &[usize]) -> Result<Vec<Mat>> {
     if layers.len() != d.len() - 1 {
-        return Err(Error::Rejected(format!(
+        return Err(Error::rejected(format!(
             "{what}: expected {} layers, found {}",
             d.len() - 1,
             layers.len()
@@ -265,7 +265,7 @@ fn parse_layers(what: &str, layers: &Layers, d: &[usize]) -> Result<Vec<Mat>> {
 
 fn parse_curve(what: &str, curve: &Curve, d: &[usize]) -> Result<Vec<Vec<Mat>>> {
     if curve.len() != d.len() - 1 {
-        return Err(Error::Rejected(format!(
+        return Err(Error::rejected(format!(
             "{what}: expected {} layers, found {}",
             d.len() - 1,
             curve.len()
@@ -299,7 +299,7 @@ pub fn check(value: serde_json::Value) -> Result<CheckReport> {
     let p = &cert.problem;
     let verdict = w.verdict.as_str();
     if !matches!(verdict, "global-minimum" | "saddle" | "not-critical") {
-        return Err(Error::Rejected(format!(
+        return Err(Error::rejected(format!(
             "witness.verdict '{verdict}' is not global-minimum, saddle or not-critical"
         )));
     }
@@ -308,19 +308,19 @@ pub fn check(value: serde_json::Value) -> Result<CheckReport> {
     require_claims(&cert.claims, &expected)?;
     let is_saddle = verdict == "saddle";
     if (w.descent_curve.is_some() || w.ascent_curve.is_some() || strict) && !is_saddle {
-        return Err(Error::Rejected(
+        return Err(Error::rejected(
             "witness: curves and directions belong to a saddle only".into(),
         ));
     }
     if p.loss != "half-squared-frobenius" {
-        return Err(Error::Rejected(format!(
+        return Err(Error::rejected(format!(
             "problem.loss is '{}', expected 'half-squared-frobenius'",
             p.loss
         )));
     }
     let d = &p.widths;
     if d.len() < 2 || d.contains(&0) || p.x.is_empty() || p.x[0].is_empty() {
-        return Err(Error::Rejected(
+        return Err(Error::rejected(
             "problem: need at least one layer, positive widths and at least one point".into(),
         ));
     }
@@ -333,131 +333,180 @@ pub fn check(value: serde_json::Value) -> Result<CheckReport> {
         w: parse_layers("witness.point", &w.point, d)?,
     };
 
-    let mut verified = Vec::new();
-    let mut done = |i: usize, evidence: String| {
-        verified.push(VerifiedClaim {
-            id: expected[i].id.clone(),
-            statement: expected[i].statement.clone(),
-            evidence,
-        });
+    let c = Checks {
+        net,
+        witness: w,
+        gradients: std::cell::OnceCell::new(),
     };
+    verify_claims(KIND, &cert.claims, |id| match id {
+        "width" => c.width(),
+        "critical-point" => c.critical_point(),
+        "not-critical" => c.not_critical(),
+        "product-gradient-zero" => c.product_gradient_zero(),
+        "global-minimum" => c.global_minimum(),
+        "product-gradient-nonzero" => c.product_gradient_nonzero(),
+        "descent-curve" => c.curve(id, &w.descent_curve, true),
+        "ascent-curve" => c.curve(id, &w.ascent_curve, false),
+        "negative-curvature" => c.negative_curvature(),
+        other => Err(unknown_claim(other)),
+    })
+}
 
-    // width
-    let r = d[0].min(d[l]);
-    if let Some(j) = (1..l).find(|&j| d[j] < r) {
-        return Err(reject(
-            "width",
-            format!("d_{j} = {} < min(dx, dy) = {r}", d[j]),
-        ));
+/// `∇ℓ0` at the product, the loss, and every layer gradient.
+struct Gradients {
+    product: Mat,
+    loss: Q,
+    layers: Vec<Mat>,
+}
+
+/// The parsed problem and witness, with one check per claim.
+struct Checks<'a> {
+    net: Net,
+    witness: &'a Witness,
+    /// Computed once and shared by the claims that use them.
+    gradients: std::cell::OnceCell<Gradients>,
+}
+
+impl Checks<'_> {
+    fn gradients(&self) -> &Gradients {
+        self.gradients.get_or_init(|| {
+            let (product, loss) = self.net.product_gradient();
+            let l = self.net.d.len() - 1;
+            let layers = (1..=l)
+                .map(|j| self.net.layer_gradient(&product, j))
+                .collect();
+            Gradients {
+                product,
+                loss,
+                layers,
+            }
+        })
     }
-    done(0, format!("widths {d:?}, min(dx, dy) = {r}"));
 
-    let (g, loss) = net.product_gradient();
-    let grads: Vec<Mat> = (1..=l).map(|j| net.layer_gradient(&g, j)).collect();
-    let worst = grads
-        .iter()
-        .enumerate()
-        .filter_map(|(j, gr)| largest(gr).map(|(a, b, v)| (j, a, b, v)))
-        .reduce(|x, y| if y.3.cmp_abs(&x.3).is_gt() { y } else { x });
+    /// The entry of largest absolute value over all layer gradients: `(layer, row, col, value)`.
+    fn worst_layer_entry(&self) -> Option<(usize, usize, usize, Q)> {
+        self.gradients()
+            .layers
+            .iter()
+            .enumerate()
+            .filter_map(|(j, gr)| largest(gr).map(|(a, b, v)| (j, a, b, v)))
+            .reduce(|x, y| if y.3.cmp_abs(&x.3).is_gt() { y } else { x })
+    }
 
-    if verdict == "not-critical" {
-        let (j, a, b, v) = worst.ok_or_else(|| {
-            reject(
-                "not-critical",
-                "every layer gradient is exactly 0: the point is critical",
-            )
+    /// `width`: every hidden width is at least `min(dx, dy)`.
+    fn width(&self) -> Result<String> {
+        let d = &self.net.d;
+        let l = d.len() - 1;
+        let r = d[0].min(d[l]);
+        if let Some(j) = (1..l).find(|&j| d[j] < r) {
+            return Err(Error::rejected(format!(
+                "d_{j} = {} < min(dx, dy) = {r}",
+                d[j]
+            )));
+        }
+        Ok(format!("widths {d:?}, min(dx, dy) = {r}"))
+    }
+
+    /// `not-critical`: some layer gradient entry is nonzero.
+    fn not_critical(&self) -> Result<String> {
+        let (j, a, b, v) = self.worst_layer_entry().ok_or_else(|| {
+            Error::rejected("every layer gradient is exactly 0: the point is critical".into())
         })?;
-        done(
-            1,
-            format!(
-                "∂ℓ/∂W{}[{},{}] = {v} (the largest entry in absolute value)",
+        Ok(format!(
+            "∂ℓ/∂W{}[{},{}] = {v} (the largest entry in absolute value)",
+            j + 1,
+            a + 1,
+            b + 1
+        ))
+    }
+
+    /// `critical-point`: every layer gradient is exactly 0.
+    fn critical_point(&self) -> Result<String> {
+        if let Some((j, a, b, v)) = self.worst_layer_entry() {
+            return Err(Error::rejected(format!(
+                "∂ℓ/∂W{}[{},{}] = {v}, not 0",
                 j + 1,
                 a + 1,
                 b + 1
-            ),
-        );
-        return Ok(CheckReport {
-            kind: KIND.into(),
-            claims: verified,
-        });
-    }
-
-    // critical-point
-    if let Some((j, a, b, v)) = worst {
-        return Err(reject(
-            "critical-point",
-            format!("∂ℓ/∂W{}[{},{}] = {v}, not 0", j + 1, a + 1, b + 1),
-        ));
-    }
-    done(1, format!("all {l} layer gradients are exactly 0"));
-
-    if verdict == "global-minimum" {
-        if let Some((a, b, v)) = largest(&g) {
-            return Err(reject(
-                "product-gradient-zero",
-                format!("∇ℓ0[{},{}] = {v}, not 0", a + 1, b + 1),
-            ));
+            )));
         }
-        done(2, format!("all {}×{} entries are 0", d[l], d[0]));
-        done(
-            3,
-            format!("∇ℓ0 = 0 at the product and ℓ0 is a convex quadratic; ℓ(Ŵ) = min ℓ = {loss}"),
-        );
-        return Ok(CheckReport {
-            kind: KIND.into(),
-            claims: verified,
-        });
+        Ok(format!(
+            "all {} layer gradients are exactly 0",
+            self.net.d.len() - 1
+        ))
     }
 
-    // saddle
-    let (a, b, v) = largest(&g).ok_or_else(|| {
-        reject(
-            "product-gradient-nonzero",
-            "∇ℓ0 is exactly 0 at the product",
-        )
-    })?;
-    done(2, format!("∇ℓ0[{},{}] = {v}; ℓ(Ŵ) = {loss}", a + 1, b + 1));
-    for (i, id, curve, want_negative) in [
-        (3, "descent-curve", &w.descent_curve, true),
-        (4, "ascent-curve", &w.ascent_curve, false),
-    ] {
+    /// `product-gradient-zero`: `∇ℓ0 = 0` at the product.
+    fn product_gradient_zero(&self) -> Result<String> {
+        if let Some((a, b, v)) = largest(&self.gradients().product) {
+            return Err(Error::rejected(format!(
+                "∇ℓ0[{},{}] = {v}, not 0",
+                a + 1,
+                b + 1
+            )));
+        }
+        let d = &self.net.d;
+        Ok(format!("all {}×{} entries are 0", d[d.len() - 1], d[0]))
+    }
+
+    /// `global-minimum`: follows from `product-gradient-zero` (checked again here, so that this
+    /// claim never rests on another claim's check having run) and the convexity of `ℓ0`.
+    fn global_minimum(&self) -> Result<String> {
+        self.product_gradient_zero()?;
+        Ok(format!(
+            "∇ℓ0 = 0 at the product and ℓ0 is a convex quadratic; ℓ(Ŵ) = min ℓ = {}",
+            self.gradients().loss
+        ))
+    }
+
+    /// `product-gradient-nonzero`: `∇ℓ0 ≠ 0` at the product.
+    fn product_gradient_nonzero(&self) -> Result<String> {
+        let g = self.gradients();
+        let (a, b, v) = largest(&g.product)
+            .ok_or_else(|| Error::rejected("∇ℓ0 is exactly 0 at the product".into()))?;
+        Ok(format!("∇ℓ0[{},{}] = {v}; ℓ(Ŵ) = {}", a + 1, b + 1, g.loss))
+    }
+
+    /// `descent-curve` / `ascent-curve`: the lowest-order coefficient of the loss polynomial
+    /// along the curve is negative / positive.
+    fn curve(&self, id: &str, curve: &Option<Curve>, want_negative: bool) -> Result<String> {
         let curve = curve
             .as_ref()
-            .ok_or_else(|| reject(id, "the witness has no such curve"))?;
-        let c = parse_curve(&format!("witness.{}", id.replace('-', "_")), curve, d)?;
-        let poly = net.loss_polynomial(&c);
-        let (k, ck) = lowest(&poly).ok_or_else(|| reject(id, "the loss is constant along it"))?;
+            .ok_or_else(|| Error::rejected("the witness has no such curve".into()))?;
+        let c = parse_curve(
+            &format!("witness.{}", id.replace('-', "_")),
+            curve,
+            &self.net.d,
+        )?;
+        let poly = self.net.loss_polynomial(&c);
+        let (k, ck) =
+            lowest(&poly).ok_or_else(|| Error::rejected("the loss is constant along it".into()))?;
         if (ck < 0) != want_negative {
-            return Err(reject(
-                id,
-                format!("the lowest-order coefficient is {ck} (order {k}), wrong sign"),
-            ));
+            return Err(Error::rejected(format!(
+                "the lowest-order coefficient is {ck} (order {k}), wrong sign"
+            )));
         }
-        done(
-            i,
-            format!("lowest-order term of ℓ(θ(t)) − ℓ(Ŵ): {ck}·t^{k}"),
-        );
+        Ok(format!("lowest-order term of ℓ(θ(t)) − ℓ(Ŵ): {ck}·t^{k}"))
     }
-    if let Some(dir) = &w.negative_curvature_direction {
-        let id = "negative-curvature";
-        let v = parse_layers("witness.negative_curvature_direction", dir, d)?;
+
+    /// `negative-curvature`: `Vᵀ∇²ℓ(Ŵ)V < 0` for the witness's direction, with no linear term.
+    fn negative_curvature(&self) -> Result<String> {
+        let dir = self
+            .witness
+            .negative_curvature_direction
+            .as_ref()
+            .ok_or_else(|| Error::rejected("the witness has no direction".into()))?;
+        let v = parse_layers("witness.negative_curvature_direction", dir, &self.net.d)?;
         let curve: Vec<Vec<Mat>> = v.into_iter().map(|m| vec![m]).collect();
-        let poly = net.loss_polynomial(&curve);
-        if poly[0] != 0 || poly.len() < 2 || poly[1] >= 0 {
-            return Err(reject(
-                id,
-                format!(
-                    "ℓ(Ŵ + tV) − ℓ(Ŵ) has t-coefficient {} and t²-coefficient {}",
-                    poly[0],
-                    poly.get(1).cloned().unwrap_or_default()
-                ),
-            ));
+        let poly = self.net.loss_polynomial(&curve);
+        if poly.len() < 2 || poly[0] != 0 || poly[1] >= 0 {
+            return Err(Error::rejected(format!(
+                "ℓ(Ŵ + tV) − ℓ(Ŵ) has t-coefficient {} and t²-coefficient {}",
+                poly[0],
+                poly.get(1).cloned().unwrap_or_default()
+            )));
         }
         let quad = Q::from(&poly[1] * 2u32);
-        done(5, format!("Vᵀ∇²ℓ(Ŵ)V = {quad} < 0"));
+        Ok(format!("Vᵀ∇²ℓ(Ŵ)V = {quad} < 0"))
     }
-    Ok(CheckReport {
-        kind: KIND.into(),
-        claims: verified,
-    })
 }

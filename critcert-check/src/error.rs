@@ -1,0 +1,84 @@
+//! The checker's error type: an input that is not a certificate, or a rejection that names the
+//! claim (or the field) that fails, as data.
+
+use thiserror::Error;
+
+/// Why a certificate was rejected: the claim id when a claim's check failed (`None` when the
+/// certificate is malformed before any claim is checked: a field, a version, a kind), and the
+/// reason in words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    /// The failing claim's id, e.g. `local-minimum-box`.
+    pub claim: Option<String>,
+    /// What fails, with the decisive numbers.
+    pub reason: String,
+}
+
+impl std::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match &self.claim {
+            Some(id) => write!(f, "claim '{id}' fails: {}", self.reason),
+            None => f.write_str(&self.reason),
+        }
+    }
+}
+
+/// Everything the checker can answer other than "accepted".
+#[derive(Clone, Debug, Error, PartialEq, Eq)]
+pub enum Error {
+    /// The text is not a certificate at all (unreadable, not JSON): exit code 2.
+    #[error("{0}")]
+    Input(String),
+    /// The certificate was read and is rejected: exit code 1.
+    #[error("rejected: {0}")]
+    Rejected(Rejection),
+}
+
+impl Error {
+    /// A rejection of the certificate's form (a field, the version, the kind), before or
+    /// outside any one claim.
+    pub fn rejected(reason: String) -> Error {
+        Error::Rejected(Rejection {
+            claim: None,
+            reason,
+        })
+    }
+
+    /// A rejection of the claim `id`.
+    pub fn claim(id: &str, reason: impl std::fmt::Display) -> Error {
+        Error::Rejected(Rejection {
+            claim: Some(id.to_string()),
+            reason: reason.to_string(),
+        })
+    }
+
+    /// The failing claim's id, if a claim failed.
+    pub fn claim_id(&self) -> Option<&str> {
+        match self {
+            Error::Rejected(r) => r.claim.as_deref(),
+            Error::Input(_) => None,
+        }
+    }
+
+    /// The process exit code: 2 not a certificate, 1 rejected.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Input(_) => 2,
+            Error::Rejected(_) => 1,
+        }
+    }
+
+    /// The same error with `context` (e.g. the file name) before its message.
+    pub fn context(self, context: &str) -> Error {
+        match self {
+            Error::Input(m) => Error::Input(format!("{context}: {m}")),
+            Error::Rejected(r) => Error::Rejected(Rejection {
+                claim: r.claim,
+                reason: format!("{context}: {}", r.reason),
+            }),
+        }
+    }
+}
+
+/// Shorthand for the checker's results.
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,197 @@
+//! Fail closed: an MPFR overflow, a NaN, an unbounded enclosure, a duplicate key, a `null` or
+//! an exponent tower makes a certificate fail, never pass, and quickly. Each test builds a
+//! hostile certificate from a committed one and asserts on the failing claim's id.
+
+use critcert_check::{check_str, smooth, Error};
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+fn committed(name: &str) -> Value {
+    let path = format!("{}/../proofs/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
+/// A `smooth-counterexample` certificate with a formula activation, the Theorem 2 data, `v4` a
+/// bracketed root of C2.1 when `bracket` is given, and the canonical claims.
+fn formula_cert(formula: &str, v: Value, minimum: Value, radius: &str) -> Value {
+    let mut c = committed("thm2/sigmoid.json");
+    c["problem"]["activation"] = json!({"name": "formula", "formula": formula});
+    let root = v[3].get("solve").is_some();
+    c["witness"] = json!({
+        "precision": 128,
+        "zero_loss": {"v": v},
+        "minimum": minimum,
+        "radius": radius,
+    });
+    c["claims"] = serde_json::to_value(smooth::claims(false, root, false)).unwrap();
+    c
+}
+
+/// Checks `c` and returns the rejection, failing the test if it is accepted or takes more than
+/// a few seconds.
+fn rejected(c: &Value) -> Error {
+    let start = Instant::now();
+    let r = check_str(&c.to_string());
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        start.elapsed()
+    );
+    match r {
+        Ok(_) => panic!("accepted a false claim: {c}"),
+        Err(e) => e,
+    }
+}
+
+/// The reviewer's example: `h(22) = 0` and `h` is hugely negative just right of 22, but
+/// `exp(exp(x))` overflows MPFR's exponent range on the bracket and, before the fix, the NaN
+/// was dropped by `min` and `h` enclosed as `[462.25, 506.25]`.
+const HOSTILE: &str = "min(x^2, (x - 22)*((x - 22)^2*(0 - exp(exp(x)))))";
+
+fn hostile(formula: &str) -> Value {
+    formula_cert(
+        formula,
+        json!(["1", "2", "22", {"solve": "C2.1", "bracket": ["21", "23"]}]),
+        json!({"v": ["1", "1"], "u1": "1/6", "u2": "1/6"}),
+        "87381/524288",
+    )
+}
+
+#[test]
+fn the_reviewers_overflow_example_is_rejected() {
+    let e = rejected(&hostile(HOSTILE));
+    assert_eq!(e.claim_id(), Some("zero-loss-point"), "{e}");
+    assert!(e.to_string().contains("unbounded"), "{e}");
+    // With v3 away from the overflow, the bracket alone is what fails: h is not shown
+    // continuous (bounded) on [21, 23].
+    let mut c = hostile(HOSTILE);
+    c["witness"]["zero_loss"]["v"][2] = json!("3");
+    let e = rejected(&c);
+    assert_eq!(e.claim_id(), Some("zero-loss-point"), "{e}");
+    assert!(e.to_string().contains("not shown continuous"), "{e}");
+}
+
+#[test]
+fn overflow_variants_are_rejected() {
+    for (formula, why) in [
+        // ∞ − ∞ = NaN inside a min.
+        (
+            "min(x^2, exp(exp(x)) - exp(exp(x)))",
+            "NaN from ∞ − ∞ on the bracket",
+        ),
+        // 0·NaN must not become an exact 0: the pole term is undefined where it overflows.
+        (
+            "x^2 + x + 0*(1/(exp(exp(x)) - exp(exp(x))))",
+            "a pole hidden behind 0·NaN",
+        ),
+        // A division by an overflowed (unbounded) denominator.
+        ("x^2 + x + 1/exp(exp(x))", "an unbounded divisor"),
+        // A tower that overflows even at the certificate's own points.
+        ("x^2 + exp(exp(exp(exp(x))))", "overflow at v"),
+        (
+            "max(x^2, 0 - exp(exp(x))*exp(exp(x)))",
+            "a max with an overflowed branch",
+        ),
+        ("abs(x^2 - exp(exp(x))) + x", "abs of an overflowed value"),
+    ] {
+        let e = rejected(&hostile(formula));
+        assert_eq!(e.claim_id(), Some("zero-loss-point"), "{why}: {e}");
+    }
+}
+
+#[test]
+fn overflow_inside_the_local_minimum_box_is_rejected() {
+    // The sigmoid certificate, made exact at its points, with a term that is 0 times a value
+    // beyond MPFR's range on the whole box: before the fix the exact-zero shortcut turned
+    // 0·NaN into 0.
+    let base = committed("thm2/sigmoid.json");
+    for extra in [
+        "0*exp(exp(exp(exp(x + 3))))",
+        "(exp(exp(exp(exp(x + 3)))) - exp(exp(exp(exp(x + 3)))))",
+    ] {
+        let mut c = base.clone();
+        c["problem"]["activation"] =
+            json!({"name": "formula", "formula": format!("1/(1 + exp(-x)) + {extra}")});
+        let e = rejected(&c);
+        assert!(e.claim_id().is_some(), "{e}");
+    }
+}
+
+#[test]
+fn exponent_towers_are_refused_quickly() {
+    for formula in [
+        "(((((x)^64)^64)^64)^64)^64",
+        "((x^64)^64)^2",
+        "x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64*x^64",
+    ] {
+        let e = rejected(&hostile(formula));
+        assert!(e.to_string().contains("degree"), "{formula}: {e}");
+    }
+    // Within the degree limit, exact values that grow past the exact-size limit continue as
+    // intervals: decided (here rejected) within seconds.
+    let e = rejected(&hostile("(x^64)^64 + x"));
+    assert!(e.claim_id().is_some(), "{e}");
+}
+
+#[test]
+fn duplicate_keys_and_nulls_are_rejected() {
+    let good = std::fs::read_to_string(format!(
+        "{}/../proofs/thm2/sigmoid.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    assert!(check_str(&good).is_ok());
+    // "radius" twice, the second a valid smaller radius: ambiguous, so rejected.
+    let twice = good.replacen(
+        "\"radius\": \"40457/262144\"",
+        "\"radius\": \"40457/262144\", \"radius\": \"1/1000\"",
+        1,
+    );
+    assert_ne!(twice, good);
+    let e = check_str(&twice).unwrap_err();
+    assert!(
+        matches!(e, Error::Rejected(_)) && e.to_string().contains("duplicate key 'radius'"),
+        "{e}"
+    );
+    // A duplicate at the top level and inside a claim.
+    let e = check_str(&good.replacen("\"critcert\": 1,", "\"critcert\": 1, \"critcert\": 1,", 1))
+        .unwrap_err();
+    assert!(e.to_string().contains("duplicate key"), "{e}");
+    // null for an optional field.
+    let mut c: Value = serde_json::from_str(&good).unwrap();
+    c["witness"]["hessian_inertia"] = Value::Null;
+    let e = check_str(&c.to_string()).unwrap_err();
+    assert!(e.to_string().contains("null"), "{e}");
+    let mut c: Value = serde_json::from_str(&good).unwrap();
+    c["problem"]["activation"]["formula"] = Value::Null;
+    assert!(check_str(&c.to_string())
+        .unwrap_err()
+        .to_string()
+        .contains("null"));
+}
+
+#[test]
+fn rejections_name_the_claim_as_data() {
+    let mut c = committed("thm2/sigmoid.json");
+    c["witness"]["radius"] = json!("1");
+    assert_eq!(rejected(&c).claim_id(), Some("local-minimum-box"));
+    let mut c = committed("thm2/sigmoid.json");
+    c["witness"]["hessian_inertia"] = json!([4, 5, 0]);
+    assert_eq!(rejected(&c).claim_id(), Some("hessian-inertia"));
+    let mut c = committed("thm2/sigmoid.json");
+    c["witness"]["minimum"]["u1"] = json!("1/2");
+    assert_eq!(rejected(&c).claim_id(), Some("minimum-loss"));
+    // A malformed field is no claim's failure.
+    let mut c = committed("thm2/sigmoid.json");
+    c["witness"]["precision"] = json!(8);
+    assert_eq!(rejected(&c).claim_id(), None);
+}
+
+#[test]
+fn a_field_that_does_not_belong_to_the_activation_is_rejected() {
+    let mut c = committed("thm2/relu.json");
+    assert!(check_str(&c.to_string()).is_ok());
+    c["problem"]["activation"]["formula"] = json!("x^2");
+    let e = rejected(&c);
+    assert!(e.to_string().contains("takes no formula"), "{e}");
+}
