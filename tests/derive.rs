@@ -126,7 +126,7 @@ fn thm2_hessian_shows_m_and_is_inconclusive() {
             s += &format!("  2M[{},{}] = {}\n", a + 1, b + 1, print::text(p, &names));
         }
     }
-    // Exact instance: sigmoid at v = (-ln 3, -ln 2), u = (2/3, 1/2) (MATH.md Appendix C):
+    // Exact instance: sigmoid at v = (-ln 3, -ln 2), u = (2/3, 1/2) (proofs/MATH.md Appendix C):
     // σ = q/(1+q) at v = ln q, σ' = σ(1-σ), σ'' = σ'(1-2σ).
     let sig = |q: Q| {
         let s0 = Q::from(&q / Q::from(&q + 1));

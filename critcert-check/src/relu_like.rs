@@ -71,7 +71,7 @@ pub struct Point {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Construction {
-    /// `J-nonempty` (MATH.md §1 Step 2) or `J-empty` (Appendix A).
+    /// `J-nonempty` (proofs/MATH.md §1.3, Step 2) or `J-empty` (proofs/MATH.md Appendix A).
     pub case: String,
     /// The split level β.
     pub beta: String,

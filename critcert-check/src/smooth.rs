@@ -1,4 +1,4 @@
-//! Certificate kind `smooth-counterexample` (Theorem 2 / Corollary 3, MATH.md §2 and
+//! Certificate kind `smooth-counterexample` (Theorem 2 / Corollary 3, proofs/MATH.md §2 and
 //! Appendices B–D): on the data `X = [[1,0],[0,1],[½,½]]`, `Y = [0,0,1]` a 2-2-1 network with
 //! activation `h` has a zero-loss point and a local minimum with loss `⅓` on an explicit box,
 //! so the minimum is spurious.
@@ -182,12 +182,12 @@ pub fn claims(relu_like: bool, v4_root: bool, hessian: bool) -> Vec<Claim> {
         c("critical-point", "the gradient of the loss at the minimum is exactly 0: the residuals e = (1/3 − y_i) satisfy Σe_i = 0 and Σe_i x_i = 0, and every partial derivative is a multiple of these sums"),
     ];
     if hessian {
-        v.push(c("hessian-inertia", "the Hessian of the loss at the minimum, computed exactly from h, h', h'' at v1, v2, has the stated inertia (n+, n0, n−) with n0 > 0, so the second-order test is inconclusive"));
+        v.push(c("hessian-inertia", "the 9×9 Hessian of the loss at the minimum, computed exactly from u1, u2 and h, h', h'' at v1, v2 (all rational), has exactly the stated inertia (n+, n0, n−) by exact symmetric elimination (Sylvester's law of inertia), and n0 > 0: the Hessian is singular, so the second-order test decides nothing and local minimality rests on local-minimum-box"));
     }
     if relu_like {
         v.push(c("local-minimum-box", "v1, v2 > 0 and 2ρ ≤ min(v1, v2): on the box ‖θ − θ̂‖_max ≤ ρ every hidden pre-activation at every data point is ≥ 0, so h̄ acts as s+·z, the network is affine in x on the data and its loss is at least the least-squares loss 1/3"));
     } else {
-        v.push(c("second-order-condition", "with w_k = u_k h'(v_k) and a_k = u_k h''(v_k)/3: w1² + a1 > 0 (C2.6) and w1²a2 + w2²a1 + a1a2 > 0 (C2.7)"));
+        v.push(c("second-order-condition", "at the minimum itself, with w_k = u_k h'(v_k) and a_k = u_k h''(v_k)/3 evaluated exactly or as MPFR intervals: w1² + a1 > 0 (C2.6) and w1²a2 + w2²a1 + a1a2 > 0 (C2.7); these are the positivity conditions that local-minimum-box extends to the whole box, not by themselves a proof of minimality"));
         v.push(c("local-minimum-box", "on the box ‖θ − θ̂‖_max ≤ ρ, with P_k, Q_k the unit-k pre-activations at x1, x2 (both in v_k ± 2ρ), s_k = P_k − Q_k, ℓ(θ) − 1/3 ≥ ¼ sᵀ(aaᵀ + diag d)s where a_k = W2[k](h'(m_k) + c1_k s_k²), d_k = (W2[k]/3)(h''(m_k) + 4c2_k s_k²), c1 ∈ h'''/24, c2 ∈ h''''/192 over v_k ± 2ρ; interval enclosures give a1² + d1 > 0 and a1²d2 + a2²d1 + d1d2 > 0, so ℓ ≥ 1/3 on the box"));
     }
     v.push(c(
@@ -306,7 +306,7 @@ pub fn theorem2_data() -> (Vec<[Q; 2]>, Vec<Q>) {
 }
 
 /// The lower bounds of `a1² + d1` and `a1²d2 + a2²d1 + d1d2` over the box of radius `rho`
-/// around the minimum `(v, u)`, by the Taylor/interval argument of MATH.md §2; `Err` names the
+/// around the minimum `(v, u)`, by the Taylor/interval argument of proofs/MATH.md §2.8 (proof in Appendix B); `Err` names the
 /// enclosure that could not be formed (e.g. a kink inside `v_k ± 2ρ`). Shared by the
 /// producer's bisection so that producer and checker agree on ρ.
 pub fn box_bounds(

@@ -168,18 +168,18 @@ pub fn explain(name: &str, text: &str) -> crate::Result<Explanation> {
         }
     }
     let files = if kind == crate::cert::smooth::KIND {
-        "smooth.rs, activation.rs, formula.rs, interval.rs, kernel.rs, mod.rs"
+        "smooth.rs, activation.rs, formula.rs, value.rs, interval.rs, kernel.rs, lib.rs"
     } else {
-        "the kind's module, kernel.rs, mod.rs"
+        "the kind's module, kernel.rs, lib.rs"
     };
     s.push_str(&format!(
-        "\nWhat you are trusting\n  The checker's code (src/cert: {files}), GMP/MPFR \
+        "\nWhat you are trusting\n  The checker crate (critcert-check/src: {files}), GMP/MPFR \
          (exact rationals; correctly rounded interval endpoints), the Rust toolchain and serde_json. \
          Not the construction, search or plotting code: they produced the witness, the checker re-derived the claims.\n",
     ));
     if super::report::python_checks(&value) {
         s.push_str(
-            "  An independent re-check without Rust: python3 proofs/check_exact.py CERT.json\n",
+            "  An independent re-check without Rust: python3 proofs/check_flint.py CERT.json\n",
         );
     }
     Ok(Explanation { text: s, accepted })

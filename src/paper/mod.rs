@@ -277,7 +277,7 @@ pub fn create_parent(file: &Path) -> Result<()> {
     }
 }
 
-/// Runs every task of `tasks`, writing certificates, figures, `REPORT.md` and `README.md` under
+/// Runs every task of `tasks`, writing certificates, figures, `REPORT.md`, `README.md` and `MATH.md` under
 /// `out`. `progress` is called after each task (for printing). Returns the outcomes; the caller
 /// decides the exit code (0 only if every status is [`Status::Accepted`]).
 pub fn run(tasks: &[Task], out: &Path, mut progress: impl FnMut(&Outcome)) -> Result<Vec<Outcome>> {
@@ -303,5 +303,6 @@ pub fn run(tasks: &[Task], out: &Path, mut progress: impl FnMut(&Outcome)) -> Re
         report::report(&outcomes, &figures).as_bytes(),
     )?;
     crate::io::write_atomic(&out.join("README.md"), report::guide(&outcomes).as_bytes())?;
+    crate::io::write_atomic(&out.join("MATH.md"), report::MATH.as_bytes())?;
     Ok(outcomes)
 }

@@ -9,22 +9,22 @@ use crate::exact::{parse_rational, to_decimal, Q};
 
 /// The reviewer's guide template; `{{INDEX}}` is replaced by the index of certificates.
 const GUIDE: &str = include_str!("guide.md");
+/// `MATH.md`: the argument that turns each checked fact into its claim.
+pub const MATH: &str = include_str!("math.md");
 
-/// Kinds that `proofs/check_exact.py` (the independent Python checker) checks in full.
-const PYTHON_CHECKED_KINDS: &[&str] = &[relu_like::KIND, crate::cert::deep_linear::KIND];
+/// Kinds that `proofs/check_flint.py` (the second, independent checker) checks in full.
+const PYTHON_CHECKED_KINDS: &[&str] = &[
+    relu_like::KIND,
+    crate::cert::smooth::KIND,
+    crate::cert::deep_linear::KIND,
+];
 
-/// Whether `proofs/check_exact.py` also checks the certificate `cert` (parsed JSON): its kind
-/// is one of [`PYTHON_CHECKED_KINDS`], or it is a Theorem 2 certificate with the exact
-/// ReLU-like activation (the smooth activations need MPFR intervals, which the Python checker
-/// lacks).
+/// Whether `proofs/check_flint.py` also checks the certificate `cert` (parsed JSON): every
+/// kind this build writes.
 pub fn python_checks(cert: &serde_json::Value) -> bool {
-    match cert["kind"].as_str() {
-        Some(k) if PYTHON_CHECKED_KINDS.contains(&k) => true,
-        Some(k) if k == crate::cert::smooth::KIND => {
-            cert["problem"]["activation"]["name"] == "relu-like"
-        }
-        _ => false,
-    }
+    cert["kind"]
+        .as_str()
+        .is_some_and(|k| PYTHON_CHECKED_KINDS.contains(&k))
 }
 
 fn python_checked(o: &Outcome) -> bool {
@@ -151,8 +151,8 @@ pub fn report(outcomes: &[Outcome], figures: &[Figure]) -> String {
     s.push_str("# critcert: the paper's results, certified\n\n");
     s.push_str(
         "Written by `critcert paper`; do not edit by hand. Every certificate below was produced, \
-         written, read back and accepted by the trusted checker (`critcert check`); the exact \
-         kinds were also re-checked independently by `proofs/check_exact.py` in CI. How to check \
+         written, read back and accepted by the trusted checker (`critcert check`); each was \
+         also re-checked by the second, independent checker `proofs/check_flint.py` in CI. How to check \
          them yourself, what the checker trusts, and the certificate format: [README.md](README.md).\n\n\
          Paper: C. Yun, S. Sra, A. Jadbabaie, *Small nonlinearities in activation functions create \
          bad local minima in neural networks*, ICLR 2019 (arXiv 1802.03487).\n\n",
@@ -227,7 +227,7 @@ fn about(result: &str) -> &'static str {
              output at the minimum, the positivity margin μ ≥ ρ(1 + max‖x‖₁), and the better \
              point's exact loss. No floating-point number is involved. On the Theorem 2 data the \
              least-squares fit is constant, so the paper's split does not apply (case J = ∅) and \
-             the tie-break construction of MATH.md Appendix A is used."
+             the tie-break construction of [MATH.md](MATH.md) Appendix A is used."
         }
         "Theorem 2" => {
             "One dataset (X = [[1, 0, ½], [0, 1, ½]], Y = [0, 0, 1]) on which a 2-2-1 network has, \
@@ -238,7 +238,7 @@ fn about(result: &str) -> &'static str {
              explicit box ‖θ − θ̂‖_max ≤ ρ by a Taylor bound whose terms are enclosed with MPFR \
              intervals (outward rounding), with the largest ρ found by bisection; exact equalities \
              (C2.1, C2.3) are met exactly, never by comparing floats. ReLU uses the exact argument \
-             of MATH.md Appendix D. The pictures are drawn in floating point from the checker's \
+             of [MATH.md](MATH.md) Appendix D. The pictures are drawn in floating point from the checker's \
              enclosures and are illustrations, not evidence."
         }
         "Theorem 4" => {
@@ -257,7 +257,7 @@ fn about(result: &str) -> &'static str {
 /// `README.md`: the reviewer's guide, with an index of the certificates.
 pub fn guide(outcomes: &[Outcome]) -> String {
     let mut index =
-        String::from("| certificate | result | what it proves | how certified | also checked by `check_exact.py` |\n|---|---|---|---|---|\n");
+        String::from("| certificate | result | what it proves | how certified | also checked by `check_flint.py` |\n|---|---|---|---|---|\n");
     for o in outcomes {
         let python = if python_checked(o) { "yes" } else { "no" };
         index.push_str(&format!(

@@ -1,5 +1,5 @@
 //! Theorem 1: for ReLU-like activations, any dataset that no affine model fits exactly gives
-//! a one-hidden-layer network a spurious local minimum (MATH.md §1 and Appendix A).
+//! a one-hidden-layer network a spurious local minimum (proofs/MATH.md §1 and Appendix A).
 
 use crate::cert::relu_like::{self, Construction, Data, Point, Problem, ReluLike, Witness};
 use crate::cert::{self, Certificate, CheckReport};
@@ -315,7 +315,7 @@ fn better_split(
 
 type Params = (QMatrix, Vec<Q>, Vec<Q>, Q);
 
-/// The two-unit point of MATH.md §1 Step 2 (or Appendix A with `tie_break = αv`): unit 1 is
+/// The two-unit point of proofs/MATH.md §1 Step 2 (or Appendix A with `tie_break = αv`): unit 1 is
 /// `W̄x − β + γ` (minus `αvᵀx`), unit 2 its negation plus `2γ`, output `(u1 − u2)/(s+ + s−) + β`.
 fn split_point(
     wbar: &[Q],
@@ -357,7 +357,7 @@ fn split_point(
     ((w1, b1, w2, split.beta.clone()), construction, case)
 }
 
-/// Case `J = ∅` (MATH.md Appendix A): tilt `W̄` along a scaled data point to break the tie of
+/// Case `J = ∅` (proofs/MATH.md Appendix A): tilt `W̄` along a scaled data point to break the tie of
 /// the lowest tie group with nonzero residuals, then split there.
 fn tie_break(
     data: &Dataset,

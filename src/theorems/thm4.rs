@@ -1,6 +1,6 @@
 //! Theorem 4 and Corollary 5, exactly: a point of a deep linear network with rational weights
 //! and data is classified as a global minimum, a saddle or not a critical point, and certified
-//! (MATH.md §3 and Appendix E).
+//! (proofs/MATH.md §3 and Appendix E).
 //!
 //! Saddle witnesses: for a strict saddle both curves are lines `Ŵ + tV` along a negative and a
 //! positive direction of an exact LDLᵀ of the Hessian. For a non-strict saddle (e.g. `Ŵ = 0`
@@ -232,7 +232,7 @@ pub fn analyse(net: &DeepLinear) -> Result<Analysis> {
                     failure = Some(if n > HESSIAN_LIMIT {
                         format!("the point is a saddle by Theorem 4 (critical, ∇ℓ0 ≠ 0), but no explicit escape curve was built: {n} parameters exceed the exact Hessian limit {HESSIAN_LIMIT} and no complement curve exists (some hidden layer has no c with Ŵ_(j+1)c = 0 and cᵀŴ_j = 0)")
                     } else {
-                        "the point is a non-strict saddle by Theorem 4 (critical, ∇ℓ0 ≠ 0, Hessian without a negative direction), but no complement curve exists (some hidden layer has no c with Ŵ_(j+1)c = 0 and cᵀŴ_j = 0); a general higher-order curve (MATH.md Appendix E, Case 2) is not implemented".into()
+                        "the point is a non-strict saddle by Theorem 4 (critical, ∇ℓ0 ≠ 0, Hessian without a negative direction), but no complement curve exists (some hidden layer has no c with Ŵ_(j+1)c = 0 and cᵀŴ_j = 0); a general higher-order curve (proofs/MATH.md Appendix E.5) is not implemented".into()
                     })
                 }
             }
