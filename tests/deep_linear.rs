@@ -198,12 +198,14 @@ fn non_critical_points() {
         .starts_with("∂ℓ/∂W"));
 }
 
-fn tamper(cert: &str, f: impl FnOnce(&mut Value)) -> Result<(), String> {
+/// Checks `cert` changed by `f`: `Err` carries the failing claim's id (`"-"` when a field or
+/// the form is rejected before any claim) and the reason, so tests assert on the id.
+fn tamper(cert: &str, f: impl FnOnce(&mut Value)) -> Result<(), (String, String)> {
     let mut v: Value = serde_json::from_str(cert).unwrap();
     f(&mut v);
     check_str(&v.to_string())
         .map(|_| ())
-        .map_err(|e| e.to_string())
+        .map_err(|e| (e.claim_id().unwrap_or("-").to_string(), e.to_string()))
 }
 
 fn saddle_certs() -> (String, String) {
@@ -250,10 +252,10 @@ fn tampered_certificates_are_rejected() {
     let (strict, higher) = saddle_certs();
     // A weight changed: no longer critical.
     let e = tamper(&higher, |v| v["witness"]["point"][0][0][0] = "2".into()).unwrap_err();
-    assert!(e.contains("critical-point"), "{e}");
+    assert_eq!(e.0, "critical-point", "{}", e.1);
     // A target changed: no longer critical.
     let e = tamper(&higher, |v| v["problem"]["Y"][0][0] = "4".into()).unwrap_err();
-    assert!(e.contains("critical-point"), "{e}");
+    assert_eq!(e.0, "critical-point", "{}", e.1);
     // Descent and ascent swapped.
     let e = tamper(&higher, |v| {
         let w = v["witness"].as_object_mut().unwrap();
@@ -262,7 +264,7 @@ fn tampered_certificates_are_rejected() {
         w["ascent_curve"] = d;
     })
     .unwrap_err();
-    assert!(e.contains("descent-curve"), "{e}");
+    assert_eq!(e.0, "descent-curve", "{}", e.1);
     // The negative direction replaced by the positive one.
     let e = tamper(&strict, |v| {
         let a = v["witness"]["ascent_curve"].clone();
@@ -270,7 +272,7 @@ fn tampered_certificates_are_rejected() {
         v["witness"]["negative_curvature_direction"] = Value::Array(dir);
     })
     .unwrap_err();
-    assert!(e.contains("negative-curvature"), "{e}");
+    assert_eq!(e.0, "negative-curvature", "{}", e.1);
     // A width changed, an unknown field, a non-canonical number.
     assert!(tamper(&higher, |v| v["problem"]["widths"][1] = 1.into()).is_err());
     assert!(tamper(&higher, |v| v["witness"]["extra"] = 1.into()).is_err());
@@ -295,10 +297,10 @@ fn false_claims_are_rejected() {
     };
     // A saddle presented as a global minimum.
     let e = as_verdict(&strict, "global-minimum").unwrap_err();
-    assert!(e.contains("product-gradient-zero"), "{e}");
+    assert_eq!(e.0, "product-gradient-zero", "{}", e.1);
     // A critical point presented as not critical.
     let e = as_verdict(&strict, "not-critical").unwrap_err();
-    assert!(e.contains("not-critical"), "{e}");
+    assert_eq!(e.0, "not-critical", "{}", e.1);
     // A global minimum presented as a saddle (with the curves of another certificate).
     let (x, y) = data();
     let gm = both(
@@ -314,7 +316,7 @@ fn false_claims_are_rejected() {
             serde_json::to_value(critcert::cert::deep_linear::claims("saddle", false)).unwrap();
     })
     .unwrap_err();
-    assert!(e.contains("product-gradient-nonzero"), "{e}");
+    assert_eq!(e.0, "product-gradient-nonzero", "{}", e.1);
 }
 
 /// A `.npy` file (v1, little-endian f64, C order).
