@@ -5,7 +5,7 @@
 
 use super::formula::F;
 use super::interval::I;
-use super::value::V;
+use super::value::{MAX_EXACT_BITS, V};
 use rug::ops::Pow;
 use rug::{Integer, Rational};
 
@@ -60,7 +60,13 @@ pub struct Pt {
     pub logs: Vec<(Q, Q)>,
 }
 
-/// `q^e` when it is rational (`q > 0`, small exponents), else `None`.
+/// Bits of a rational's numerator and denominator together.
+fn bits(q: &Q) -> u32 {
+    q.numer().significant_bits() + q.denom().significant_bits()
+}
+
+/// `q^e` when it is rational (`q > 0`, small exponents) and at most [`MAX_EXACT_BITS`] bits,
+/// else `None`.
 fn rat_pow(q: &Q, e: &Q) -> Option<Q> {
     let b = e.denom().to_u32().filter(|b| *b <= 64)?;
     let a = e.numer().clone().abs().to_u32().filter(|a| *a <= 256)?;
@@ -69,6 +75,10 @@ fn rat_pow(q: &Q, e: &Q) -> Option<Q> {
         (r.clone().pow(b) == *n).then_some(r)
     };
     let r = Q::from((root(q.numer())?, root(q.denom())?));
+    if u64::from(bits(&r)) * u64::from(a) > u64::from(MAX_EXACT_BITS) {
+        // Beyond the exact-size limit: the caller falls back to an enclosure.
+        return None;
+    }
     let p = Q::from(r.pow(a));
     Some(if *e.numer() < 0 { p.recip() } else { p })
 }
@@ -136,6 +146,9 @@ impl Pt {
         let mut p = Q::from(1);
         for (c, q) in &self.logs {
             p *= rat_pow(q, &Q::from(c * t))?;
+            if bits(&p) > MAX_EXACT_BITS {
+                return None;
+            }
         }
         Some(p)
     }
@@ -144,7 +157,9 @@ impl Pt {
     pub fn enclose(&self, prec: u32) -> I {
         let mut x = I::from_q(prec, &self.rat);
         for (c, q) in &self.logs {
-            let l = I::from_q(prec, q).ln().expect("log arguments are positive");
+            let l = I::from_q(prec, q)
+                .ln()
+                .unwrap_or_else(|| I::unbounded(prec));
             x = x.add(&l.mul(&I::from_q(prec, c)));
         }
         x
@@ -156,6 +171,15 @@ fn poly_q(c: &[i32], x: &Q) -> Q {
     c.iter()
         .rev()
         .fold(Q::new(), |acc, k| acc * x + Q::from(*k))
+}
+
+/// The refusal when `what` cannot be enclosed over `x` because an intermediate value left MPFR's
+/// exponent range.
+fn overflow(what: &str, x: &I) -> String {
+    format!(
+        "{what} over {} is unbounded (MPFR overflow): no enclosure",
+        x.show(8)
+    )
 }
 
 /// Evaluates a polynomial (coefficients from degree 0) at an interval, by Horner's scheme.
@@ -351,10 +375,12 @@ impl Act {
             ))
         };
         let q = |v: &Q| I::from_q(p, v);
+        // Mathematically 1 + e^{-x} > 0; an MPFR overflow makes it unbounded, and then the
+        // enclosure is refused (fail closed), never assumed.
         let sig = |x: &I| {
             I::from_i(p, 1)
                 .div(&I::from_i(p, 1).add(&x.neg().exp()))
-                .expect("1 + e^{-x} > 0")
+                .ok_or_else(|| overflow("σ(x) = 1/(1 + e^{-x})", x))
         };
         Ok(match self {
             Act::Formula(_, f) => f.derivative(k, &V::N(x.clone()), p)?.to_i(p),
@@ -400,17 +426,20 @@ impl Act {
                     return kink();
                 }
             }
-            Act::Sigmoid => poly_i(SIGMOID[k], &sig(x)),
+            Act::Sigmoid => poly_i(SIGMOID[k], &sig(x)?),
             Act::Tanh => poly_i(TANH[k], &x.tanh()),
             Act::Softplus => {
                 if k == 0 {
-                    I::from_i(p, 1).add(&x.exp()).ln().expect("1 + eˣ > 0")
+                    I::from_i(p, 1)
+                        .add(&x.exp())
+                        .ln()
+                        .ok_or_else(|| overflow("ln(1 + eˣ)", x))?
                 } else {
-                    poly_i(SIGMOID[k - 1], &sig(x))
+                    poly_i(SIGMOID[k - 1], &sig(x)?)
                 }
             }
             Act::Silu => {
-                let s = sig(x);
+                let s = sig(x)?;
                 let own = poly_i(SIGMOID[k], &s).mul(x);
                 if k == 0 {
                     own
@@ -421,7 +450,7 @@ impl Act {
             Act::Arctan => {
                 let r = I::from_i(p, 1)
                     .div(&I::from_i(p, 1).add(&x.sq()))
-                    .expect("1 + x² > 0");
+                    .ok_or_else(|| overflow("1/(1 + x²)", x))?;
                 let pw = |n: usize| (1..n).fold(r.clone(), |acc, _| acc.mul(&r));
                 match k {
                     0 => x.atan(),

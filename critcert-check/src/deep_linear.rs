@@ -104,14 +104,6 @@ fn zeros(r: usize, c: usize) -> Mat {
     vec![vec![Q::new(); c]; r]
 }
 
-fn identity(n: usize) -> Mat {
-    let mut m = zeros(n, n);
-    for (i, row) in m.iter_mut().enumerate() {
-        row[i] = Q::from(1);
-    }
-    m
-}
-
 fn mul(a: &Mat, b: &Mat, inner: usize, cols: usize) -> Mat {
     a.iter()
         .map(|row| {
@@ -170,20 +162,26 @@ impl Net {
         self.w.len()
     }
 
-    /// `W_{b:a}` (1-based, inclusive; the identity `d_{a−1} × d_{a−1}` when `b < a`).
-    fn partial(&self, b: usize, a: usize) -> Mat {
-        let mut p = identity(self.d[a - 1]);
-        for j in a..=b {
-            p = mul(&self.w[j - 1], &p, self.d[j - 1], self.d[a - 1]);
+    /// The prefix products `P_j = W_j⋯W_1` (`d_j × dx`) for `j = 1..=L`: `L − 1` products,
+    /// never an identity matrix (a wide hidden layer would make it huge).
+    fn prefixes(&self) -> Vec<Mat> {
+        let dx = self.d[0];
+        let mut out: Vec<Mat> = Vec::with_capacity(self.layers());
+        for j in 1..=self.layers() {
+            let next = match out.last() {
+                None => self.w[0].clone(),
+                Some(p) => mul(&self.w[j - 1], p, self.d[j - 1], dx),
+            };
+            out.push(next);
         }
-        p
+        out
     }
 
-    /// `∇ℓ0(W_{H+1:1}) = (W_{H+1:1}X − Y)Xᵀ` and the loss `½‖W_{H+1:1}X − Y‖²`.
-    fn product_gradient(&self) -> (Mat, Q) {
+    /// `∇ℓ0(W_{H+1:1}) = (W_{H+1:1}X − Y)Xᵀ` and the loss `½‖W_{H+1:1}X − Y‖²`, from the
+    /// full product `W_{H+1:1}` (the last prefix).
+    fn product_gradient(&self, product: &Mat) -> (Mat, Q) {
         let (dx, m) = (self.d[0], self.y[0].len());
-        let p = self.partial(self.layers(), 1);
-        let mut r = mul(&p, &self.x, dx, m);
+        let mut r = mul(product, &self.x, dx, m);
         for (ra, ry) in r.iter_mut().zip(&self.y) {
             for (a, b) in ra.iter_mut().zip(ry) {
                 *a -= b;
@@ -193,18 +191,33 @@ impl Net {
         (mul(&r, &transpose(&self.x, dx, m), m, dx), loss)
     }
 
-    /// The gradient of ℓ in layer `j` (1-based) given `g = ∇ℓ0`.
-    fn layer_gradient(&self, g: &Mat, j: usize) -> Mat {
+    /// Every layer's gradient `W_{H+1:j+1}ᵀ g W_{j−1:1}ᵀ` given `g = ∇ℓ0` and the prefixes, in
+    /// `O(L)` products: the suffixes `S_j = W_{H+1:j+1}ᵀ g` are built from the top down.
+    fn layer_gradients(&self, g: &Mat, prefixes: &[Mat]) -> Vec<Mat> {
         let l = self.layers();
-        let (dy, dx) = (self.d[l], self.d[0]);
-        let a = self.partial(l, j + 1); // dy × d_j
-        let b = self.partial(j - 1, 1); // d_{j−1} × dx
-        let at = transpose(&a, dy, self.d[j]);
-        let t = mul(&at, g, dy, dx);
-        mul(&t, &transpose(&b, self.d[j - 1], dx), dx, self.d[j - 1])
+        let dx = self.d[0];
+        let mut grads = vec![Vec::new(); l];
+        // t = W_{H+1:j+1}ᵀ g, a d_j × dx matrix; for j = L it is g itself.
+        let mut t = g.clone();
+        for j in (1..=l).rev() {
+            grads[j - 1] = if j == 1 {
+                t.clone()
+            } else {
+                let b = &prefixes[j - 2]; // W_{j−1:1}, d_{j−1} × dx
+                mul(&t, &transpose(b, self.d[j - 1], dx), dx, self.d[j - 1])
+            };
+            if j > 1 {
+                let wt = transpose(&self.w[j - 1], self.d[j], self.d[j - 1]);
+                t = mul(&wt, &t, self.d[j], dx);
+            }
+        }
+        grads
     }
 
-    /// The coefficients `[c_1, c_2, …]` of `ℓ(θ(t)) − ℓ(Ŵ)` for `θ(t) = Ŵ + Σ t^k C_k`.
+    /// The coefficients `[c_1, …, c_K]` of `ℓ(θ(t)) − ℓ(Ŵ)` for `θ(t) = Ŵ + Σ t^k C_k`, up to
+    /// the order `K = min(2·degree, MAX_ORDER)`. Products are truncated at order `MAX_ORDER`:
+    /// `c_k` depends only on the residual's coefficients of order `≤ k`, so the kept ones are
+    /// exact, and the work is bounded whatever the curve's degree.
     fn loss_polynomial(&self, curve: &[Vec<Mat>]) -> Vec<Q> {
         let l = self.layers();
         let m = self.y[0].len();
@@ -213,9 +226,10 @@ impl Net {
         for j in 1..=l {
             let mut layer = vec![self.w[j - 1].clone()];
             layer.extend(curve[j - 1].iter().cloned());
-            let mut out = vec![zeros(self.d[j], m); f.len() + layer.len() - 1];
+            let len = (f.len() + layer.len() - 1).min(MAX_ORDER + 1);
+            let mut out = vec![zeros(self.d[j], m); len];
             for (a, wa) in layer.iter().enumerate() {
-                for (b, fb) in f.iter().enumerate() {
+                for (b, fb) in f.iter().enumerate().take(len.saturating_sub(a)) {
                     add_into(&mut out[a + b], &mul(wa, fb, self.d[j - 1], m));
                 }
             }
@@ -236,7 +250,7 @@ impl Net {
             s
         };
         let deg = f.len() - 1;
-        (1..=2 * deg)
+        (1..=(2 * deg).min(MAX_ORDER))
             .map(|k| {
                 let mut c = Q::new();
                 for a in k.saturating_sub(deg)..=k.min(deg) {
@@ -247,6 +261,11 @@ impl Net {
             .collect()
     }
 }
+
+/// The highest order of a loss polynomial the checker examines, and the most coefficient
+/// matrices a curve may give per layer: a curve whose loss changes first at a higher order is
+/// not certified.
+pub const MAX_ORDER: usize = 64;
 
 fn parse_layers(what: &str, layers: &Layers, d: &[usize]) -> Result<Vec<Mat>> {
     if layers.len() != d.len() - 1 {
@@ -269,6 +288,13 @@ fn parse_curve(what: &str, curve: &Curve, d: &[usize]) -> Result<Vec<Vec<Mat>>> 
             "{what}: expected {} layers, found {}",
             d.len() - 1,
             curve.len()
+        )));
+    }
+    if let Some(j) = curve.iter().position(|c| c.len() > MAX_ORDER) {
+        return Err(Error::rejected(format!(
+            "{what}.W{}: {} coefficient matrices, above the limit of {MAX_ORDER}",
+            j + 1,
+            curve[j].len()
         )));
     }
     curve
@@ -370,11 +396,10 @@ struct Checks<'a> {
 impl Checks<'_> {
     fn gradients(&self) -> &Gradients {
         self.gradients.get_or_init(|| {
-            let (product, loss) = self.net.product_gradient();
-            let l = self.net.d.len() - 1;
-            let layers = (1..=l)
-                .map(|j| self.net.layer_gradient(&product, j))
-                .collect();
+            let prefixes = self.net.prefixes();
+            let full = prefixes.last().cloned().unwrap_or_default();
+            let (product, loss) = self.net.product_gradient(&full);
+            let layers = self.net.layer_gradients(&product, &prefixes);
             Gradients {
                 product,
                 loss,
@@ -479,8 +504,11 @@ impl Checks<'_> {
             &self.net.d,
         )?;
         let poly = self.net.loss_polynomial(&c);
-        let (k, ck) =
-            lowest(&poly).ok_or_else(|| Error::rejected("the loss is constant along it".into()))?;
+        let (k, ck) = lowest(&poly).ok_or_else(|| {
+            Error::rejected(format!(
+                "the loss along it has no nonzero coefficient up to order {MAX_ORDER}"
+            ))
+        })?;
         if (ck < 0) != want_negative {
             return Err(Error::rejected(format!(
                 "the lowest-order coefficient is {ck} (order {k}), wrong sign"

@@ -34,13 +34,33 @@ pub enum Error {
     Rejected(Rejection),
 }
 
+/// The longest reason kept whole; a longer one (a huge number in it) is abbreviated.
+const MAX_REASON: usize = 2000;
+
+/// `s` itself when short, else its start and end around a count of what was left out, so that
+/// no message is megabytes long.
+pub fn abbreviate(s: &str) -> String {
+    if s.len() <= MAX_REASON {
+        return s.to_string();
+    }
+    let cut = |i: usize| (0..=i).rev().find(|&k| s.is_char_boundary(k)).unwrap_or(0);
+    let head = cut(MAX_REASON / 2);
+    let tail = cut(s.len() - MAX_REASON / 4);
+    format!(
+        "{} … ({} characters left out) … {}",
+        &s[..head],
+        tail - head,
+        &s[tail..]
+    )
+}
+
 impl Error {
     /// A rejection of the certificate's form (a field, the version, the kind), before or
     /// outside any one claim.
     pub fn rejected(reason: String) -> Error {
         Error::Rejected(Rejection {
             claim: None,
-            reason,
+            reason: abbreviate(&reason),
         })
     }
 
@@ -48,7 +68,7 @@ impl Error {
     pub fn claim(id: &str, reason: impl std::fmt::Display) -> Error {
         Error::Rejected(Rejection {
             claim: Some(id.to_string()),
-            reason: reason.to_string(),
+            reason: abbreviate(&reason.to_string()),
         })
     }
 

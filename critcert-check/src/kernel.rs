@@ -8,6 +8,10 @@ use rug::Rational;
 /// A rational as the checker reads it.
 pub type Q = Rational;
 
+/// The longest number a certificate may spell, in characters (the second checker has the same
+/// limit, so the two decide every size alike).
+pub const MAX_NUMBER_LEN: usize = 1_000_000;
+
 /// Parses a certificate rational: `"p/q"` in lowest terms with `q > 1`, or `"p"`. Any other
 /// spelling (decimals, `"2/4"`, spaces, `"+1"`) is rejected so that every number has exactly one
 /// form. `what` names the field in the error.
@@ -15,9 +19,16 @@ pub fn q(what: &str, s: &str) -> Result<Q> {
     if let Some(v) = small_canonical(s) {
         return Ok(v);
     }
+    if s.len() > MAX_NUMBER_LEN {
+        return Err(Error::rejected(format!(
+            "{what}: a number of {} characters, above the limit of {MAX_NUMBER_LEN}",
+            s.len()
+        )));
+    }
     let bad = || {
         Error::rejected(format!(
-            "{what}: '{s}' is not a rational in the form p/q (lowest terms) or p"
+            "{what}: '{}' is not a rational in the form p/q (lowest terms) or p",
+            crate::error::abbreviate(s)
         ))
     };
     let valid_chars = !s.is_empty()

@@ -134,20 +134,32 @@ struct ScaledData {
     scale: Integer,
 }
 
+/// The most bits the data's common denominator may have. Plain decimals need few (`10^k`);
+/// unrelated long denominators would make every scaled entry as long as their product, and the
+/// check's memory grow with it, so such data is rejected rather than worked through.
+pub const MAX_SCALE_BITS: u32 = 4096;
+
 impl ScaledData {
-    fn new(xs: &[Vec<Q>], ys: &[Q]) -> ScaledData {
-        let all = xs.iter().flatten().chain(ys);
-        let scale = all.fold(Integer::from(1), |l, v| l.lcm(v.denom()));
+    fn new(xs: &[Vec<Q>], ys: &[Q]) -> Result<ScaledData> {
+        let mut scale = Integer::from(1);
+        for v in xs.iter().flatten().chain(ys) {
+            scale.lcm_mut(v.denom());
+            if scale.significant_bits() > MAX_SCALE_BITS {
+                return Err(Error::rejected(format!(
+                    "problem.data: the common denominator of the data exceeds {MAX_SCALE_BITS} bits"
+                )));
+            }
+        }
         let int = |v: &Q| Integer::from(&scale / v.denom()) * v.numer();
         let rows = xs
             .iter()
             .map(|x| x.iter().map(int).chain([scale.clone()]).collect())
             .collect();
-        ScaledData {
+        Ok(ScaledData {
             rows,
             targets: ys.iter().map(int).collect(),
             scale,
-        }
+        })
     }
 }
 
@@ -317,7 +329,7 @@ pub fn check(value: serde_json::Value) -> Result<CheckReport> {
 
     let c = Checks {
         h,
-        data: ScaledData::new(&xs, &ys),
+        data: ScaledData::new(&xs, &ys)?,
         dx,
         d1,
         wbar,

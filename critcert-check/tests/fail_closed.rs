@@ -195,3 +195,114 @@ fn a_field_that_does_not_belong_to_the_activation_is_rejected() {
     let e = rejected(&c);
     assert!(e.to_string().contains("takes no formula"), "{e}");
 }
+
+/// A `deep-linear-critical-point` certificate at `W = 0` with the given widths, data `X = [[1]]`
+/// (one input, one point) and `Y = 0`: a true global minimum.
+fn deep_linear_at_zero(widths: &[usize]) -> Value {
+    let mut c = committed("thm4/global-minimum.json");
+    let zeros = |r: usize, k: usize| vec![vec!["0"; k]; r];
+    let layers: Vec<_> = widths.windows(2).map(|w| zeros(w[1], w[0])).collect();
+    c["problem"]["widths"] = json!(widths);
+    c["problem"]["X"] = json!(zeros(widths[0], 1));
+    c["problem"]["Y"] = json!(zeros(widths[widths.len() - 1], 1));
+    c["witness"]["point"] = json!(layers);
+    c
+}
+
+/// Checks `c`, requiring a verdict (either way) within `secs` seconds.
+fn decided_within(c: &Value, secs: u64) -> Result<(), Error> {
+    let start = Instant::now();
+    let r = check_str(&c.to_string()).map(|_| ());
+    assert!(
+        start.elapsed() < Duration::from_secs(secs),
+        "took {:?}",
+        start.elapsed()
+    );
+    r
+}
+
+#[test]
+fn huge_arguments_of_named_activations_are_refused_not_panicked_on() {
+    // e^{-x} overflows MPFR for x = −10⁹: σ's denominator is unbounded, so the enclosure is
+    // refused (before the fix: a panic in `expect`).
+    for (file, field, value) in [
+        ("thm2/sigmoid.json", 0, json!("-1000000000")),
+        ("thm2/softplus.json", 0, json!("1000000000")),
+        (
+            "thm2/silu.json",
+            0,
+            json!({"ln": "2", "times": "-2000000000"}),
+        ),
+    ] {
+        let mut c = committed(file);
+        c["witness"]["zero_loss"]["v"][field] = value;
+        assert!(rejected(&c).claim_id().is_some());
+    }
+    for file in ["thm2/sigmoid.json", "thm2/silu.json", "thm2/softplus.json"] {
+        let mut c = committed(file);
+        c["witness"]["radius"] = json!("1000000000");
+        assert_eq!(rejected(&c).claim_id(), Some("local-minimum-box"));
+    }
+}
+
+#[test]
+fn exact_powers_beyond_the_size_limit_fall_back_to_intervals() {
+    // e^{256·ln q} for a 3000-digit q would be a 2.5-million-digit exact value; it is enclosed
+    // instead, and the check (here a rejection: C2.3 is no longer exact) takes no time.
+    let mut c = committed("thm2/sigmoid.json");
+    let q = format!("1{}", "0".repeat(3000));
+    c["witness"]["minimum"]["v"][0] = json!({"ln": q, "times": "256"});
+    assert_eq!(rejected(&c).claim_id(), Some("minimum-loss"));
+}
+
+#[test]
+fn deep_linear_work_is_linear_in_the_size_of_the_certificate() {
+    // A wide hidden layer: no d×d identity is ever formed.
+    decided_within(&deep_linear_at_zero(&[1, 3000, 1]), 5).unwrap();
+    // Many layers: the layer gradients cost O(L) products, not O(L²).
+    let mut widths = vec![1; 3001];
+    widths[0] = 1;
+    decided_within(&deep_linear_at_zero(&widths), 5).unwrap();
+}
+
+#[test]
+fn curves_of_too_high_degree_are_rejected() {
+    let mut c = committed("thm4/zero-saddle-h2.json");
+    let first = c["witness"]["descent_curve"][0][0].clone();
+    c["witness"]["descent_curve"][0] = json!(vec![first; 65]);
+    let e = rejected(&c);
+    assert_eq!(e.claim_id(), Some("descent-curve"), "{e}");
+    assert!(e.to_string().contains("limit of 64"), "{e}");
+}
+
+#[test]
+fn data_with_a_huge_common_denominator_is_rejected_quickly() {
+    let mut c = committed("thm1/theorem2-relu.json");
+    // 40 points with pairwise different 62-digit denominators: their lcm has about 16,000
+    // bits, far above the limit of 4096.
+    let mut next = 10u128.pow(30) + 1;
+    let mut odd = || {
+        next += 2;
+        format!("1/{next}{next}")
+    };
+    let x: Vec<Value> = (0..40).map(|_| json!([odd(), odd()])).collect();
+    let y: Vec<Value> = (0..40).map(|_| json!("0")).collect();
+    c["problem"]["data"]["x"] = json!(x);
+    c["problem"]["data"]["y"] = json!(y);
+    let e = decided_within(&c, 5).unwrap_err();
+    assert!(e.to_string().contains("common denominator"), "{e}");
+}
+
+#[test]
+fn numbers_longer_than_the_limit_are_rejected_and_messages_stay_short() {
+    let mut c = committed("thm2/sigmoid.json");
+    c["witness"]["radius"] = json!(format!("1/{}", "7".repeat(1_000_000)));
+    let e = rejected(&c);
+    assert!(e.to_string().contains("above the limit"), "{e}");
+    assert!(e.to_string().len() < 3000);
+    // A long but allowed number in a failing claim: the reason is abbreviated.
+    let mut c = committed("thm2/sigmoid.json");
+    c["witness"]["radius"] = json!(format!("{}", "7".repeat(5000)));
+    let e = rejected(&c);
+    assert!(e.to_string().len() < 3000, "{}", e.to_string().len());
+}

@@ -1,0 +1,1987 @@
+#!/usr/bin/env python3
+"""critcert's second, independent checker: every certificate kind, on python-flint (FLINT/Arb).
+
+Written from the certificate schema (proofs/README.md, whose source is src/paper/guide.md) and
+the mathematics (proofs/MATH.md, whose source is src/paper/math.md); it shares no code with the
+Rust checker (critcert-check/, on rug: GMP and MPFR). The two agree on the claim ids and their
+canonical statements verbatim.
+
+Usage:
+    python3 proofs/check_flint.py CERT.json [CERT.json ...]     # -v: the evidence per claim
+    python3 proofs/check_flint.py $(find proofs -name '*.json' | sort)
+    python3 proofs/check_flint.py --self-test    # its derivative formulas and Taylor jets
+                                                 # against flint.arb_series (exit 0 or 3)
+
+Needs Python 3 and python-flint (`pip install python-flint`, tested with 0.9.0); nothing
+else. Exit status: 0 every certificate accepted; 1 some certificate rejected (the failing claim
+id, or the field, and the reason are printed); 2 a file unreadable, not JSON (NaN/Infinity
+literals included) or nested deeper than 127 levels, or its top level not an object; 3 an
+internal error of this checker (never a verdict). `--skip-other-kinds` is accepted and ignored:
+nothing is skipped any more (every kind and every activation is checked).
+
+What it checks, per kind (the claims are re-derived from `problem` and `witness` alone):
+  relu-like-spurious-minimum (Theorem 1): normal equations, the minimum's output, the region
+      bound, (W1, b1) != 0 and the better point's loss -- all exact rationals.
+  deep-linear-critical-point (Theorem 4): widths, every layer gradient, the product gradient,
+      the exact loss polynomials of the descent/ascent curves and the negative-curvature
+      direction -- all exact rationals.
+  smooth-counterexample (Theorem 2), every activation the Rust checker knows (sigmoid, tanh,
+      arctan, elu, selu with lambda/alpha as the exact decimals 1.0507009873554804934193349852946
+      / 1.6732632423543772848170429916717, softplus, gelu, silu, quadratic, relu-like with its
+      slopes) and formula activations (`{"name": "formula", "formula": "..."}`, the grammar and
+      limits of the Rust checker: + - * / ^n with |n| <= 64, decimals, x, pi, exp ln log sqrt
+      tanh atan arctan erf abs, max min; at most 1000 bytes, 64 levels, degree <= 4096):
+      zero-loss-point (C2.1 exactly, or for a bracketed v4 by the intermediate value theorem:
+      h enclosed -- hence continuous -- on [a, b] and h(v1)h(x) - h(v2)h(v3) of certain opposite
+      signs at a and b; C2.2 D != 0, over the whole bracket for a bracketed v4), minimum-loss
+      (C2.3 exactly, or u2 defined by it), critical-point (h' exists at v1, v2), hessian-inertia
+      (exact 9x9 Hessian, Sylvester inertia), second-order-condition (C2.6, C2.7), and
+      local-minimum-box (the Taylor bound of proofs/MATH.md §2 with h''' and h'''' enclosed over
+      v_k +- 2 rho; for relu-like, positivity of every pre-activation on the box).
+
+Arithmetic. Exact values are flint.fmpq (GMP-backed rationals): wherever the Rust checker is
+exact, this one is exact too, by the same rules (closed forms at rational and log-rational
+points, Taylor jets that stay rational; an exact intermediate of more than 4096 bits continues
+as its enclosure). Everything else is enclosed with Arb: every elementary operation (+ - * /,
+exp, ln, sqrt, tanh, atan, erf, pi) is an Arb ball computation on exact endpoints, and the
+interval [lower bound, upper bound] of the resulting balls is kept (intervals, not mid-radius
+balls, because a ball product of two wide balls is wider by a second-order term and the
+certificates' radii sit at the limit of the interval computation). Taylor jets of formulas
+(h, h', ..., h'''') are propagated coefficient by coefficient on these values. The working
+precision is the certificate's `precision` plus 32 guard bits (soundness never depends on the
+precision; the guard bits keep Arb's function balls, a few ulps wider than MPFR's correctly
+rounded ends, from rejecting a box at the edge of what the Rust checker certifies; at a low
+`precision` such as 32 they can make this checker accept a box radius slightly beyond it).
+
+Fail closed. An enclosure with an infinite or NaN end, a division by an enclosure that may
+contain 0, a log (sqrt) of an enclosure that may be <= 0 (< 0), a derivative of max/min/abs
+(or of a relu-like or ELU/SELU kink) where the branches may meet, an unshown sign: each makes
+the claim fail (exit 1, with the claim id), never pass. Arb's exponents are unbounded, so a
+huge but finite value (exp(exp(22)) ~ 10^(1.5e9), where MPFR overflows) stays a finite, rigorous
+enclosure; where Arb gives up it returns an infinite ball, which fails the claim. (So this
+checker may accept a true claim the Rust checker must refuse for an MPFR overflow; the converse
+cannot happen by overflow.)
+
+Strict input, as the Rust checker: exactly the schema's fields (unknown or missing fields
+rejected), no duplicate keys, no `null` anywhere, rationals only in the canonical form "p/q"
+(lowest terms, q > 1) or "p", of any length up to 1,000,000 characters per number (longer is
+rejected); Python's 4300-digit int-string limit is lifted and numbers are parsed by FLINT.
+"""
+
+import json
+from math import lcm as _lcm
+import re
+import sys
+
+try:
+    from flint import arb, ctx, fmpq, fmpz
+except ImportError:  # pragma: no cover
+    print("check_flint.py: python-flint is required (pip install python-flint)", file=sys.stderr)
+    sys.exit(3)
+
+if hasattr(sys, "set_int_max_str_digits"):
+    sys.set_int_max_str_digits(0)
+
+VERSION = 1
+Q = fmpq
+MAX_NUMBER_CHARS = 1_000_000  # the longest certificate number (a rational string) accepted
+MAX_SCALE_BITS = 4096  # the most bits of a Theorem 1 dataset's common denominator
+MAX_ORDER = 64  # the highest loss-polynomial order examined, and the most coefficients per curve layer
+MAX_NESTING = 127  # JSON nesting depth accepted (serde_json's limit of 128)
+GUARD_BITS = 32  # added to the certificate's precision for every Arb computation
+PROG = "check_flint.py"
+
+
+class Rejected(Exception):
+    """The certificate is rejected; the message names the claim or field."""
+
+
+class Unreadable(Exception):
+    """The text is not a certificate at all (exit 2)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Strict reading of the schema.
+
+_RATIONAL = re.compile(r"(0|-?[1-9][0-9]*)(?:/([1-9][0-9]*))?")
+
+
+def short(x, n=80):
+    """A number or text for a message, cut to `n` characters."""
+    s = str(x)
+    return s if len(s) <= n else f"{s[:n // 2]}…({len(s)} characters)…{s[-n // 4:]}"
+
+
+def rational(what, s):
+    """A certificate rational: "p/q" in lowest terms with q > 1, or "p"; nothing else."""
+    if not isinstance(s, str):
+        raise Rejected(f"{what}: expected a rational as a string \"p/q\" or \"p\"")
+    if len(s) > MAX_NUMBER_CHARS:
+        raise Rejected(f"{what}: a number of {len(s)} characters, above the limit of {MAX_NUMBER_CHARS}")
+    m = _RATIONAL.fullmatch(s)
+    if not m:
+        raise Rejected(f"{what}: {short(s)!r} is not a rational in the form p/q (lowest terms) or p")
+    num = fmpz(m.group(1))
+    if m.group(2) is None:
+        return Q(num)
+    den = fmpz(m.group(2))
+    if den < 2 or num == 0 or num.gcd(den) != 1:
+        raise Rejected(f"{what}: {short(s)!r} is not in lowest terms / canonical form")
+    return Q(num, den)
+
+
+def obj(what, v, required, optional=()):
+    """A JSON object with exactly the required keys (plus optional ones); unknown keys rejected."""
+    if not isinstance(v, dict):
+        raise Rejected(f"{what}: expected an object")
+    for k in v:
+        if k not in required and k not in optional:
+            raise Rejected(f"{what}: unknown field {short(k)!r}")
+    for k in required:
+        if k not in v:
+            raise Rejected(f"{what}: missing field {k!r}")
+    return v
+
+
+def array(what, v, n=None):
+    if not isinstance(v, list):
+        raise Rejected(f"{what}: expected an array")
+    if n is not None and len(v) != n:
+        raise Rejected(f"{what}: expected {n} entries, found {len(v)}")
+    return v
+
+
+def vec(what, v, n=None):
+    return [rational(f"{what}[{i + 1}]", s) for i, s in enumerate(array(what, v, n))]
+
+
+def mat(what, v, rows, cols):
+    array(what, v, rows)
+    if any(not isinstance(r, list) or len(r) != cols for r in v):
+        raise Rejected(f"{what}: expected a {rows}×{cols} matrix")
+    return [[rational(f"{what}[{i + 1},{j + 1}]", s) for j, s in enumerate(r)] for i, r in enumerate(v)]
+
+
+def natural(what, v, limit=2 ** 64 - 1):
+    if not isinstance(v, int) or isinstance(v, bool) or v < 0 or v > limit:
+        raise Rejected(f"{what}: expected a non-negative integer")
+    return v
+
+
+def string(what, v):
+    if not isinstance(v, str):
+        raise Rejected(f"{what}: expected a string")
+    return v
+
+
+def require_claims(actual, expected):
+    """The claims must be exactly the kind's canonical list: ids and statements, in order."""
+    array("claims", actual)
+    for i, c in enumerate(actual):
+        obj(f"claims[{i + 1}]", c, ("id", "statement"))
+        string(f"claims[{i + 1}].id", c["id"])
+        string(f"claims[{i + 1}].statement", c["statement"])
+    for i, (cid, statement) in enumerate(expected):
+        if i >= len(actual):
+            raise Rejected(f"claim {cid!r} is missing")
+        c = actual[i]
+        if c["id"] != cid:
+            raise Rejected(f"claim {i + 1} is {short(c['id'])!r}, expected {cid!r}")
+        if c["statement"] != statement:
+            raise Rejected(f"claim {cid!r}: the statement is not the canonical one for this id")
+    if len(actual) > len(expected):
+        raise Rejected(f"unknown claim {short(actual[len(expected)]['id'])!r}")
+
+
+def fail(cid, reason):
+    return Rejected(f"claim {cid!r} fails: {reason}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Arithmetic of the smooth kind: exact rationals (fmpq) and Arb-backed intervals (Iv).
+
+
+class EvalError(Exception):
+    """An enclosure could not be formed (a refusal: a pole, a log of a non-positive number, a
+    derivative across a kink, ...); the claim that needed it fails."""
+
+
+class NotFinite(EvalError):
+    """An enclosure with an infinite or NaN end: the claim that needed it fails."""
+
+
+MAX_EXACT_BITS = 4096  # an exact intermediate with more bits continues as its enclosure
+
+
+def _lo(b):
+    return b.lower()
+
+
+def _hi(b):
+    return b.upper()
+
+
+def _min(xs):
+    m = xs[0]
+    for x in xs[1:]:
+        if x < m:
+            m = x
+    return m
+
+
+def _max(xs):
+    m = xs[0]
+    for x in xs[1:]:
+        if x > m:
+            m = x
+    return m
+
+
+class Iv:
+    """A closed interval [lo, hi] whose ends are exact Arb numbers (radius 0), both finite.
+
+    Every operation evaluates Arb balls at the ends (at the current `ctx.prec`) and keeps the
+    lower bound of the ball giving the lower end and the upper bound of the one giving the upper
+    end, so the result contains the exact result for every member of the operands. A result
+    with an infinite or NaN end raises NotFinite (fail closed)."""
+
+    __slots__ = ("lo", "hi")
+
+    def __init__(self, lo_ball, hi_ball):
+        lo, hi = _lo(lo_ball), _hi(hi_ball)
+        if not (lo.is_finite() and hi.is_finite()):
+            raise NotFinite("an enclosure is not finite (an infinite or NaN end)")
+        if not lo <= hi:
+            raise NotFinite("an enclosure has its ends out of order")
+        self.lo, self.hi = lo, hi
+
+    @staticmethod
+    def from_q(q):
+        b = arb(q)
+        return Iv(b, b)
+
+    @staticmethod
+    def from_int(n):
+        return Iv.from_q(Q(n))
+
+    @staticmethod
+    def span(a, b):
+        return Iv(arb(a), arb(b))
+
+    @staticmethod
+    def pi():
+        b = arb.pi()
+        return Iv(b, b)
+
+    def is_positive(self):
+        return self.lo > 0
+
+    def is_negative(self):
+        return self.hi < 0
+
+    def contains_zero(self):
+        return self.lo <= 0 and self.hi >= 0
+
+    def hull(self, o):
+        return Iv(_min([self.lo, o.lo]), _max([self.hi, o.hi]))
+
+    def neg(self):
+        return Iv(-self.hi, -self.lo)
+
+    def add(self, o):
+        return Iv(self.lo + o.lo, self.hi + o.hi)
+
+    def sub(self, o):
+        return Iv(self.lo - o.hi, self.hi - o.lo)
+
+    def mul(self, o):
+        ps = [self.lo * o.lo, self.lo * o.hi, self.hi * o.lo, self.hi * o.hi]
+        return Iv(_min([_lo(p) for p in ps]), _max([_hi(p) for p in ps]))
+
+    def div(self, o):
+        """x / y, or None when y may contain 0."""
+        if o.contains_zero():
+            return None
+        one = arb(1)
+        return self.mul(Iv(one / o.hi, one / o.lo))
+
+    def sq(self):
+        if self.lo >= 0:
+            return Iv(self.lo * self.lo, self.hi * self.hi)
+        if self.hi <= 0:
+            return Iv(self.hi * self.hi, self.lo * self.lo)
+        return Iv(arb(0), _max([_hi(self.lo * self.lo), _hi(self.hi * self.hi)]))
+
+    def abs(self):
+        if self.lo >= 0:
+            return self
+        if self.hi <= 0:
+            return self.neg()
+        return Iv(arb(0), _max([-self.lo, self.hi]))
+
+    def _monotone(self, f):
+        return Iv(f(self.lo), f(self.hi))
+
+    def exp(self):
+        return self._monotone(arb.exp)
+
+    def ln(self):
+        if not self.lo > 0:
+            raise EvalError(f"ln of a number that may be ≤ 0 (its enclosure is {self.show()})")
+        return self._monotone(arb.log)
+
+    def sqrt(self):
+        if not self.lo >= 0:
+            raise EvalError(f"sqrt of a number that may be < 0 (its enclosure is {self.show()})")
+        return self._monotone(arb.sqrt)
+
+    def tanh(self):
+        return self._monotone(arb.tanh)
+
+    def atan(self):
+        return self._monotone(arb.atan)
+
+    def erf(self):
+        return self._monotone(arb.erf)
+
+    def show(self, digits=12):
+        return f"[{self.lo.str(digits, radius=False)}, {self.hi.str(digits, radius=False)}]"
+
+
+def is_exact(v):
+    return isinstance(v, fmpq)
+
+
+def exact(q):
+    """q exactly, or its enclosure when it has more than MAX_EXACT_BITS bits."""
+    if abs(q.p).bit_length() + q.q.bit_length() > MAX_EXACT_BITS:
+        return Iv.from_q(q)
+    return q
+
+
+def to_iv(v):
+    return Iv.from_q(v) if is_exact(v) else v
+
+
+def vadd(a, b):
+    return exact(a + b) if is_exact(a) and is_exact(b) else to_iv(a).add(to_iv(b))
+
+
+def vsub(a, b):
+    return exact(a - b) if is_exact(a) and is_exact(b) else to_iv(a).sub(to_iv(b))
+
+
+def is_zero(v):
+    return is_exact(v) and v == 0
+
+
+def vmul(a, b):
+    """a·b; exactly 0 when either factor is exactly 0 (every enclosure here is finite)."""
+    if is_zero(a) or is_zero(b):
+        return Q(0)
+    return exact(a * b) if is_exact(a) and is_exact(b) else to_iv(a).mul(to_iv(b))
+
+
+def vdiv(a, b):
+    """a/b, or None when b may be 0."""
+    if is_zero(b):
+        return None
+    if is_exact(a) and is_exact(b):
+        return exact(a / b)
+    return to_iv(a).div(to_iv(b))
+
+
+def vsign(v):
+    """-1, 0 or 1 when the sign is certain, else None."""
+    if is_exact(v):
+        return (v > 0) - (v < 0)
+    if v.is_positive():
+        return 1
+    if v.is_negative():
+        return -1
+    return None
+
+
+def vshow(v):
+    return f"{short(v)} (exact)" if is_exact(v) else f"∈ {v.show()} (interval)"
+
+
+def vhow(v):
+    return "exact" if is_exact(v) else "interval"
+
+
+class Prec:
+    """`with Prec(bits):` evaluates Arb at `bits` bits and restores the previous precision."""
+
+    def __init__(self, bits):
+        self.bits = bits
+
+    def __enter__(self):
+        self.saved = ctx.prec
+        ctx.prec = self.bits
+
+    def __exit__(self, *exc):
+        ctx.prec = self.saved
+        return False
+
+
+# ---------------------------------------------------------------------------------------------
+# Formula activations: the grammar and limits of the Rust checker (src/cert/formula.rs), parsed
+# here from the bytes of the text, and evaluated by Taylor arithmetic (jets) to order 4.
+
+FORMULA_MAX_LEN = 1000  # bytes
+FORMULA_MAX_DEPTH = 64  # nesting of parentheses, calls and signs
+FORMULA_MAX_EXPONENT = 64  # |n| of a^n
+FORMULA_MAX_DEGREE = 4096  # degree bound in x (powers of powers multiply)
+_WS = b" \t\n\r\x0c"  # Rust's u8::is_ascii_whitespace
+# Unicode White_Space (what Rust's str::trim removes).
+_TRIM = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_FUNS = {"exp": "exp", "ln": "ln", "log": "ln", "sqrt": "sqrt", "tanh": "tanh", "atan": "atan",
+         "arctan": "atan", "erf": "erf", "abs": "abs"}
+
+
+class FormulaError(Exception):
+    pass
+
+
+def _digit(c):
+    return 48 <= c <= 57
+
+
+def _alpha(c):
+    return 65 <= c <= 90 or 97 <= c <= 122
+
+
+class _Parser:
+    def __init__(self, s):
+        self.s, self.i, self.depth = s, 0, 0
+
+    def peek(self):
+        while self.i < len(self.s) and self.s[self.i] in _WS:
+            self.i += 1
+        return self.s[self.i] if self.i < len(self.s) else None
+
+    def eat(self, c):
+        hit = self.peek() == ord(c)
+        self.i += hit
+        return hit
+
+    def err(self, what):
+        raise FormulaError(f"{what} at character {self.i + 1}")
+
+    def take(self, ok):
+        start = self.i
+        while self.i < len(self.s) and ok(self.s[self.i]):
+            self.i += 1
+        return self.s[start:self.i].decode("ascii")
+
+    def sum(self):
+        a = self.product()
+        while True:
+            if self.eat("+"):
+                a = ("add", a, self.product())
+            elif self.eat("-"):
+                a = ("sub", a, self.product())
+            else:
+                return a
+
+    def product(self):
+        a = self.unary()
+        while True:
+            if self.eat("*"):
+                a = ("mul", a, self.unary())
+            elif self.eat("/"):
+                a = ("div", a, self.unary())
+            else:
+                return a
+
+    def unary(self):
+        self.depth += 1
+        if self.depth > FORMULA_MAX_DEPTH:
+            self.err(f"nested more than {FORMULA_MAX_DEPTH} levels deep")
+        f = self.signed_power()
+        self.depth -= 1
+        return f
+
+    def signed_power(self):
+        if self.eat("-"):
+            return ("neg", self.unary())
+        base = self.atom()
+        if not self.eat("^"):
+            return base
+        paren = self.eat("(")
+        negative = self.eat("-")
+        self.peek()
+        t = self.take(_digit)
+        if not t or int(t) > 2 ** 31 - 1:  # Rust: parse::<i32>() of the digits
+            self.err("expected an integer exponent")
+        n = int(t)
+        if paren and not self.eat(")"):
+            self.err("expected ')'")
+        if n > FORMULA_MAX_EXPONENT:
+            self.err(f"exponent {n} beyond ±{FORMULA_MAX_EXPONENT}")
+        return ("pow", base, -n if negative else n)
+
+    def atom(self):
+        c = self.peek()
+        if c is None:
+            self.err("unexpected end")
+        if c == ord("("):
+            self.i += 1
+            e = self.sum()
+            if not self.eat(")"):
+                self.err("expected ')'")
+            return e
+        if _digit(c) or c == ord("."):
+            t = self.take(lambda c: _digit(c) or c == ord("."))
+            int_part, _, frac = t.partition(".")
+            digits = int_part + frac
+            if not digits or "." in frac:
+                raise FormulaError(f"'{t}' is not a decimal number")
+            return ("num", Q(fmpz(digits), fmpz(10) ** len(frac)))
+        if _alpha(c):
+            name = self.take(lambda c: _digit(c) or _alpha(c) or c == ord("_"))
+            if not self.eat("("):
+                if name == "x":
+                    return ("x",)
+                if name == "pi":
+                    return ("pi",)
+                self.err(f"unknown name '{name}' (the variable is x)")
+            args = [self.sum()]
+            while self.eat(","):
+                args.append(self.sum())
+            if not self.eat(")"):
+                self.err("expected ')'")
+            if name in ("max", "min"):
+                if len(args) != 2:
+                    raise FormulaError(f"{name} takes two arguments")
+                return (name, args[0], args[1])
+            if name not in _FUNS:
+                raise FormulaError(f"unknown function '{name}'")
+            if len(args) != 1:
+                raise FormulaError(f"{name} takes one argument")
+            return ("call", _FUNS[name], args[0])
+        self.err("unexpected character")
+
+
+def formula_degree(f):
+    """The Rust checker's degree bound: x 1, numbers 0, sums the larger, products and quotients
+    the sum, a^n |n| times, a call its argument (saturating at 2^64 - 1)."""
+    cap = 2 ** 64 - 1
+    op = f[0]
+    if op == "x":
+        return 1
+    if op in ("num", "pi"):
+        return 0
+    if op in ("neg", "call"):
+        return formula_degree(f[-1])
+    if op in ("add", "sub", "max", "min"):
+        return max(formula_degree(f[1]), formula_degree(f[2]))
+    if op in ("mul", "div"):
+        return min(cap, formula_degree(f[1]) + formula_degree(f[2]))
+    if op == "pow":
+        return min(cap, formula_degree(f[1]) * abs(f[2]))
+    raise AssertionError(op)
+
+
+def parse_formula(text):
+    """The formula text (already trimmed) parsed, or FormulaError."""
+    s = text.encode("utf-8", "surrogatepass")
+    if len(s) > FORMULA_MAX_LEN:
+        raise FormulaError(f"longer than {FORMULA_MAX_LEN} bytes")
+    p = _Parser(s)
+    f = p.sum()
+    if p.peek() is not None:
+        p.err("unexpected text")
+    deg = formula_degree(f)
+    if deg > FORMULA_MAX_DEGREE:
+        raise FormulaError(f"degree in x up to {deg}, above the limit {FORMULA_MAX_DEGREE} (powers of powers multiply)")
+    return f
+
+
+# Jets: lists of Taylor coefficients f^(k)(xi)/k!, each exact (fmpq) or an interval.
+
+def _zero():
+    return Q(0)
+
+
+def _scale(v, c):
+    return vmul(v, Q(c))
+
+
+def _cauchy(a, b):
+    out = []
+    for k in range(len(a)):
+        s = _zero()
+        for i in range(k + 1):
+            s = vadd(s, vmul(a[i], b[k - i]))
+        out.append(s)
+    return out
+
+
+def _square(a):
+    c = _cauchy(a, a)
+    c[0] = vmul(a[0], a[0]) if is_exact(a[0]) else a[0].sq()
+    return c
+
+
+def _divide(a, b):
+    c = []
+    for k in range(len(a)):
+        s = a[k]
+        for i in range(1, k + 1):
+            s = vsub(s, vmul(b[i], c[k - i]))
+        q = vdiv(s, b[0])
+        if q is None:
+            raise EvalError("a denominator may be 0")
+        c.append(q)
+    return c
+
+
+def _integrate(f0, a, g):
+    """f with f' = g·a', given f(a0): f_k = (1/k) Σ_{j=1..k} j a_j g_{k−j}."""
+    f = [f0]
+    for k in range(1, len(a)):
+        s = _zero()
+        for j in range(1, k + 1):
+            s = vadd(s, vmul(_scale(a[j], j), g[k - j]))
+        f.append(_scale(s, Q(1, k)))
+    return f
+
+
+def _scalar(fun, v):
+    """fun(v) for a value, exact where the result is a known rational."""
+    if is_exact(v):
+        q = v
+        if fun == "exp" and q == 0:
+            return Q(1)
+        if fun == "ln" and q == 1:
+            return Q(0)
+        if fun in ("tanh", "atan", "erf") and q == 0:
+            return Q(0)
+        if fun == "sqrt" and q >= 0 and q.p.is_square() and q.q.is_square():
+            return Q(q.p.isqrt(), q.q.isqrt())
+        if fun == "abs":
+            return abs(q)
+    x = to_iv(v)
+    if fun == "exp":
+        return x.exp()
+    if fun == "ln":
+        return x.ln()
+    if fun == "sqrt":
+        return x.sqrt()
+    if fun == "tanh":
+        return x.tanh()
+    if fun == "atan":
+        return x.atan()
+    if fun == "erf":
+        return x.erf()
+    if fun == "abs":
+        return x.abs()
+    raise AssertionError(fun)
+
+
+def _pick(a, b, larger):
+    """max(a, b) or min(a, b) of two jets; refuses derivatives where the branches may meet."""
+    want = 1 if larger else -1
+    s = vsign(vsub(a[0], b[0]))
+    if s == want:
+        return a
+    if s == -want:
+        return b
+    if len(a) == 1:
+        x, y = a[0], b[0]
+        if is_exact(x) and is_exact(y):
+            return [max(x, y) if larger else min(x, y)]
+        return [to_iv(x).hull(to_iv(y))]
+    raise EvalError(f"{'max' if larger else 'min'}(…) is not smooth where its arguments meet, and they may meet here: no derivative")
+
+
+def _exp_jet(f0, a):
+    e = [f0]
+    for k in range(1, len(a)):
+        s = _zero()
+        for j in range(1, k + 1):
+            s = vadd(s, vmul(_scale(a[j], j), e[k - j]))
+        e.append(_scale(s, Q(1, k)))
+    return e
+
+
+def formula_jet(f, x):
+    """The jet of the formula f at the jet x (same length)."""
+    n = len(x)
+
+    def konst(v):
+        return [v] + [_zero() for _ in range(n - 1)]
+
+    op = f[0]
+    if op == "x":
+        return list(x)
+    if op == "num":
+        return konst(f[1])
+    if op == "pi":
+        return konst(Iv.pi())
+    if op == "neg":
+        return [vsub(_zero(), c) for c in formula_jet(f[1], x)]
+    if op in ("add", "sub"):
+        a, b = formula_jet(f[1], x), formula_jet(f[2], x)
+        return [vadd(u, v) if op == "add" else vsub(u, v) for u, v in zip(a, b)]
+    if op == "mul":
+        return _cauchy(formula_jet(f[1], x), formula_jet(f[2], x))
+    if op == "div":
+        return _divide(formula_jet(f[1], x), formula_jet(f[2], x))
+    if op == "pow":
+        a, e = formula_jet(f[1], x), f[2]
+        m = abs(e)
+        if m == 2:
+            r = _square(a)
+        else:
+            r = konst(Q(1))
+            for _ in range(m):
+                r = _cauchy(r, a)
+        return _divide(konst(Q(1)), r) if e < 0 else r
+    if op in ("max", "min"):
+        return _pick(formula_jet(f[1], x), formula_jet(f[2], x), op == "max")
+    if op == "call":
+        fun = f[1]
+        a = formula_jet(f[2], x)
+        f0 = _scalar(fun, a[0])
+        if fun == "abs":
+            neg = [vsub(_zero(), c) for c in a]
+            j = list(_pick(a, neg, True))
+            j[0] = f0
+            return j
+        if fun == "exp":
+            return _exp_jet(f0, a)
+        if fun == "ln":
+            return _integrate(f0, a, _divide(konst(Q(1)), a))
+        if fun == "sqrt":
+            s = [f0]
+            two_s0 = _scale(s[0], 2)
+            for k in range(1, n):
+                t = a[k]
+                for j in range(1, k):
+                    t = vsub(t, vmul(s[j], s[k - j]))
+                q = vdiv(t, two_s0)
+                if q is None:
+                    raise EvalError("sqrt is not differentiable at 0")
+                s.append(q)
+            return s
+        if fun == "tanh":
+            t = [f0]
+            g = [vsub(Q(1), _square(t)[0])]
+            for k in range(1, n):
+                s = _zero()
+                for j in range(1, k + 1):
+                    s = vadd(s, vmul(_scale(a[j], j), g[k - j]))
+                t.append(_scale(s, Q(1, k)))
+                tt = _zero()
+                for i in range(k + 1):
+                    tt = vadd(tt, vmul(t[i], t[k - i]))
+                g.append(vsub(_zero(), tt))
+            return t
+        if fun == "atan":
+            one_plus = _square(a)
+            one_plus[0] = vadd(one_plus[0], Q(1))
+            return _integrate(f0, a, _divide(konst(Q(1)), one_plus))
+        if fun == "erf":
+            minus_sq = [vsub(_zero(), c) for c in _square(a)]
+            e = _exp_jet(_scalar("exp", minus_sq[0]), minus_sq)
+            two = Iv.from_int(2)
+            c = two.div(Iv.pi().sqrt())
+            return _integrate(f0, a, [vmul(v, c) for v in e])
+    raise AssertionError(op)
+
+
+def formula_derivatives(f, n, x):
+    """h, h', ..., h^(n) at the value x (exact or an interval), from one jet of length n + 1."""
+    jet = [x] + ([Q(1)] if n >= 1 else []) + [_zero() for _ in range(n - 1)]
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, 20000))
+    try:
+        j = formula_jet(f, jet)
+    finally:
+        sys.setrecursionlimit(old)
+    out, fact = [], 1
+    for k, c in enumerate(j):
+        fact *= max(k, 1)
+        out.append(_scale(c, fact))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Activations: exact values where a closed form is rational, enclosures of h^(k), k <= 4.
+
+SELU_LAMBDA = "1.0507009873554804934193349852946"
+SELU_ALPHA = "1.6732632423543772848170429916717"
+NAMED = ("sigmoid", "tanh", "arctan", "elu", "selu", "softplus", "gelu", "silu", "quadratic")
+
+
+def decimal_q(s):
+    int_part, _, frac = s.partition(".")
+    return Q(fmpz(int_part + frac), fmpz(10) ** len(frac))
+
+
+class Pt:
+    """A real number rat + Σ c·ln q (q > 0 rational): the points the checker evaluates at."""
+
+    def __init__(self, rat, logs=()):
+        self.rat, self.logs = rat, list(logs)
+
+    @staticmethod
+    def midpoint(a, b):
+        half = Q(1, 2)
+        return Pt((a.rat + b.rat) * half, [(c * half, q) for c, q in a.logs + b.logs])
+
+    def as_rational(self):
+        return self.rat if all(c == 0 for c, _ in self.logs) else None
+
+    def exp_exact(self, t):
+        """e^(t·x) exactly, when it is rational (each log term separately), else None."""
+        if self.rat != 0:
+            return None
+        p = Q(1)
+        for c, q in self.logs:
+            r = rat_pow(q, c * t)
+            if r is None:
+                return None
+            p *= r
+        return p
+
+    def enclose(self):
+        x = Iv.from_q(self.rat)
+        for c, q in self.logs:
+            x = x.add(Iv.from_q(q).ln().mul(Iv.from_q(c)))
+        return x
+
+    def show(self):
+        terms = ([short(self.rat)] if self.rat != 0 or not self.logs else []) + \
+            [f"{short(c)}·ln({short(q)})" for c, q in self.logs]
+        return " + ".join(terms)
+
+
+def rat_pow(q, e):
+    """q^e (q > 0) when it is rational, for exponents with denominator <= 64 and |numerator| <= 256."""
+    b, a = e.q, abs(e.p)
+    if b > 64 or a > 256:
+        return None
+    b, a = int(b), int(a)
+
+    def root(n):
+        r = n.root(b)
+        return r if r ** b == n else None
+
+    rn, rd = root(q.p), root(q.q)
+    if rn is None or rd is None:
+        return None
+    p = Q(rn, rd) ** a
+    return 1 / p if e.p < 0 else p
+
+
+def log_products_equal(a, b, c, d):
+    """ln a · ln d = ln b · ln c exactly, for rationals > 0 that are integer powers of one
+    common base (other than 1); None when this cannot be decided that way."""
+    zero_l = a == 1 or d == 1
+    zero_r = b == 1 or c == 1
+    if zero_l or zero_r:
+        return zero_l == zero_r
+
+    def base(r):
+        for e in range(64, 0, -1):
+            g = rat_pow(r, Q(1, e))
+            if g is not None:
+                return (1 / g, -e) if g < 1 else (g, e)
+        return None
+
+    bs = [base(r) for r in (a, b, c, d)]
+    if any(x is None for x in bs):
+        return None
+    (ga, ea), (gb, eb), (gc, ec), (gd, ed) = bs
+    if not (ga == gb == gc == gd):
+        return None
+    return ea * ed == eb * ec
+
+
+def _poly_q(c, x):
+    acc = Q(0)
+    for k in reversed(c):
+        acc = acc * x + k
+    return acc
+
+
+def _poly_i(c, x):
+    acc = Iv.from_int(0)
+    for k in reversed(c):
+        acc = acc.mul(x).add(Iv.from_int(k))
+    return acc
+
+
+# σ^(k) as polynomials in s = σ; tanh^(k) in t = tanh; GELU^(k)/φ (k = 2, 3, 4) in x.
+SIGMOID = [[0, 1], [0, 1, -1], [0, 1, -3, 2], [0, 1, -7, 12, -6], [0, 1, -15, 50, -60, 24]]
+TANH = [[0, 1], [1, 0, -1], [0, -2, 0, 2], [-2, 0, 8, 0, -6], [0, 16, 0, -40, 0, 24]]
+GELU = [[2, 0, -1], [0, -4, 0, 1], [-4, 0, 7, 0, -1]]
+
+
+class Act:
+    """An activation: a name ('sigmoid', ..., 'relu-like' with slopes, 'formula' with a parse)."""
+
+    def __init__(self, name, slopes=None, formula=None):
+        self.name, self.slopes, self.formula = name, slopes, formula
+
+    def elu_scales(self):
+        if self.name == "selu":
+            lam = decimal_q(SELU_LAMBDA)
+            return lam, lam * decimal_q(SELU_ALPHA)
+        return Q(1), Q(1)
+
+    def exact_at(self, k, x):
+        """h^(k)(x) exactly where a closed form gives a rational; else None."""
+        r = x.as_rational()
+        zero = r is not None and r == 0
+        n = self.name
+        if n == "quadratic":
+            if r is None:
+                return None
+            return [r * r, 2 * r, Q(2)][k] if k <= 2 else Q(0)
+        if n == "relu-like":
+            if r is None:
+                return None
+            sp, sm = self.slopes
+            if r > 0:
+                s = sp
+            elif r < 0:
+                s = sm
+            else:
+                return Q(0) if k == 0 else None
+            return s * r if k == 0 else (s if k == 1 else Q(0))
+        if n == "sigmoid":
+            e = x.exp_exact(Q(1))
+            return None if e is None else _poly_q(SIGMOID[k], e / (e + 1))
+        if n == "tanh":
+            e = x.exp_exact(Q(2))
+            return None if e is None else _poly_q(TANH[k], (e - 1) / (e + 1))
+        if n == "softplus" and k >= 1:
+            e = x.exp_exact(Q(1))
+            return None if e is None else _poly_q(SIGMOID[k - 1], e / (e + 1))
+        if n in ("elu", "selu"):
+            lin, ex = self.elu_scales()
+            if r is not None:
+                if r > 0:
+                    return lin * r if k == 0 else (lin if k == 1 else Q(0))
+                if zero:
+                    return Q(0) if k == 0 else None
+                return None
+            e = x.exp_exact(Q(1))
+            if e is None:
+                return None
+            if e == 1:
+                return Q(0) if k == 0 else None
+            if e < 1:
+                return (e - 1) * ex if k == 0 else e * ex
+            return None if k == 0 else (lin if k == 1 else Q(0))
+        if n == "formula":
+            if r is None:
+                return None
+            try:
+                with Prec(64):
+                    v = formula_derivatives(self.formula, k, r)[k]
+            except EvalError:
+                return None
+            return v if is_exact(v) else None
+        if n == "arctan" and zero and k <= 2:
+            return Q(1 if k == 1 else 0)
+        if n == "gelu" and zero and k <= 1:
+            return Q(k, 2)
+        if n == "silu" and zero and k <= 2:
+            return Q(1 if k >= 1 else 0, 2)
+        return None
+
+    def enclose_upto(self, n, x):
+        """Enclosures of h, h', ..., h^(n) over the interval x (one jet for a formula)."""
+        if self.name == "formula":
+            return [to_iv(v) for v in formula_derivatives(self.formula, n, x)]
+        return [self.enclose(k, x) for k in range(n + 1)]
+
+    def enclose(self, k, x):
+        """An enclosure of h^(k) over the interval x, k <= 4; EvalError for a derivative of a
+        piecewise activation over an interval that contains its kink at 0."""
+        n = self.name
+
+        def kink():
+            raise EvalError(f"{n} is not smooth at 0, which lies in {x.show(8)}: no enclosure of its derivative of order {k}")
+
+        def sig(x):
+            one = Iv.from_int(1)
+            return one.div(one.add(x.neg().exp()))
+
+        if n == "formula":
+            return to_iv(formula_derivatives(self.formula, k, x)[k])
+        if n == "quadratic":
+            return [x.sq(), x.mul(Iv.from_int(2)), Iv.from_int(2)][k] if k <= 2 else Iv.from_int(0)
+        if n == "relu-like":
+            sp, sm = self.slopes
+            if k == 0:
+                return x.mul(Iv.from_q(sp)).hull(x.mul(Iv.from_q(sm)))
+            if x.contains_zero():
+                kink()
+            s = sp if x.is_positive() else sm
+            return Iv.from_q(s) if k == 1 else Iv.from_int(0)
+        if n in ("elu", "selu"):
+            lin, ex = self.elu_scales()
+
+            def lin_b(k):
+                return [x.mul(Iv.from_q(lin)), Iv.from_q(lin)][k] if k <= 1 else Iv.from_int(0)
+
+            def exp_b(k):
+                e = x.exp()
+                v = e.sub(Iv.from_int(1)) if k == 0 else e
+                return v.mul(Iv.from_q(ex))
+
+            if x.is_positive():
+                return lin_b(k)
+            if x.is_negative():
+                return exp_b(k)
+            if k == 0:
+                return lin_b(0).hull(exp_b(0))
+            kink()
+        if n == "sigmoid":
+            return _poly_i(SIGMOID[k], sig(x))
+        if n == "tanh":
+            return _poly_i(TANH[k], x.tanh())
+        if n == "softplus":
+            if k == 0:
+                return Iv.from_int(1).add(x.exp()).ln()
+            return _poly_i(SIGMOID[k - 1], sig(x))
+        if n == "silu":
+            s = sig(x)
+            own = _poly_i(SIGMOID[k], s).mul(x)
+            return own if k == 0 else own.add(_poly_i(SIGMOID[k - 1], s).mul(Iv.from_int(k)))
+        if n == "arctan":
+            one = Iv.from_int(1)
+            r = one.div(one.add(x.sq()))
+
+            def pw(m):
+                acc = r
+                for _ in range(1, m):
+                    acc = acc.mul(r)
+                return acc
+
+            if k == 0:
+                return x.atan()
+            if k == 1:
+                return r
+            if k == 2:
+                return _poly_i([0, -2], x).mul(pw(2))
+            if k == 3:
+                return _poly_i([-2, 0, 6], x).mul(pw(3))
+            return _poly_i([0, 24, 0, -24], x).mul(pw(4))
+        if n == "gelu":
+            two = Iv.from_int(2)
+            sqrt2 = two.sqrt()
+            big_phi = Iv.from_int(1).add(x.div(sqrt2).erf()).div(two)
+            small_phi = x.sq().div(two).neg().exp().div(two.mul(Iv.pi()).sqrt())
+            if k == 0:
+                return x.mul(big_phi)
+            if k == 1:
+                return big_phi.add(x.mul(small_phi))
+            return small_phi.mul(_poly_i(GELU[k - 2], x))
+        raise AssertionError(n)
+
+
+def value(act, k, x):
+    """h^(k)(x): exact where a closed form is rational, else an enclosure (EvalError if none)."""
+    q = act.exact_at(k, x)
+    return q if q is not None else act.enclose(k, x.enclose())
+
+
+# ---------------------------------------------------------------------------------------------
+# Kind relu-like-spurious-minimum (Theorem 1).
+
+RELU_LIKE_CLAIMS = [
+    ("normal-equations", "W̄ is a least-squares solution: (W̄X̃ − Y)X̃ᵀ = 0 exactly, so ℓ0(W̄) is the minimum loss of any affine model"),
+    ("minimum-output", "the network at the minimum outputs exactly W̄X̃, so its loss is ℓ0(W̄)"),
+    ("local-minimum-region", "every hidden pre-activation at the minimum is at least μ > 0 and ρ(1 + max_i ‖x_i‖₁) ≤ μ, so on the region ‖W1 − Ŵ1‖_max < ρ, ‖b1 − b̂1‖_max < ρ (any W2, b2) the network is affine in x and its loss is at least ℓ0(W̄): the minimum is a local minimum"),
+    ("infinitely-many-minima", "(W1, b1) ≠ 0 at the minimum, so by positive homogeneity of h̄ the points (tŴ1, tb̂1, Ŵ2/t, b̂2), t > 0, are distinct local minima with the same loss (region radius tρ)"),
+    ("strictly-better-point", "the better point has loss strictly below ℓ0(W̄), so the minimum is not global: it is a spurious local minimum"),
+]
+
+
+def relu_like_point(what, p, d1, dx):
+    obj(what, p, ("W1", "b1", "W2", "b2"))
+    return {
+        "W1": mat(f"{what}.W1", p["W1"], d1, dx),
+        "b1": vec(f"{what}.b1", p["b1"], d1),
+        "W2": mat(f"{what}.W2", p["W2"], 1, d1)[0],
+        "b2": vec(f"{what}.b2", p["b2"], 1)[0],
+    }
+
+
+def check_relu_like(cert):
+    """Returns a list of (claim id, evidence) or raises Rejected."""
+    require_claims(cert["claims"], RELU_LIKE_CLAIMS)
+    p = obj("problem", cert["problem"], ("activation", "width", "data"))
+    act = obj("problem.activation", p["activation"], ("name", "s_plus", "s_minus"))
+    if act["name"] != "relu-like":
+        raise Rejected("problem.activation.name must be 'relu-like'")
+    sp = rational("problem.activation.s_plus", act["s_plus"])
+    sm = rational("problem.activation.s_minus", act["s_minus"])
+    if not (sp > 0 and sm >= 0 and sp != sm):
+        raise Rejected("problem.activation: need s_plus > 0, s_minus ≥ 0 and s_plus ≠ s_minus")
+    d1 = natural("problem.width", p["width"])
+    data = obj("problem.data", p["data"], ("feature_names", "target_name", "x", "y"))
+    names = array("problem.data.feature_names", data["feature_names"])
+    for i, n in enumerate(names):
+        string(f"problem.data.feature_names[{i + 1}]", n)
+    string("problem.data.target_name", data["target_name"])
+    m, dx = len(array("problem.data.y", data["y"])), len(names)
+    if m < 2 or dx == 0 or d1 == 0:
+        raise Rejected("problem: need at least two points, one input column and one hidden unit")
+    X = mat("problem.data.x", data["x"], m, dx)
+    Y = vec("problem.data.y", data["y"], m)
+    # The same size limit as the Rust checker: the data's common denominator has at most
+    # MAX_SCALE_BITS bits (plain decimals need few; unrelated long denominators are rejected).
+    scale = 1
+    for v in [v for row in X for v in row] + list(Y):
+        scale = _lcm(scale, int(v.q))
+        if scale.bit_length() > MAX_SCALE_BITS:
+            raise Rejected(f"problem.data: the common denominator of the data exceeds {MAX_SCALE_BITS} bits")
+
+    w = obj("witness", cert["witness"],
+            ("least_squares", "alpha", "minimum", "radius", "better_point", "construction"))
+    wbar = vec("witness.least_squares", w["least_squares"], dx + 1)
+    alpha = rational("witness.alpha", w["alpha"])
+    if alpha <= 0:
+        raise Rejected("witness.alpha must be positive")
+    minimum = relu_like_point("witness.minimum", w["minimum"], d1, dx)
+    rho = rational("witness.radius", w["radius"])
+    better = relu_like_point("witness.better_point", w["better_point"], d1, dx)
+    con = obj("witness.construction", w["construction"], ("case", "beta", "gamma"), ("tie_break",))
+    if con["case"] not in ("J-nonempty", "J-empty"):
+        raise Rejected("witness.construction.case must be 'J-nonempty' or 'J-empty'")
+    rational("witness.construction.beta", con["beta"])
+    rational("witness.construction.gamma", con["gamma"])
+    if "tie_break" in con:
+        vec("witness.construction.tie_break", con["tie_break"], dx)
+
+    def h(z):
+        return sp * z if z >= 0 else sm * z
+
+    def pre(net, x):
+        return [sum((a * b for a, b in zip(row, x)), Q(0)) + c for row, c in zip(net["W1"], net["b1"])]
+
+    def out(net, x):
+        return sum((u * h(z) for u, z in zip(net["W2"], pre(net, x))), Q(0)) + net["b2"]
+
+    def loss(net):
+        return sum(((out(net, x) - y) ** 2 for x, y in zip(X, Y)), Q(0)) / 2
+
+    evidence = []
+    # normal-equations: (W̄X̃ − Y)X̃ᵀ = 0.
+    Xt = [x + [Q(1)] for x in X]
+    fit = [sum((a * b for a, b in zip(wbar, xt)), Q(0)) for xt in Xt]
+    for j in range(dx + 1):
+        s = sum(((f - y) * xt[j] for f, y, xt in zip(fit, Y, Xt)), Q(0))
+        if s != 0:
+            raise fail("normal-equations", f"(W̄X̃ − Y)X̃ᵀ is {s} at column {j + 1}, not 0")
+    l0 = sum(((f - y) ** 2 for f, y in zip(fit, Y)), Q(0)) / 2
+    evidence.append(("normal-equations", f"all {dx + 1} entries of (W̄X̃ − Y)X̃ᵀ are 0; ℓ0(W̄) = {l0}"))
+    # minimum-output: the network at the minimum outputs W̄x̃ at every point.
+    for i, x in enumerate(X):
+        o = out(minimum, x)
+        if o != fit[i]:
+            raise fail("minimum-output", f"at point {i + 1} the output is {o}, but W̄x̃ = {fit[i]}")
+    evidence.append(("minimum-output", f"output equals W̄x̃ at all {m} points"))
+    # local-minimum-region: μ > 0, ρ > 0 and ρ(1 + max‖x‖₁) ≤ μ.
+    mu = min(z for x in X for z in pre(minimum, x))
+    if mu <= 0:
+        raise fail("local-minimum-region", f"the smallest pre-activation μ = {mu} is not positive")
+    if rho <= 0:
+        raise fail("local-minimum-region", f"the radius ρ = {rho} is not positive")
+    max_l1 = max(sum(abs(v) for v in x) for x in X)
+    need = rho * (max_l1 + 1)
+    if need > mu:
+        raise fail("local-minimum-region", f"ρ(1 + max‖x‖₁) = {need} exceeds μ = {mu}")
+    evidence.append(("local-minimum-region", f"μ = {mu}, ρ(1 + max‖x‖₁) = {need} ≤ μ"))
+    # infinitely-many-minima: (Ŵ1, b̂1) ≠ 0.
+    if all(v == 0 for row in minimum["W1"] for v in row) and all(v == 0 for v in minimum["b1"]):
+        raise fail("infinitely-many-minima", "W1 and b1 are zero at the minimum")
+    evidence.append(("infinitely-many-minima", "(Ŵ1, b̂1) ≠ 0"))
+    # strictly-better-point: ℓ(better) < ℓ0(W̄).
+    lb = loss(better)
+    if lb >= l0:
+        raise fail("strictly-better-point", f"the better point has loss {lb}, not below ℓ0(W̄) = {l0}")
+    evidence.append(("strictly-better-point", f"loss {lb} < {l0}"))
+    return evidence
+
+
+# ---------------------------------------------------------------------------------------------
+# Kind deep-linear-critical-point (Theorem 4 / Corollary 5), exact path.
+
+_DL_WIDTH = ("width", "every hidden width d_j (1 ≤ j ≤ H) is at least min(dx, dy)")
+_DL_CRITICAL = ("critical-point", "every layer gradient W_{H+1:j+1}ᵀ ∇ℓ0(W_{H+1:1}) W_{j−1:1}ᵀ is exactly 0: the point is a critical point of ℓ")
+
+
+def deep_linear_claims(verdict, strict):
+    if verdict == "global-minimum":
+        return [_DL_WIDTH, _DL_CRITICAL,
+                ("product-gradient-zero", "∇ℓ0(W_{H+1:1}) = (W_{H+1:1}X − Y)Xᵀ is exactly 0"),
+                ("global-minimum", "ℓ0 is a convex quadratic, so ∇ℓ0 = 0 makes W_{H+1:1} a global minimiser of ℓ0; ℓ(W) = ℓ0(W_{H+1:1}) ≥ ℓ0(Ŵ_{H+1:1}) = ℓ(Ŵ) for every W: the point is a global minimum of ℓ (Corollary 5)")]
+    if verdict == "saddle":
+        v = [_DL_WIDTH, _DL_CRITICAL,
+             ("product-gradient-nonzero", "∇ℓ0(W_{H+1:1}) = (W_{H+1:1}X − Y)Xᵀ has a nonzero entry, so by Theorem 4 the point is a saddle"),
+             ("descent-curve", "the loss polynomial ℓ(θ(t)) − ℓ(Ŵ) of the descent curve has a negative lowest-order nonzero coefficient: points arbitrarily close to Ŵ have smaller loss"),
+             ("ascent-curve", "the loss polynomial ℓ(θ(t)) − ℓ(Ŵ) of the ascent curve has a positive lowest-order nonzero coefficient: points arbitrarily close to Ŵ have larger loss")]
+        if strict:
+            v.append(("negative-curvature", "the direction V has Vᵀ∇²ℓ(Ŵ)V < 0 (twice the t² coefficient of ℓ(Ŵ + tV)): the saddle is strict"))
+        return v
+    return [_DL_WIDTH, ("not-critical", "some layer gradient W_{H+1:j+1}ᵀ ∇ℓ0(W_{H+1:1}) W_{j−1:1}ᵀ has a nonzero entry: the point is not a critical point of ℓ")]
+
+
+def _mm(a, b):
+    bt = list(zip(*b)) if b else []
+    return [[sum((x * y for x, y in zip(row, col)), Q(0)) for col in bt] for row in a]
+
+
+def _tr(a, rows, cols):
+    return [[a[i][j] for i in range(rows)] for j in range(cols)]
+
+
+def _eye(n):
+    return [[Q(int(i == j)) for j in range(n)] for i in range(n)]
+
+
+def _nonzero(a):
+    return [(i, j, v) for i, row in enumerate(a) for j, v in enumerate(row) if v != 0]
+
+
+def check_deep_linear(cert):
+    w = obj("witness", cert["witness"], ("verdict", "point"),
+            ("descent_curve", "ascent_curve", "negative_curvature_direction"))
+    verdict = w["verdict"]
+    if verdict not in ("global-minimum", "saddle", "not-critical"):
+        raise Rejected(f"witness.verdict {verdict!r} is not global-minimum, saddle or not-critical")
+    strict = "negative_curvature_direction" in w
+    require_claims(cert["claims"], deep_linear_claims(verdict, strict))
+    if verdict != "saddle" and any(k in w for k in ("descent_curve", "ascent_curve", "negative_curvature_direction")):
+        raise Rejected("witness: curves and directions belong to a saddle only")
+    p = obj("problem", cert["problem"], ("loss", "widths", "X", "Y"))
+    if p["loss"] != "half-squared-frobenius":
+        raise Rejected("problem.loss must be 'half-squared-frobenius'")
+    d = [natural(f"problem.widths[{i + 1}]", v) for i, v in enumerate(array("problem.widths", p["widths"]))]
+    if len(d) < 2 or 0 in d or not isinstance(p["X"], list) or not p["X"] or not isinstance(p["X"][0], list) or not p["X"][0]:
+        raise Rejected("problem: need at least one layer, positive widths and at least one point")
+    L, m = len(d) - 1, len(p["X"][0])
+    X = mat("problem.X", p["X"], d[0], m)
+    Y = mat("problem.Y", p["Y"], d[L], m)
+
+    def layers(what, v):
+        array(what, v, L)
+        return [mat(f"{what}.W{j + 1}", v[j], d[j + 1], d[j]) for j in range(L)]
+
+    W = layers("witness.point", w["point"])
+
+    def partial(b, a):  # W_{b:a}, 1-based inclusive; identity d_{a-1} when b < a
+        P = _eye(d[a - 1])
+        for j in range(a, b + 1):
+            P = _mm(W[j - 1], P)
+        return P
+
+    evidence = []
+    r = min(d[0], d[L])
+    for j in range(1, L):
+        if d[j] < r:
+            raise fail("width", f"d_{j} = {d[j]} < min(dx, dy) = {r}")
+    evidence.append(("width", f"widths {d}, min(dx, dy) = {r}"))
+    R = _mm(partial(L, 1), X)
+    R = [[a - b for a, b in zip(ra, ry)] for ra, ry in zip(R, Y)]
+    loss = sum((v * v for row in R for v in row), Q(0)) / 2
+    G = _mm(R, _tr(X, d[0], m))
+    grads = []
+    for j in range(1, L + 1):
+        A, B = partial(L, j + 1), partial(j - 1, 1)
+        grads.append(_mm(_mm(_tr(A, d[L], d[j]), G), _tr(B, d[j - 1], d[0])))
+    bad = [(j, a, b, v) for j, g in enumerate(grads) for a, b, v in _nonzero(g)]
+    if verdict == "not-critical":
+        if not bad:
+            raise fail("not-critical", "every layer gradient is exactly 0: the point is critical")
+        j, a, b, v = max(bad, key=lambda t: abs(t[3]))
+        evidence.append(("not-critical", f"∂ℓ/∂W{j + 1}[{a + 1},{b + 1}] = {v}"))
+        return evidence
+    if bad:
+        j, a, b, v = bad[0]
+        raise fail("critical-point", f"∂ℓ/∂W{j + 1}[{a + 1},{b + 1}] = {v}, not 0")
+    evidence.append(("critical-point", f"all {L} layer gradients are exactly 0"))
+    if verdict == "global-minimum":
+        if _nonzero(G):
+            raise fail("product-gradient-zero", "∇ℓ0 has a nonzero entry")
+        evidence.append(("product-gradient-zero", "∇ℓ0 = 0"))
+        evidence.append(("global-minimum", f"ℓ(Ŵ) = min ℓ = {loss}"))
+        return evidence
+    if not _nonzero(G):
+        raise fail("product-gradient-nonzero", "∇ℓ0 is exactly 0 at the product")
+    evidence.append(("product-gradient-nonzero", f"∇ℓ0 ≠ 0; ℓ(Ŵ) = {loss}"))
+
+    def loss_poly(curve):  # curve[j] = [C_{j,1}, C_{j,2}, ...]; returns [c_1, c_2, ...]
+        f = [X]
+        for j in range(L):
+            layer = [W[j]] + curve[j]
+            size = min(len(f) + len(layer) - 1, MAX_ORDER + 1)  # truncated: c_k needs f up to order k
+            out = [[[Q(0)] * m for _ in range(d[j + 1])] for _ in range(size)]
+            for a, wa in enumerate(layer):
+                for b, fb in enumerate(f[:max(0, size - a)]):
+                    prod = _mm(wa, fb)
+                    for i in range(d[j + 1]):
+                        for k in range(m):
+                            out[a + b][i][k] += prod[i][k]
+            f = out
+        f[0] = [[a - b for a, b in zip(ra, ry)] for ra, ry in zip(f[0], Y)]
+        deg = len(f) - 1
+
+        def inner(a, b):
+            return sum((x * y for ra, rb in zip(a, b) for x, y in zip(ra, rb)), Q(0))
+        return [sum((inner(f[a], f[k - a]) for a in range(max(0, k - deg), min(k, deg) + 1)), Q(0)) / 2
+                for k in range(1, min(2 * deg, MAX_ORDER) + 1)]
+
+    def curve_of(what, v):
+        array(what, v, L)
+        for j in range(L):
+            n = len(array(f"{what}.W{j + 1}", v[j]))
+            if n > MAX_ORDER:
+                raise Rejected(f"{what}.W{j + 1}: {n} coefficient matrices, above the limit of {MAX_ORDER}")
+        return [[mat(f"{what}.W{j + 1}.t^{k + 1}", c, d[j + 1], d[j]) for k, c in enumerate(array(f"{what}.W{j + 1}", v[j]))]
+                for j in range(L)]
+
+    for cid, key, negative in (("descent-curve", "descent_curve", True), ("ascent-curve", "ascent_curve", False)):
+        if key not in w:
+            raise fail(cid, "the witness has no such curve")
+        poly = loss_poly(curve_of(f"witness.{key}", w[key]))
+        low = next(((k + 1, c) for k, c in enumerate(poly) if c != 0), None)
+        if low is None:
+            raise fail(cid, f"the loss along it has no nonzero coefficient up to order {MAX_ORDER}")
+        if (low[1] < 0) != negative:
+            raise fail(cid, f"the lowest-order coefficient is {low[1]} (order {low[0]}), wrong sign")
+        evidence.append((cid, f"lowest-order term {low[1]}·t^{low[0]}"))
+    if strict:
+        V = layers("witness.negative_curvature_direction", w["negative_curvature_direction"])
+        poly = loss_poly([[v] for v in V])
+        if poly[0] != 0 or len(poly) < 2 or poly[1] >= 0:
+            raise fail("negative-curvature", f"ℓ(Ŵ + tV) − ℓ(Ŵ) has t-coefficient {poly[0]} and t²-coefficient {poly[1] if len(poly) > 1 else 0}")
+        evidence.append(("negative-curvature", f"Vᵀ∇²ℓ(Ŵ)V = {2 * poly[1]} < 0"))
+    return evidence
+
+
+# ---------------------------------------------------------------------------------------------
+# Kind smooth-counterexample (Theorem 2, Corollary 3; proofs/MATH.md §2, Appendices B-D).
+#
+# The fixed data X (rows are points) = [[1, 0], [0, 1], [1/2, 1/2]], Y = [0, 0, 1]; a 2-2-1
+# network ŷ = W2·h(W1·x + b1) + b2. Parameters are flattened in the order W1[1,1], W1[1,2],
+# W1[2,1], W1[2,2], b1[1], b1[2], W2[1,1], W2[1,2], b2[1].
+
+SMOOTH_KIND = "smooth-counterexample"
+SMOOTH_X = [[Q(1), Q(0)], [Q(0), Q(1)], [Q(1, 2), Q(1, 2)]]
+SMOOTH_Y = [Q(0), Q(0), Q(1)]
+THIRD = Q(1, 3)
+
+_SC_ZERO = ("zero-loss-point", "with D = h(v3)h((v1+v2)/2) − h(v1)h((v3+v4)/2), h(v1)h(v4) = h(v2)h(v3) holds exactly (C2.1) and D ≠ 0 (C2.2), so the point W1 = [[v1,v2],[v3,v4]], b1 = 0, W2 = (h(v3), −h(v1))/D, b2 = 0 outputs exactly (0, 0, 1) = Y: loss 0")
+_SC_ZERO_ROOT = ("zero-loss-point", "with D = h(v3)h((v1+v2)/2) − h(v1)h((v3+v4)/2): h is continuous on the bracket [a, b] of v4 and h(v1)h(x) − h(v2)h(v3) has opposite signs at a and b, so a root v4 in [a, b] exists and h(v1)h(v4) = h(v2)h(v3) holds exactly (C2.1); D ≠ 0 for every v4 in [a, b] (C2.2); so the point W1 = [[v1,v2],[v3,v4]], b1 = 0, W2 = (h(v3), −h(v1))/D, b2 = 0 outputs exactly (0, 0, 1) = Y: loss 0")
+_SC_LOSS = ("minimum-loss", "the minimum outputs u1h(v1) + u2h(v2) = 1/3 at every data point (C2.3, exactly or by the definition of u2), the least-squares output, so its loss is exactly 1/3")
+_SC_CRITICAL = ("critical-point", "the gradient of the loss at the minimum is exactly 0: the residuals e = (1/3 − y_i) satisfy Σe_i = 0 and Σe_i x_i = 0, and every partial derivative is a multiple of these sums")
+_SC_HESSIAN = ("hessian-inertia", "the 9×9 Hessian of the loss at the minimum, computed exactly from u1, u2 and h, h', h'' at v1, v2 (all rational), has exactly the stated inertia (n+, n0, n−) by exact symmetric elimination (Sylvester's law of inertia), and n0 > 0: the Hessian is singular, so the second-order test decides nothing and local minimality rests on local-minimum-box")
+_SC_BOX_RELU = ("local-minimum-box", "v1, v2 > 0 and 2ρ ≤ min(v1, v2): on the box ‖θ − θ̂‖_max ≤ ρ every hidden pre-activation at every data point is ≥ 0, so h̄ acts as s+·z, the network is affine in x on the data and its loss is at least the least-squares loss 1/3")
+_SC_SECOND = ("second-order-condition", "at the minimum itself, with w_k = u_k h'(v_k) and a_k = u_k h''(v_k)/3 evaluated exactly or as MPFR intervals: w1² + a1 > 0 (C2.6) and w1²a2 + w2²a1 + a1a2 > 0 (C2.7); these are the positivity conditions that local-minimum-box extends to the whole box, not by themselves a proof of minimality")
+_SC_BOX = ("local-minimum-box", "on the box ‖θ − θ̂‖_max ≤ ρ, with P_k, Q_k the unit-k pre-activations at x1, x2 (both in v_k ± 2ρ), s_k = P_k − Q_k, ℓ(θ) − 1/3 ≥ ¼ sᵀ(aaᵀ + diag d)s where a_k = W2[k](h'(m_k) + c1_k s_k²), d_k = (W2[k]/3)(h''(m_k) + 4c2_k s_k²), c1 ∈ h'''/24, c2 ∈ h''''/192 over v_k ± 2ρ; interval enclosures give a1² + d1 > 0 and a1²d2 + a2²d1 + d1d2 > 0, so ℓ ≥ 1/3 on the box")
+_SC_SPURIOUS = ("spurious-minimum", "the local minimum has loss 1/3 > 0 = the loss of the zero-loss point: it is not global")
+
+
+def smooth_claims(relu_like, v4_root, hessian):
+    """The canonical claims, by family, bracketed v4 and claimed Hessian inertia."""
+    v = [_SC_ZERO_ROOT if v4_root else _SC_ZERO, _SC_LOSS, _SC_CRITICAL]
+    if hessian:
+        v.append(_SC_HESSIAN)
+    v += [_SC_BOX_RELU] if relu_like else [_SC_SECOND, _SC_BOX]
+    return v + [_SC_SPURIOUS]
+
+
+def _trim(s):
+    return s.strip(_TRIM)
+
+
+def smooth_activation(a):
+    """The problem's activation (the Rust checker's parse_activation, strictly)."""
+    obj("problem.activation", a, ("name",), ("s_plus", "s_minus", "formula"))
+    name = string("problem.activation.name", a["name"])
+    for k in ("s_plus", "s_minus", "formula"):
+        if k in a:
+            string(f"problem.activation.{k}", a[k])
+    if name == "relu-like":
+        if "formula" in a:
+            raise Rejected("problem.activation: 'relu-like' takes no formula")
+        if "s_plus" not in a or "s_minus" not in a:
+            raise Rejected("problem.activation: relu-like needs s_plus and s_minus")
+        sp = rational("problem.activation.s_plus", a["s_plus"])
+        sm = rational("problem.activation.s_minus", a["s_minus"])
+        if not (sp > 0 and sm >= 0 and sp != sm):
+            raise Rejected("problem.activation: need s_plus > 0, s_minus ≥ 0 and s_plus ≠ s_minus")
+        return Act("relu-like", slopes=(sp, sm))
+    if "s_plus" in a or "s_minus" in a:
+        raise Rejected(f"problem.activation: {short(name)!r} takes no slopes")
+    if name == "formula":
+        if "formula" not in a:
+            raise Rejected("problem.activation: 'formula' needs the field formula")
+        text = _trim(a["formula"])
+        try:
+            return Act("formula", formula=parse_formula(text))
+        except FormulaError as e:
+            raise Rejected(f"problem.activation.formula {short(a['formula'])!r}: {e}") from None
+    if "formula" in a:
+        raise Rejected(f"problem.activation: {short(name)!r} takes no formula")
+    if name not in NAMED:
+        raise Rejected(f"problem.activation: unknown activation {short(name)!r}")
+    return Act(name)
+
+
+def _is_log(v):
+    return isinstance(v, dict) and "ln" in v and set(v) <= {"ln", "times"} and isinstance(v["ln"], str) \
+        and isinstance(v.get("times", ""), str)
+
+
+def real(what, v):
+    """A real of the schema: a rational "p/q", or {"ln": "q"[, "times": "c"]} meaning c·ln q."""
+    if isinstance(v, str):
+        return Pt(rational(what, v))
+    if _is_log(v):
+        arg = rational(f"{what}.ln", v["ln"])
+        if arg <= 0:
+            raise Rejected(f"{what}: ln of {short(arg)} ≤ 0")
+        c = rational(f"{what}.times", v["times"]) if "times" in v else Q(1)
+        return Pt(Q(0), [(c, arg)])
+    raise Rejected(f"{what}: expected a rational \"p/q\" or {{\"ln\": \"q\", \"times\": \"c\"}}")
+
+
+def _is_root(v):
+    return isinstance(v, dict) and set(v) == {"solve", "bracket"} and isinstance(v["solve"], str) \
+        and isinstance(v["bracket"], list) and all(isinstance(s, str) for s in v["bracket"])
+
+
+def _is_solve(v):
+    return isinstance(v, dict) and set(v) == {"solve"} and isinstance(v["solve"], str)
+
+
+def _hessian(u, hs):
+    """The exact 9×9 Hessian of the loss at the minimum from u_k and (h, h', h'') at v_k:
+    ∇²ℓ = Σ_i g_i g_iᵀ + e_i ∇²ŷ_i with e_i = 1/3 − y_i, g_i = ∇ŷ(x_i); every hidden
+    pre-activation of unit k at the minimum is v_k, so ∂ŷ/∂(W1[k,a], b1[k]) = u_k h'(v_k) x̃_a,
+    ∂ŷ/∂W2[k] = h(v_k), ∂ŷ/∂b2 = 1, ∂²ŷ/∂(W1,b1)_k² = u_k h''(v_k) x̃x̃ᵀ,
+    ∂²ŷ/∂(W1,b1)_k ∂W2[k] = h'(v_k) x̃."""
+    H = [[Q(0)] * 9 for _ in range(9)]
+    for x, y in zip(SMOOTH_X, SMOOTH_Y):
+        e = THIRD - y
+        xt = (x[0], x[1], Q(1))
+        g = [Q(0)] * 9
+        for k in range(2):
+            idx = (2 * k, 2 * k + 1, 4 + k)
+            for a, xa in zip(idx, xt):
+                g[a] = u[k] * hs[k][1] * xa
+            g[6 + k] = hs[k][0]
+        g[8] = Q(1)
+        for r in range(9):
+            for c in range(9):
+                H[r][c] += g[r] * g[c]
+        for k in range(2):
+            idx = (2 * k, 2 * k + 1, 4 + k)
+            for a, xa in zip(idx, xt):
+                for b, xb in zip(idx, xt):
+                    H[a][b] += e * u[k] * hs[k][2] * xa * xb
+                H[a][6 + k] += e * hs[k][1] * xa
+                H[6 + k][a] += e * hs[k][1] * xa
+    return H
+
+
+def box_bounds(act, v, u, rho):
+    """Lower bounds (intervals) of a1² + d1 and a1²d2 + a2²d1 + d1d2 over the box of radius rho
+    around the minimum (proofs/MATH.md §2): m_k ∈ v_k ± 2ρ, W2[k] ∈ u_k ± ρ, s_k² ∈ [0, 4ρ²],
+    a_k = W2[k](h'(m_k) + c1 s_k²), d_k = (W2[k]/3)(h''(m_k) + 4c2 s_k²), c1 ∈ h'''/24 and
+    c2 ∈ h''''/192 over v_k ± 2ρ (Taylor with remainder; the remainder points lie between P_k
+    and Q_k, both in v_k ± 2ρ)."""
+    r1 = Iv.span(-rho, rho)
+    r2 = Iv.span(-2 * rho, 2 * rho)
+    s2 = Iv.span(Q(0), 4 * rho * rho)
+    a, d = [], []
+    for k in range(2):
+        m = v[k].enclose().add(r2)
+        w = u[k].add(r1)
+        h = act.enclose_upto(4, m)
+        c1 = h[3].div(Iv.from_int(24))
+        c2x4 = h[4].div(Iv.from_int(48))
+        a.append(w.mul(h[1].add(c1.mul(s2))))
+        d.append(w.div(Iv.from_int(3)).mul(h[2].add(c2x4.mul(s2))))
+    diag = a[0].sq().add(d[0])
+    det = a[0].sq().mul(d[1]).add(a[1].sq().mul(d[0])).add(d[0].mul(d[1]))
+    return diag, det
+
+
+def _zero_loss_root(act, h, v3, root, m12):
+    """C2.1 for a bracketed v4 by the intermediate value theorem; returns (evidence, D over the
+    bracket)."""
+    cid = "zero-loss-point"
+    if root["solve"] != "C2.1":
+        raise Rejected('witness.zero_loss.v[4]: the only equation v4 may solve is "C2.1"')
+    array("witness.zero_loss.v[4].bracket", root["bracket"], 2)
+    a = rational("witness.zero_loss.v[4].bracket[1]", root["bracket"][0])
+    b = rational("witness.zero_loss.v[4].bracket[2]", root["bracket"][1])
+    if a >= b:
+        raise fail(cid, f"the bracket [{short(a)}, {short(b)}] is empty")
+    bracket = Iv.span(a, b)
+    try:
+        hb = act.enclose(0, bracket)
+    except EvalError as e:
+        raise fail(cid, f"h is not shown continuous on [{short(a)}, {short(b)}]: {e}") from None
+    target = vmul(h[1], h[2])
+
+    def g(t):
+        return vsub(vmul(h[0], value(act, 0, Pt(t))), target)
+
+    ga, gb = g(a), g(b)
+    if {vsign(ga), vsign(gb)} != {-1, 1}:
+        raise fail(cid, f"C2.1: h(v1)h(x) − h(v2)h(v3) is {vshow(ga)} at a = {short(a)} and {vshow(gb)} at b = {short(b)}: no sign change is shown")
+    mid = v3.enclose().add(bracket).div(Iv.from_int(2))
+    m34 = act.enclose(0, mid)
+    dd = vsub(vmul(h[2], m12), vmul(h[0], m34))
+    ev = (f"C2.1 by the intermediate value theorem: h ∈ {hb.show(8)} is continuous on [{short(a)}, {short(b)}] and "
+          f"h(v1)h(x) − h(v2)h(v3) is {vshow(ga)} at a and {vshow(gb)} at b, so a root v4 ∈ [{short(a)}, {short(b)}] exists")
+    return ev, dd
+
+
+def check_smooth(cert):
+    p = obj("problem", cert["problem"], ("activation", "architecture", "data"))
+    w = obj("witness", cert["witness"], ("precision", "zero_loss", "minimum", "radius"), ("hessian_inertia",))
+    act = smooth_activation(p["activation"])
+    relu_like = act.name == "relu-like"
+    # The typed reading of every field first (as the Rust checker's deserialisation).
+    arch = [natural(f"problem.architecture[{i + 1}]", v) for i, v in enumerate(array("problem.architecture", p["architecture"]))]
+    data = obj("problem.data", p["data"], ("x", "y"))
+    for i, row in enumerate(array("problem.data.x", data["x"])):
+        for j, s in enumerate(array(f"problem.data.x[{i + 1}]", row)):
+            string(f"problem.data.x[{i + 1},{j + 1}]", s)
+    for i, s in enumerate(array("problem.data.y", data["y"])):
+        string(f"problem.data.y[{i + 1}]", s)
+    prec = natural("witness.precision", w["precision"], 2 ** 32 - 1)
+    z = obj("witness.zero_loss", w["zero_loss"], ("v",))
+    zraw = array("witness.zero_loss.v", z["v"])
+    for i, e in enumerate(zraw):
+        if not (isinstance(e, str) or _is_log(e) or _is_root(e)):
+            raise Rejected(f"witness.zero_loss.v[{i + 1}]: expected a real or {{\"solve\": \"C2.1\", \"bracket\": [\"a\", \"b\"]}}")
+    mn = obj("witness.minimum", w["minimum"], ("v", "u1", "u2"))
+    for i, e in enumerate(array("witness.minimum.v", mn["v"])):
+        if not (isinstance(e, str) or _is_log(e)):
+            raise Rejected(f"witness.minimum.v[{i + 1}]: expected a real")
+    if not (isinstance(mn["u1"], str) or _is_log(mn["u1"])):
+        raise Rejected("witness.minimum.u1: expected a real")
+    if not (isinstance(mn["u2"], str) or _is_log(mn["u2"]) or _is_solve(mn["u2"])):
+        raise Rejected('witness.minimum.u2: expected a real or {"solve": "C2.3"}')
+    string("witness.radius", w["radius"])
+    inertia = None
+    if "hessian_inertia" in w:
+        inertia = [natural(f"witness.hessian_inertia[{i + 1}]", v) for i, v in enumerate(array("witness.hessian_inertia", w["hessian_inertia"]))]
+
+    if len(zraw) != 4:
+        raise Rejected(f"witness.zero_loss.v: expected 4 entries, found {len(zraw)}")
+    v4_root = zraw[3] if _is_root(zraw[3]) else None
+    expected = smooth_claims(relu_like, v4_root is not None, inertia is not None)
+    require_claims(cert["claims"], expected)
+    if arch != [2, 2, 1]:
+        raise Rejected("problem.architecture must be [2, 2, 1]")
+    try:
+        ok = (len(data["x"]) == 3 and len(data["y"]) == 3
+              and all(len(r) == 2 and [rational("problem.data.x", s) for s in r] == x for r, x in zip(data["x"], SMOOTH_X))
+              and [rational("problem.data.y", s) for s in data["y"]] == SMOOTH_Y)
+    except Rejected:
+        ok = False
+    if not ok:
+        raise Rejected("problem.data must be the Theorem 2 data X = [[1,0],[0,1],[1/2,1/2]], Y = [0,0,1]")
+    if not 32 <= prec <= 4096:
+        raise Rejected("witness.precision must be between 32 and 4096 bits")
+    given = 3 if v4_root is not None else 4
+    zv = []
+    for i, e in enumerate(zraw[:given]):
+        what = f"witness.zero_loss.v[{i + 1}]"
+        if _is_root(e):
+            raise Rejected(f"{what}: only v4 may be given as a root of C2.1")
+        zv.append(real(what, e))
+    array("witness.minimum.v", mn["v"], 2)
+    mv = [real(f"witness.minimum.v[{i + 1}]", e) for i, e in enumerate(mn["v"])]
+    u1 = real("witness.minimum.u1", mn["u1"])
+    rho = rational("witness.radius", w["radius"])
+    with Prec(prec + GUARD_BITS):
+        return _check_smooth_claims(act, relu_like, zv, v4_root, mv, u1, mn["u2"], rho, inertia, prec)
+
+
+def _check_smooth_claims(act, relu_like, zv, v4_root, mv, u1, u2_raw, rho, inertia, prec):
+    evidence = []
+    cid = None
+
+    def val(k, x):
+        return value(act, k, x)
+
+    try:
+        # zero-loss-point
+        cid = "zero-loss-point"
+        h = [val(0, x) for x in zv]
+        m12 = val(0, Pt.midpoint(zv[0], zv[1]))
+        if v4_root is not None:
+            c21, dd = _zero_loss_root(act, h, zv[2], v4_root, m12)
+        else:
+            lhs, rhs = vmul(h[0], h[3]), vmul(h[1], h[2])
+            softplus_args = None
+            if act.name == "softplus":
+                es = [x.exp_exact(Q(1)) for x in zv]
+                if all(e is not None for e in es):
+                    softplus_args = [e + 1 for e in es]
+            if is_exact(lhs) and is_exact(rhs):
+                if lhs != rhs:
+                    raise fail(cid, f"C2.1 fails: h(v1)h(v4) = {short(lhs)} ≠ {short(rhs)} = h(v2)h(v3)")
+                c21 = f"C2.1 exact: h(v1)h(v4) = h(v2)h(v3) = {short(lhs)}"
+            elif softplus_args is not None and log_products_equal(*softplus_args) is True:
+                c21 = ("C2.1 exact: h(v_i) = " + ", ".join(f"ln({short(r)})" for r in softplus_args)
+                       + " are integer multiples of the log of one base, and ln·ln agree")
+            else:
+                raise fail(cid, f"C2.1 is an equality and is not shown exactly: h(v1)h(v4) {vshow(lhs)}, h(v2)h(v3) {vshow(rhs)}")
+            m34 = val(0, Pt.midpoint(zv[2], zv[3]))
+            dd = vsub(vmul(h[2], m12), vmul(h[0], m34))
+        if vsign(dd) in (None, 0):
+            raise fail(cid, f"C2.2: D {vshow(dd)} is not shown to be nonzero")
+        evidence.append((cid, f"{c21}; C2.2 ({vhow(dd)}): D {vshow(dd)}; outputs (h3h1 − h1h3)/D = 0, (h3h2 − h1h4)/D = 0, D/D = 1"))
+
+        # minimum-loss
+        cid = "minimum-loss"
+        hv = [val(0, mv[0]), val(0, mv[1])]
+        r = u1.as_rational()
+        u1v = r if r is not None else u1.enclose()
+        first = vmul(u1v, hv[0])
+        if _is_solve(u2_raw):
+            if u2_raw["solve"] != "C2.3":
+                raise Rejected('witness.minimum.u2: the only equation to solve is "C2.3"')
+            u2v = vdiv(vsub(THIRD, first), hv[1])
+            if u2v is None:
+                raise fail(cid, f"u2 is defined by C2.3 but h(v2) {vshow(hv[1])} may be 0")
+            how23 = f"by construction (u2 = (1/3 − u1h(v1))/h(v2) {vshow(u2v)})"
+        else:
+            u2 = real("witness.minimum.u2", u2_raw)
+            r = u2.as_rational()
+            u2v = r if r is not None else u2.enclose()
+            out = vadd(first, vmul(u2v, hv[1]))
+            if not (is_exact(out) and out == THIRD):
+                raise fail(cid, f"C2.3 fails: u1h(v1) + u2h(v2) {vshow(out)} is not exactly 1/3")
+            how23 = "exact"
+        # The constant 1/3 is the least-squares output: residuals ⟂ 1, x[1], x[2]; loss 1/3.
+        e = [THIRD - y for y in SMOOTH_Y]
+        sums = [sum(e, Q(0))] + [sum((ei * x[j] for ei, x in zip(e, SMOOTH_X)), Q(0)) for j in range(2)]
+        loss = sum((ei * ei for ei in e), Q(0)) / 2
+        if loss != THIRD or any(s != 0 for s in sums):
+            raise fail(cid, "the constant 1/3 is not the least-squares fit")
+        evidence.append((cid, f"C2.3 {how23}; output 1/3 at all 3 points; residuals (1/3, 1/3, −2/3) are orthogonal to 1 and to both input columns; loss ½·(1/9 + 1/9 + 4/9) = {loss}"))
+
+        # critical-point: h' exists at v1, v2 (every partial derivative is a multiple of Σe_i or
+        # Σe_i x_i, both exactly 0).
+        cid = "critical-point"
+        hp = [val(1, mv[0]), val(1, mv[1])]
+        evidence.append((cid, f"Σe_i = {sums[0]}, Σe_i x_i = ({sums[1]}, {sums[2]}); h'(v1) {vshow(hp[0])}, h'(v2) {vshow(hp[1])}: all 9 partial derivatives are exactly 0"))
+
+        hpp = []
+        for x in mv:
+            try:
+                hpp.append(val(2, x))
+            except EvalError as err:
+                hpp.append(err)
+
+        if inertia is not None:
+            cid = "hessian-inertia"
+            for v in hpp:
+                if isinstance(v, EvalError):
+                    raise v
+            vals = [u1v, u2v] + hv + hp + hpp
+            if not all(is_exact(v) for v in vals):
+                raise fail(cid, "u, h, h', h'' at the minimum are not all rational")
+            got = list(inertia_of(_hessian([u1v, u2v], [[hv[k], hp[k], hpp[k]] for k in range(2)])))
+            if got != inertia:
+                raise fail(cid, f"the exact inertia is {got}, not {inertia}")
+            if got[1] == 0:
+                raise fail(cid, "the Hessian is nonsingular: the test would be conclusive")
+            evidence.append((cid, f"exact 9×9 Hessian has inertia (n+, n0, n−) = ({got[0]}, {got[1]}, {got[2]})"))
+
+        if relu_like:
+            cid = "local-minimum-box"
+            a, b = mv[0].as_rational(), mv[1].as_rational()
+            if a is None or b is None:
+                raise fail(cid, "v1, v2 must be rational")
+            lo = min(a, b)
+            if lo <= 0 or rho <= 0 or 2 * rho > lo:
+                raise fail(cid, f"need v1, v2 > 0 and 0 < 2ρ ≤ min(v1, v2); ρ = {short(rho)}, min(v1, v2) = {short(lo)}")
+            # Each pre-activation v_k(x_i1 + x_i2) moves by at most ρ(‖x_i‖₁ + 1) on the box.
+            low = min(vk * (x[0] + x[1]) - rho * (abs(x[0]) + abs(x[1]) + 1) for vk in (a, b) for x in SMOOTH_X)
+            if low < 0:
+                raise fail(cid, f"a pre-activation on the box can be as low as {short(low)} < 0")
+            evidence.append((cid, f"pre-activations at θ̂ are v_k(x_i1 + x_i2) = v_k ≥ {short(lo)}; on the box they move by at most ρ(‖x_i‖₁ + 1) = 2ρ = {short(2 * rho)}, so every one is ≥ {short(low)}"))
+        else:
+            cid = "second-order-condition"
+            for v in hpp:
+                if isinstance(v, EvalError):
+                    raise v
+            uv = [u1v, u2v]
+            wk = [vmul(uv[k], hp[k]) for k in range(2)]
+            ak = [vdiv(vmul(uv[k], hpp[k]), Q(3)) for k in range(2)]
+            w2 = [vmul(wk[k], wk[k]) for k in range(2)]
+            c26 = vadd(w2[0], ak[0])
+            c27 = vadd(vadd(vmul(w2[0], ak[1]), vmul(w2[1], ak[0])), vmul(ak[0], ak[1]))
+            if vsign(c26) != 1:
+                raise fail(cid, f"C2.6: w1² + a1 {vshow(c26)} is not shown positive")
+            if vsign(c27) != 1:
+                raise fail(cid, f"C2.7: w1²a2 + w2²a1 + a1a2 {vshow(c27)} is not shown positive")
+            evidence.append((cid, f"C2.6 ({vhow(c26)}): {vshow(c26)}; C2.7 ({vhow(c27)}): {vshow(c27)}"))
+
+            cid = "local-minimum-box"
+            if rho <= 0:
+                raise fail(cid, f"the radius ρ = {short(rho)} is not positive")
+            diag, det = box_bounds(act, mv, [to_iv(u1v), to_iv(u2v)], rho)
+            if not (diag.is_positive() and det.is_positive()):
+                raise fail(cid, f"on the box of radius ρ = {short(rho)} the enclosures a1² + d1 {diag.show(8)} and a1²d2 + a2²d1 + d1d2 {det.show(8)} are not both positive")
+            evidence.append((cid, f"ρ = {short(rho)}, {ctx.prec}-bit Arb: a1² + d1 ∈ {diag.show(8)}, a1²d2 + a2²d1 + d1d2 ∈ {det.show(8)}"))
+
+        cid = "spurious-minimum"
+        evidence.append((cid, "1/3 > 0"))
+    except EvalError as err:
+        raise fail(cid, str(err)) from None
+    return evidence
+
+
+def inertia_of(A):
+    """(n+, n0, n−) of the symmetric rational matrix A by exact congruence (Sylvester's law):
+    symmetric elimination with a 1×1 pivot on a nonzero diagonal entry, or, when the whole
+    diagonal is zero, a 2×2 pivot [[0, c], [c, 0]] (inertia (1, 0, 1)) on a nonzero c."""
+    A = [row[:] for row in A]
+    if any(A[i][j] != A[j][i] for i in range(len(A)) for j in range(len(A))):
+        raise ValueError("inertia_of: the matrix is not symmetric")
+    pos = zero = neg = 0
+    while A:
+        n = len(A)
+        i = next((i for i in range(n) if A[i][i] != 0), None)
+        if i is not None:
+            d = A[i][i]
+            if d > 0:
+                pos += 1
+            else:
+                neg += 1
+            rest = [r for r in range(n) if r != i]
+            A = [[A[r][c] - A[r][i] * A[i][c] / d for c in rest] for r in rest]
+            continue
+        pair = next(((i, j) for i in range(n) for j in range(i + 1, n) if A[i][j] != 0), None)
+        if pair is None:
+            zero += n
+            break
+        i, j = pair
+        c = A[i][j]  # pivot P = [[0, c], [c, 0]], P⁻¹ = [[0, 1/c], [1/c, 0]]
+        pos, neg = pos + 1, neg + 1
+        rest = [r for r in range(n) if r not in (i, j)]
+        # Schur complement A_rr' − [A_ri A_rj] P⁻¹ [A_ir'; A_jr'] = A_rr' − (A_ri A_jr' + A_rj A_ir')/c
+        A = [[A[r][s] - (A[r][i] * A[j][s] + A[r][j] * A[i][s]) / c for s in rest] for r in rest]
+    return pos, zero, neg
+
+
+KINDS = {
+    "relu-like-spurious-minimum": check_relu_like,
+    "deep-linear-critical-point": check_deep_linear,
+    SMOOTH_KIND: check_smooth,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+
+def _no_duplicate_keys(pairs):
+    d = {}
+    for k, v in pairs:
+        if k in d:
+            raise Rejected(f"duplicate key {short(k)!r}: a certificate must have one reading")
+        d[k] = v
+    return d
+
+
+def _bad_constant(name):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _int_literal(s):
+    if len(s) > MAX_NUMBER_CHARS:
+        raise Rejected(f"a JSON integer of {len(s)} characters, above the limit of {MAX_NUMBER_CHARS}")
+    return int(fmpz(s))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _depth_and_nulls(v):
+    """The nesting depth of arrays and objects; raises Rejected on a null anywhere and
+    Unreadable on a string with a lone surrogate escape (not valid JSON text, as serde_json
+    says)."""
+    deepest, stack = 0, [(v, 0)]
+    while stack:
+        x, d = stack.pop()
+        if x is None:
+            raise Rejected("null is not a certificate value (leave an optional field out instead)")
+        if isinstance(x, str) and _SURROGATE.search(x):
+            raise Unreadable("not valid JSON: a lone surrogate in a string")
+        if isinstance(x, dict):
+            deepest = max(deepest, d + 1)
+            for k in x:
+                if _SURROGATE.search(k):
+                    raise Unreadable("not valid JSON: a lone surrogate in a key")
+            stack.extend((y, d + 1) for y in x.values())
+        elif isinstance(x, list):
+            deepest = max(deepest, d + 1)
+            stack.extend((y, d + 1) for y in x)
+    return deepest
+
+
+def parse(text):
+    """The certificate text parsed strictly: Unreadable (exit 2) or Rejected (exit 1)."""
+    try:
+        value = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_bad_constant,
+                           parse_int=_int_literal)
+    except RecursionError:
+        raise Unreadable(f"not valid JSON: nested more than {MAX_NESTING} levels") from None
+    except ValueError as e:
+        raise Unreadable(f"not valid JSON: {e}") from None
+    if _depth_and_nulls(value) > MAX_NESTING:
+        raise Unreadable(f"not valid JSON: nested more than {MAX_NESTING} levels")
+    if not isinstance(value, dict):
+        raise Unreadable("not a certificate: the top level is not a JSON object")
+    return value
+
+
+def check(cert):
+    """Checks a parsed certificate; returns (kind, evidence) or raises Rejected."""
+    obj("certificate", cert, ("critcert", "kind", "problem", "witness", "claims"))
+    v = cert["critcert"]
+    if not isinstance(v, int) or isinstance(v, bool) or v != VERSION:
+        raise Rejected(f"unsupported certificate version {short(v)!r} (this checker reads version {VERSION})")
+    kind = cert["kind"]
+    if not isinstance(kind, str) or kind not in KINDS:
+        raise Rejected(f"unknown certificate kind {short(kind)!r}")
+    return kind, KINDS[kind](cert)
+
+
+def self_test():
+    """Cross-checks the derivative formulas of the named activations, their exact values and the
+    jet recurrences of formulas against Arb's own power series (flint.arb_series, a separate
+    implementation of Taylor arithmetic): at sample points every enclosure of h^(k), k <= 4,
+    must meet Arb's, and every exact value must lie in it. Returns the list of failures."""
+    from flint import arb_series
+
+    fails = []
+
+    def series_derivs(f, x0):
+        c = f(arb_series([x0, 1], prec=5)).coeffs()
+        c += [arb(0)] * (5 - len(c))
+        out, fact = [], 1
+        for k in range(5):
+            fact *= max(k, 1)
+            out.append(c[k] * fact)
+        return out
+
+    def meets(iv, ball):
+        return ball.lower() <= iv.hi and iv.lo <= ball.upper()
+
+    def th(s):
+        e = (2 * s).exp()
+        return (e - 1) / (e + 1)
+
+    lam, lam_alpha = arb(decimal_q(SELU_LAMBDA)), arb(decimal_q(SELU_LAMBDA) * decimal_q(SELU_ALPHA))
+    refs = {
+        "sigmoid": lambda x, neg: 1 / (1 + (-x).exp()),
+        "tanh": lambda x, neg: th(x),
+        "arctan": lambda x, neg: x.atan(),
+        "softplus": lambda x, neg: (1 + x.exp()).log(),
+        "gelu": lambda x, neg: x * (1 + (x / arb(2).sqrt()).erf()) / 2,
+        "silu": lambda x, neg: x / (1 + (-x).exp()),
+        "quadratic": lambda x, neg: x * x,
+        "elu": lambda x, neg: x.exp() - 1 if neg else x,
+        "selu": lambda x, neg: lam_alpha * (x.exp() - 1) if neg else lam * x,
+    }
+    formulas = {
+        "x*tanh(ln(1 + exp(x)))": lambda x, neg: x * th((1 + x.exp()).log()),
+        "x/(1 + abs(x))": lambda x, neg: x / (1 - x) if neg else x / (1 + x),
+        "sqrt(1 + x^2)*atan(x) - erf(x/3)^3 + pi/x^2": lambda x, neg: (1 + x * x).sqrt() * x.atan() - (x / 3).erf() ** 3 + arb.pi() / (x * x),
+        "max(x, 2*x) + min(exp(x), 30)": lambda x, neg: (x if neg else 2 * x) + x.exp(),
+        "ln(2 + tanh(x))^3 - 1/(1 + x^2)^2 + x^(-3)": lambda x, neg: (2 + th(x)).log() ** 3 - 1 / ((1 + x * x) * (1 + x * x)) + 1 / (x * x * x),
+        "x + x^2/3 + 1/(1 + x)": lambda x, neg: x + x * x / 3 + 1 / (1 + x),
+    }
+    points = [Pt(Q(p)) for p in (Q(-13, 10), Q(-1, 2), Q(1, 4), Q(7, 10), Q(2))]
+    points += [Pt(Q(0), [(Q(1), Q(3))]), Pt(Q(0), [(Q(1), Q(1, 2))]), Pt(Q(0), [(Q(1, 2), Q(2))])]
+    with Prec(192):
+        cases = [(n, Act(n), f) for n, f in refs.items()]
+        cases += [(t, Act("formula", formula=parse_formula(t)), f) for t, f in formulas.items()]
+        for name, act, f in cases:
+            for x in points:
+                xi = x.enclose()
+                x0 = arb(xi.lo).union(arb(xi.hi))
+                neg = xi.is_negative()
+                try:
+                    ref = series_derivs(lambda s: f(s, neg), x0)
+                    encl = act.enclose_upto(4, xi)
+                except (EvalError, ZeroDivisionError) as e:
+                    fails.append(f"{name} at {x.show()}: {e}")
+                    continue
+                for k in range(5):
+                    if not ref[k].is_finite():
+                        continue
+                    if not meets(encl[k], ref[k]):
+                        fails.append(f"{name}: h^({k}) at {x.show()} is {encl[k].show()}, Arb series {ref[k]}")
+                    ex = act.exact_at(k, x)
+                    if ex is not None and not ref[k].contains(arb(ex)) and not meets(Iv.from_q(ex), ref[k]):
+                        fails.append(f"{name}: exact h^({k}) at {x.show()} is {ex}, Arb series {ref[k]}")
+    return fails
+
+
+def main(argv):
+    for stream in (sys.stdout, sys.stderr):  # never fail on printing a hostile string
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+    if "--self-test" in argv:
+        fails = self_test()
+        for f in fails:
+            print(f"self-test: {f}", file=sys.stderr)
+        print(f"self-test: {'passed' if not fails else f'{len(fails)} failures'}: named activations and formula jets agree with flint.arb_series")
+        return 3 if fails else 0
+    verbose = "-v" in argv or "--verbose" in argv
+    files = [a for a in argv if not a.startswith("-")]  # --skip-other-kinds: accepted, a no-op
+    if not files:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    status = 0
+    for path in files:
+        try:
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+        except (OSError, UnicodeDecodeError) as e:
+            print(f"{PROG}: {path}: cannot read: {e}", file=sys.stderr)
+            return 2
+        try:
+            kind, evidence = check(parse(text))
+        except Unreadable as e:
+            print(f"{PROG}: {path}: {e}", file=sys.stderr)
+            return 2
+        except Rejected as e:
+            print(f"rejected: {path}: {e}")
+            status = 1
+            continue
+        except Exception as e:  # a bug in this checker, never a verdict
+            print(f"{PROG}: {path}: internal error: {e!r}", file=sys.stderr)
+            return 3
+        print(f"accepted: {path} ({kind}, {len(evidence)} claims)")
+        if verbose:
+            for cid, ev in evidence:
+                print(f"  ✓ {cid}: {ev}")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,473 @@
+#!/usr/bin/env python3
+"""Cross-checker tamper suite: every committed certificate, tampered, through BOTH checkers.
+
+For every certificate under proofs/ (find proofs -name '*.json') it applies a named list of
+changes and runs the Rust checker and the independent Python checker (proofs/check_flint.py) on
+each result:
+
+  claim-breaking changes (each makes a claim of the certificate false, or its stated argument
+  impossible to carry out) -- both checkers must REJECT (exit 1 or 2; never 0, never an
+  internal error, panic or timeout): a changed data value, a larger radius, a changed witness
+  number, a wrong Hessian inertia, a changed activation, a changed formula, a bracket without a
+  sign change, a minimum claimed at a saddle, a wrong verdict, swapped curves, a duplicated key,
+  a null optional field, an unknown field, a non-canonical number, a number longer than
+  1,000,000 characters, and hostile certificates (formulas with poles, overflow, 0·huge,
+  exp(exp(exp(x))), a root of C2.1 where D = 0; named activations overflowing MPFR over a wide
+  bracket);
+  harmless changes -- both checkers must ACCEPT: keys reordered, whitespace, a smaller radius,
+  a higher precision, v4 given as a bracketed root of C2.1, a 1,000,000-character number.
+
+Usage:
+    python3 proofs/tamper_both.py [-v] [-k SUBSTRING]
+    CRITCERT_CHECK="target/debug/critcert-check" python3 proofs/tamper_both.py
+
+The Rust checker is the command in the environment variable CRITCERT_CHECK (split like a shell
+command; the certificate's path is appended), by default `target/release/critcert check`; the
+Python one is `python3 proofs/check_flint.py`. Exit codes: 0 accepted, 1 rejected, 2 input
+error; anything else (3, a panic's 101, a signal) or a timeout is an error. Prints one line per
+failing case (every case with -v) and a summary "N passed, M failed"; exit 0 iff none failed.
+Needs the standard library and python-flint (through check_flint.py, for the claim lists and
+the exact Hessian of the constructed saddles).
+"""
+
+import copy
+import json
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+from fractions import Fraction
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import check_flint as cf  # noqa: E402
+
+TIMEOUT = 300  # seconds per checker run
+MAX_NUMBER_CHARS = cf.MAX_NUMBER_CHARS
+
+
+def F(s):
+    return Fraction(s)
+
+
+def S(q):
+    return str(Fraction(q))
+
+
+def dumps(c):
+    return json.dumps(c, indent=2, ensure_ascii=False) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Changes. Each returns a list of (name, expectation, certificate text); expectation "reject"
+# (claim-breaking) or "accept" (harmless).
+
+def reorder_keys(v):
+    if isinstance(v, dict):
+        return {k: reorder_keys(v[k]) for k in reversed(list(v))}
+    if isinstance(v, list):
+        return [reorder_keys(x) for x in v]
+    return v
+
+
+def first_rational_path(v, path=()):
+    """The path of the first canonical rational string in v (depth first)."""
+    if isinstance(v, str):
+        try:
+            cf.rational("x", v)
+            return path
+        except cf.Rejected:
+            return None
+    items = v.items() if isinstance(v, dict) else enumerate(v) if isinstance(v, list) else ()
+    for k, x in items:
+        p = first_rational_path(x, path + (k,))
+        if p is not None:
+            return p
+    return None
+
+
+def get(v, path):
+    for k in path:
+        v = v[k]
+    return v
+
+
+def put(v, path, x):
+    for k in path[:-1]:
+        v = v[k]
+    v[path[-1]] = x
+
+
+def noncanonical(s):
+    q = Fraction(s)
+    if q.denominator > 1:
+        return f"{2 * q.numerator}/{2 * q.denominator}"
+    return f"{q.numerator}/1"
+
+
+def generic_changes(c):
+    out = [
+        ("keys-reordered", "accept", dumps(reorder_keys(c))),
+        ("whitespace", "accept", " \n" + json.dumps(c, separators=(" ,\r\n\t", "\t:  "), ensure_ascii=False) + "\n\n"),
+    ]
+    body = json.dumps(c, ensure_ascii=False)
+    out.append(("duplicated-key", "reject", '{"critcert": 1, ' + body[1:]))
+    w = copy.deepcopy(c)
+    w["witness"]["note"] = "1"
+    out.append(("unknown-field", "reject", dumps(w)))
+    path = first_rational_path(c["witness"])
+    if path is not None:
+        w = copy.deepcopy(c)
+        put(w["witness"], path, noncanonical(get(c["witness"], path)))
+        out.append(("non-canonical-number", "reject", dumps(w)))
+    return out
+
+
+def with_null(c, where, key):
+    w = copy.deepcopy(c)
+    get(w, where)[key] = None
+    return ("null-optional-field", "reject", dumps(w))
+
+
+# Theorem 1 ------------------------------------------------------------------------------------
+
+def relu_like_changes(c):
+    out = []
+    w = copy.deepcopy(c)
+    w["problem"]["data"]["y"][0] = S(F(c["problem"]["data"]["y"][0]) + 1)
+    out.append(("data-value", "reject", dumps(w)))  # the normal equations fail
+    # The largest radius the region claim allows is μ/(1 + max‖x‖₁); twice it breaks the claim.
+    X = [[F(s) for s in row] for row in c["problem"]["data"]["x"]]
+    m = c["witness"]["minimum"]
+    W1 = [[F(s) for s in row] for row in m["W1"]]
+    b1 = [F(s) for s in m["b1"]]
+    mu = min(sum(a * b for a, b in zip(row, x)) + bk for row, bk in zip(W1, b1) for x in X)
+    rho_max = mu / (1 + max(sum(abs(t) for t in x) for x in X))
+    w = copy.deepcopy(c)
+    w["witness"]["radius"] = S(2 * rho_max)
+    out.append(("larger-radius", "reject", dumps(w)))
+    w = copy.deepcopy(c)
+    w["witness"]["radius"] = S(F(c["witness"]["radius"]) / 2)
+    out.append(("smaller-radius", "accept", dumps(w)))
+    w = copy.deepcopy(c)
+    w["witness"]["minimum"]["b2"][0] = S(F(m["b2"][0]) + 1)
+    out.append(("witness-number", "reject", dumps(w)))  # the minimum's output moves by 1
+    w = copy.deepcopy(c)
+    w["problem"]["activation"]["s_plus"] = S(2 * F(c["problem"]["activation"]["s_plus"]))
+    out.append(("activation", "reject", dumps(w)))  # the minimum's output changes
+    if "tie_break" not in c["witness"]["construction"]:
+        out.append(with_null(c, ("witness", "construction"), "tie_break"))
+    return out
+
+
+# Theorem 2 ------------------------------------------------------------------------------------
+
+def smooth_claims(relu_like, root, hessian):
+    return [{"id": i, "statement": s} for i, s in cf.smooth_claims(relu_like, root, hessian)]
+
+
+def is_relu(c):
+    return c["problem"]["activation"]["name"] == "relu-like"
+
+
+def reclaim(c):
+    w = c["witness"]
+    c["claims"] = smooth_claims(is_relu(c), isinstance(w["zero_loss"]["v"][3], dict) and "solve" in w["zero_loss"]["v"][3],
+                                "hessian_inertia" in w)
+    return c
+
+
+# A bracket [a, b] around the root of C2.1 (harmless: a sign change and D ≠ 0 over it) and one
+# beside it (no sign change), per committed certificate whose v4 is such a root.
+BRACKETS = {
+    "arctan.json": (["-1/64", "1/64"], ["1/4", "1/2"]),
+    "tanh.json": (["-1/64", "1/64"], ["1/4", "1/2"]),
+    "gelu.json": (["-1/64", "1/64"], ["1/4", "1/2"]),
+    "silu.json": (["-1/64", "1/64"], ["1/4", "1/2"]),
+    "mish.json": (["-1/64", "1/64"], ["1/4", "1/2"]),
+    "elu.json": (["-1/64", "1/64"], ["1/4", "1/2"]),
+    "selu.json": (["-1/64", "1/64"], ["1/4", "1/2"]),
+    "softsign.json": (["-1/64", "1/64"], ["1/4", "1/2"]),
+    "quadratic.json": (["1/2", "3/2"], ["3/2", "2"]),
+    "sigmoid.json": (["-13/25", "-1/2"], ["-1/2", "0"]),
+    "softplus.json": (["27/10", "11/4"], ["11/4", "3"]),
+    "leaky-relu.json": (["0", "1/50"], ["1/50", "1"]),
+    "relu.json": (None, ["-1/2", "1/2"]),  # relu(x) = 0 on x ≤ 0: no strict sign change
+}
+
+
+def bump_v4(v4):
+    """v4 + 2 (or ln q → ln(q + 2)): makes C2.1 false for every committed certificate."""
+    if isinstance(v4, str):
+        return S(F(v4) + 2)
+    v = dict(v4)
+    v["ln"] = S(F(v4["ln"]) + 2)
+    return v
+
+
+def smooth_changes(c, base):
+    out = []
+    w = copy.deepcopy(c)
+    w["problem"]["data"]["y"][2] = "2"
+    out.append(("data-value", "reject", dumps(w)))
+    rho = F(c["witness"]["radius"])
+    w = copy.deepcopy(c)
+    w["witness"]["radius"] = S(2 * rho)
+    out.append(("larger-radius", "reject", dumps(w)))
+    w = copy.deepcopy(c)
+    w["witness"]["radius"] = S(rho / 2)
+    out.append(("smaller-radius", "accept", dumps(w)))
+    w = copy.deepcopy(c)
+    w["witness"]["precision"] = 256
+    out.append(("higher-precision", "accept", dumps(w)))
+    w = copy.deepcopy(c)
+    w["witness"]["zero_loss"]["v"][3] = bump_v4(c["witness"]["zero_loss"]["v"][3])
+    out.append(("witness-number", "reject", dumps(w)))  # C2.1 becomes false
+    if "hessian_inertia" in c["witness"]:
+        w = copy.deepcopy(c)
+        n = c["witness"]["hessian_inertia"]
+        w["witness"]["hessian_inertia"] = [n[0] + 1, n[1] - 1, n[2]]
+        out.append(("wrong-inertia", "reject", dumps(w)))
+        w = copy.deepcopy(c)
+        w["problem"]["activation"]["formula" if is_relu(c) else "s_plus"] = None
+        out.append(("null-optional-field", "reject", dumps(w)))
+    else:
+        out.append(with_null(c, ("witness",), "hessian_inertia"))
+    # Another activation: sigmoid (tanh for the sigmoid certificate) makes C2.1 false at v.
+    w = copy.deepcopy(c)
+    w["problem"]["activation"] = {"name": "tanh" if base == "sigmoid.json" else "sigmoid"}
+    out.append(("activation", "reject", dumps(reclaim(w))))
+    if c["problem"]["activation"]["name"] == "formula":
+        w = copy.deepcopy(c)
+        w["problem"]["activation"]["formula"] += " + 1"
+        out.append(("formula", "reject", dumps(w)))  # h(0) = 1: C2.1 becomes false
+    good, bad = BRACKETS.get(base, (None, None))
+    for br, name, expect in ((good, "bracketed-root", "accept"), (bad, "bracket-without-sign-change", "reject")):
+        if br is not None:
+            w = copy.deepcopy(c)
+            w["witness"]["zero_loss"]["v"][3] = {"solve": "C2.1", "bracket": br}
+            out.append((name, expect, dumps(reclaim(w))))
+    if base == "relu.json":
+        # Numbers of any length: a 1,000,000-character radius is read like any other, one of
+        # 1,000,001 characters is refused (the bound both checkers share).
+        for chars, expect in ((MAX_NUMBER_CHARS, "accept"), (MAX_NUMBER_CHARS + 1, "reject")):
+            w = copy.deepcopy(c)
+            w["witness"]["radius"] = "1/1" + "0" * (chars - 3)
+            assert len(w["witness"]["radius"]) == chars
+            out.append((f"number-of-{chars}-characters", expect, dumps(w)))
+    return out
+
+
+# Theorem 4 ------------------------------------------------------------------------------------
+
+def dl_claims(verdict, strict):
+    return [{"id": i, "statement": s} for i, s in cf.deep_linear_claims(verdict, strict)]
+
+
+def deep_linear_changes(c):
+    out = []
+    w0 = c["witness"]
+    verdict = w0["verdict"]
+    zero_point = all(F(s) == 0 for layer in w0["point"] for row in layer for s in row)
+    if verdict == "global-minimum":
+        X = c["problem"]["X"]
+        assert any(F(s) != 0 for s in (row[0] for row in X)), "column 0 of X is zero"
+        w = copy.deepcopy(c)
+        w["problem"]["Y"][0][0] = S(F(c["problem"]["Y"][0][0]) + 1)
+        out.append(("data-value", "reject", dumps(w)))  # ∇ℓ0 becomes −e₁X[:,1]ᵀ ≠ 0
+        w = copy.deepcopy(c)
+        w["witness"]["verdict"] = "not-critical"
+        w["claims"] = dl_claims("not-critical", False)
+        out.append(("wrong-verdict", "reject", dumps(w)))  # every gradient is exactly 0
+        out.append(with_null(c, ("witness",), "descent_curve"))
+    if verdict == "saddle":
+        assert zero_point
+        w = copy.deepcopy(c)
+        w["problem"]["Y"] = [["0"] * len(row) for row in c["problem"]["Y"]]
+        out.append(("data-value", "reject", dumps(w)))  # at W = 0, ∇ℓ0 = −YXᵀ = 0
+        w = copy.deepcopy(c)
+        w["witness"] = {"verdict": "global-minimum", "point": w0["point"]}
+        w["claims"] = dl_claims("global-minimum", False)
+        out.append(("minimum-claimed-at-saddle", "reject", dumps(w)))  # ∇ℓ0 ≠ 0 was shown
+        w = copy.deepcopy(c)
+        w["witness"]["descent_curve"], w["witness"]["ascent_curve"] = w0["ascent_curve"], w0["descent_curve"]
+        out.append(("curves-swapped", "reject", dumps(w)))
+        if "negative_curvature_direction" in w0:
+            w = copy.deepcopy(c)
+            w["witness"]["negative_curvature_direction"] = [[["0"] * len(r) for r in layer] for layer in w0["negative_curvature_direction"]]
+            out.append(("witness-number", "reject", dumps(w)))  # Vᵀ∇²ℓV = 0 for V = 0
+        else:
+            out.append(with_null(c, ("witness",), "negative_curvature_direction"))
+    return out
+
+
+# Hostile and constructed certificates ---------------------------------------------------------
+
+THEOREM2_DATA = {"x": [["1", "0"], ["0", "1"], ["1/2", "1/2"]], "y": ["0", "0", "1"]}
+
+
+def smooth_cert(activation, v, minimum, radius, precision=128, inertia=None):
+    w = {"precision": precision, "zero_loss": {"v": v}, "minimum": minimum, "radius": radius}
+    if inertia is not None:
+        w["hessian_inertia"] = inertia
+    c = {"critcert": 1, "kind": "smooth-counterexample",
+         "problem": {"activation": activation, "architecture": [2, 2, 1], "data": copy.deepcopy(THEOREM2_DATA)},
+         "witness": w, "claims": []}
+    return reclaim(c)
+
+
+def formula(text):
+    return {"name": "formula", "formula": text}
+
+
+def exact_inertia(act, v, u):
+    """The exact Hessian inertia at the minimum (v_k, u_k rational), via check_flint."""
+    a = cf.smooth_activation(act)
+    hs = [[cf.value(a, k, cf.Pt(cf.Q(vk))) for k in range(3)] for vk in v]
+    assert all(cf.is_exact(x) for row in hs for x in row)
+    return list(cf.inertia_of(cf._hessian([cf.Q(x) for x in u], hs)))
+
+
+def hostile_cases():
+    out = []
+    root = {"solve": "C2.1", "bracket": ["21", "23"]}
+    quad_min = {"v": ["1", "1"], "u1": "1/6", "u2": "1/6"}
+    # The known attack: h(22) = 0 and h(22.1) ≈ −10^(1.7e9); the only root of C2.1 in [21, 23]
+    # is v4 = 22, where D = 0.
+    out.append(("hostile: min(x^2, (x-22)((x-22)^2(0-exp(exp(x))))), bracket [21,23]", "reject", dumps(smooth_cert(
+        formula("min(x^2, (x - 22)*((x - 22)^2*(0 - exp(exp(x)))))"),
+        ["1", "2", "22", root], quad_min, "87381/524288"))))
+    # Mirror image with max: the same D = 0 at the only root.
+    out.append(("hostile: max(-x^2, ...) mirror", "reject", dumps(smooth_cert(
+        formula("0 - max(0 - x^2, (x - 22)*((x - 22)^2*exp(exp(x))))"),
+        ["1", "2", "22", root], quad_min, "87381/524288"))))
+    # 0·huge in D: h = (x − 22)exp(exp(x)); the root is 22, where D = 0.
+    out.append(("hostile: (x-22)*exp(exp(x)), D = 0 at the root", "reject", dumps(smooth_cert(
+        formula("(x - 22)*exp(exp(x))"), ["1", "2", "22", root],
+        {"v": ["1", "1"], "u1": "1/6", "u2": {"solve": "C2.3"}}, "1/1000"))))
+    # Triple exponential: the same construction around 3, overflowing already at 3.1.
+    out.append(("hostile: min(x^2, (x-3)((x-3)^2(0-exp(exp(exp(x)))))), bracket [2,4]", "reject", dumps(smooth_cert(
+        formula("min(x^2, (x - 3)*((x - 3)^2*(0 - exp(exp(exp(x))))))"),
+        ["1", "2", "3", {"solve": "C2.1", "bracket": ["2", "4"]}], quad_min, "87381/524288"))))
+    # A pole inside the IVT bracket: h = x/(x − 22) changes sign across its pole at 22, but has no
+    # root in [21, 23] (its only root is 0).
+    out.append(("hostile: pole inside the bracket, x/(x-22)", "reject", dumps(smooth_cert(
+        formula("x/(x - 22)"), ["1", "0", "2", root],
+        {"v": ["1", "1"], "u1": "1/6", "u2": {"solve": "C2.3"}}, "1/1000"))))
+    # A pole inside the local-minimum box: h = x(x + 1/(x − 0.51)), minimum at v = 1/2
+    # (h(1/2) = −199/4, u1 = u2 = −2/597: C2.3, C2.6, C2.7 hold) with ρ = 1/10, so the box's
+    # pre-activations reach the pole at 0.51.
+    out.append(("hostile: pole inside the local-minimum box", "reject", dumps(smooth_cert(
+        formula("x*(x + 1/(x - 0.51))"), ["1", "0", "2", "0"],
+        {"v": ["1/2", "1/2"], "u1": "-2/597", "u2": "-2/597"}, "1/10"))))
+    # Overflow inside the local-minimum box: h = x² + (x² − 1)²exp(exp(exp(x))) is exactly 1 at
+    # ±1, but on v ± 2ρ = 1 ± 2.2 its derivatives overflow (MPFR) or are unbounded in sign.
+    out.append(("hostile: exp(exp(exp(x))) overflow inside the box", "reject", dumps(smooth_cert(
+        formula("x^2 + (x^2 - 1)^2*exp(exp(exp(x)))"), ["1", "1", "-1", "1"], quad_min, "11/10"))))
+    # 0·huge at the exact points: h = x² + 0·exp(exp(exp(exp(exp(x))))) is x², but neither
+    # checker can bound the factor (it overflows MPFR and Arb alike), and 0 times an unbounded
+    # enclosure is unbounded, not 0: fail closed.
+    out.append(("hostile: 0*exp(exp(exp(exp(exp(x))))) (fail closed)", "reject", dumps(smooth_cert(
+        formula("x^2 + 0*exp(exp(exp(exp(exp(x)))))"), ["1", "1", "-1", "1"], quad_min, "1/1000"))))
+    # A pole at the minimum: h = x(1 + 0.001/(x − 1)) has no value at v = 1.
+    out.append(("hostile: pole at the minimum, x*(1 + 0.001/(x - 1))", "reject", dumps(smooth_cert(
+        formula("x*(1 + 0.001/(x - 1))"), ["3", "0", "4", "0"], quad_min, "1/1000"))))
+    # ln of a number that may be ≤ 0 over the box: h = x(1 + ln(x + 0.05)), v = 1, ρ = 3/5.
+    out.append(("hostile: ln(x + 0.05) over the box", "reject", dumps(smooth_cert(
+        formula("x*(1 + ln(x + 0.05))"), ["1", "0", "2", "0"],
+        {"v": ["1", "1"], "u1": "1/6", "u2": {"solve": "C2.3"}}, "3/5"))))
+    # A kink where a derivative is needed: h = x(1 + |x − 1|/10) at the minimum v = 1.
+    out.append(("hostile: abs(x-1) kink at the minimum", "reject", dumps(smooth_cert(
+        formula("x*(1 + abs(x - 1)/10)"), ["1", "0", "2", "0"], quad_min, "1/1000"))))
+    # Named activations over a bracket that reaches MPFR's overflow (e^(7.5·10^8)): σ(x) =
+    # 1/(1 + e^(−x)) at x = −10^9, softplus ln(1 + eˣ) at x = 10^9. In each, D changes sign
+    # over the bracket (C2.2 is false for some v4 in it). Found by differential fuzzing: the
+    # Rust checker panicked here ("1 + e^{-x} > 0", "1 + eˣ > 0") instead of rejecting.
+    for base, br in (("sigmoid.json", ["-1000000000", "0"]), ("silu.json", ["-1000000000", "1"]),
+                     ("softplus.json", ["0", "1000000000"])):
+        c = json.load(open(os.path.join(HERE, "thm2", base)))
+        c["witness"]["zero_loss"]["v"][3] = {"solve": "C2.1", "bracket": br}
+        out.append((f"overflow in a named activation: {base} with v4 bracketed in [{br[0]}, {br[1]}]", "reject",
+                    dumps(reclaim(c))))
+    # Minima claimed at saddles (the exact Hessian has a negative eigenvalue).
+    for name, act, v, u in (
+            ("softsign saddle, v = (1, 1), u = (1/3, 1/3)", formula("x/(1 + abs(x))"), ["1", "1"], ["1/3", "1/3"]),
+            ("quadratic saddle, v = (1, 1), u = (1/2, -1/6)", {"name": "quadratic"}, ["1", "1"], ["1/2", "-1/6"])):
+        zero = ["1", "0", "1/2", "0"] if act["name"] == "formula" else ["1", "1", "-1", "1"]
+        n = exact_inertia(act, v, u)
+        assert n[2] > 0, f"{name}: the Hessian has no negative eigenvalue ({n})"
+        out.append((f"minimum claimed at a saddle: {name}, inertia {n}", "reject", dumps(smooth_cert(
+            act, zero, {"v": v, "u1": u[0], "u2": u[1]}, "1/1000", inertia=n))))
+    # A log point given as {"ln": ..., "times": null}.
+    c = json.load(open(os.path.join(HERE, "thm2", "tanh.json")))
+    c["witness"]["minimum"]["v"][1] = {"ln": "2", "times": None}
+    out.append(("null-optional-field: times", "reject", dumps(c)))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+
+def verdict(cmd, path):
+    try:
+        p = subprocess.run(cmd + [path], capture_output=True, text=True, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return "timeout", ""
+    msg = (p.stdout + p.stderr).strip().splitlines()
+    msg = msg[0][:300] if msg else ""
+    return {0: "accepted", 1: "rejected", 2: "rejected"}.get(p.returncode, f"error (exit {p.returncode})"), msg
+
+
+def main(argv):
+    verbose = "-v" in argv
+    only = argv[argv.index("-k") + 1] if "-k" in argv else None
+    rust = shlex.split(os.environ.get("CRITCERT_CHECK", "")) or [os.path.join(ROOT, "target", "release", "critcert"), "check"]
+    if not (os.path.exists(rust[0]) or "/" not in rust[0]):
+        print(f"tamper_both.py: the Rust checker {rust[0]} does not exist: build it (cargo build --release) "
+              "or set CRITCERT_CHECK", file=sys.stderr)
+        return 2
+    python = [sys.executable, os.path.join(HERE, "check_flint.py")]
+    certs = sorted(os.path.join(d, f) for d, _, fs in os.walk(HERE) for f in fs if f.endswith(".json"))
+    cases = []
+    for path in certs:
+        rel = os.path.relpath(path, ROOT)
+        c = json.load(open(path, encoding="utf-8"))
+        changes = generic_changes(c)
+        if c["kind"] == "relu-like-spurious-minimum":
+            changes += relu_like_changes(c)
+        elif c["kind"] == "smooth-counterexample":
+            changes += smooth_changes(c, os.path.basename(path))
+        else:
+            changes += deep_linear_changes(c)
+        cases += [(f"{rel}: {n}", e, t) for n, e, t in changes]
+    cases += [(f"constructed: {n}", e, t) for n, e, t in hostile_cases()]
+    if only:
+        cases = [x for x in cases if only in x[0]]
+    passed = failed = 0
+    failures = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, (name, expect, text) in enumerate(cases):
+            f = os.path.join(tmp, f"case{i}.json")
+            with open(f, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            want = "accepted" if expect == "accept" else "rejected"
+            (rv, rm), (pv, pm) = verdict(rust, f), verdict(python, f)
+            ok = rv == want and pv == want
+            passed, failed = passed + ok, failed + (not ok)
+            line = f"{'ok  ' if ok else 'FAIL'} [{expect}] {name}: rust {rv}, python {pv}"
+            if not ok:
+                failures.append(line)
+                print(line)
+                for who, v, m in (("rust", rv, rm), ("python", pv, pm)):
+                    if v != want:
+                        print(f"       {who}: {m}")
+            elif verbose:
+                print(line)
+            sys.stdout.flush()
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
