@@ -10,6 +10,8 @@
 //! rug, serde and thiserror only, so the compiler guarantees that it cannot import the e-graph,
 //! the searches, the loaders, BLAS or plotting. The producer calls it; it never calls back.
 
+#![warn(missing_docs)]
+
 pub use critcert_check as cert;
 pub mod deeplinear;
 pub mod error;

@@ -8,6 +8,8 @@
 //! rejected. Every kind lives in its own module, holding its schema (shared with the producer,
 //! so the two cannot drift apart) and its `check` function.
 
+#![warn(missing_docs)]
+
 pub mod activation;
 pub mod deep_linear;
 pub mod error;

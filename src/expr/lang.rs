@@ -8,7 +8,7 @@
 //! folding compute `k + 1`.
 
 use crate::exact::Q;
-use egg::{define_language, merge_option, Analysis, DidMerge, EGraph, Id};
+use egg::{merge_option, Analysis, DidMerge, EGraph, Id};
 use std::fmt;
 use std::str::FromStr;
 
@@ -56,33 +56,42 @@ impl FromStr for Param {
     }
 }
 
-define_language! {
-    /// Expressions. Variants (the macro takes no per-variant docs): `(+ a b)`, `(* a b)`,
-    /// `(neg a)`, `(pow a n)` with an integer constant `n`, `(d x e)` = ∂e/∂x for a parameter
-    /// `x`, `(h k e)` = `h^(k)(e)` for the abstract activation, `exp ln tanh atan erf sqrt`,
-    /// `(step e)` (1 for e > 0, 0 for e < 0), `max`, `min`, `pi`, rational constants
-    /// ([`Rat`]) and parameters ([`Param`]).
-    pub enum Math {
-        "+" = Add([Id; 2]),
-        "*" = Mul([Id; 2]),
-        "neg" = Neg(Id),
-        "pow" = Pow([Id; 2]),
-        "d" = D([Id; 2]),
-        "h" = H([Id; 2]),
-        "exp" = Exp(Id),
-        "ln" = Ln(Id),
-        "tanh" = Tanh(Id),
-        "atan" = Atan(Id),
-        "erf" = Erf(Id),
-        "sqrt" = Sqrt(Id),
-        "step" = Step(Id),
-        "max" = Max([Id; 2]),
-        "min" = Min([Id; 2]),
-        "pi" = Pi,
-        Num(Rat),
-        Var(Param),
+/// The language's enum lives in its own module only to allow the macro's undocumented variants
+/// (documented together on the enum below).
+mod language {
+    #![allow(missing_docs)]
+    use super::{Param, Rat};
+    use egg::{define_language, Id};
+
+    define_language! {
+        /// Expressions. Variants (the macro takes no per-variant docs): `(+ a b)`, `(* a b)`,
+        /// `(neg a)`, `(pow a n)` with an integer constant `n`, `(d x e)` = ∂e/∂x for a parameter
+        /// `x`, `(h k e)` = `h^(k)(e)` for the abstract activation, `exp ln tanh atan erf sqrt`,
+        /// `(step e)` (1 for e > 0, 0 for e < 0), `max`, `min`, `pi`, rational constants
+        /// ([`Rat`]) and parameters ([`Param`]).
+        pub enum Math {
+            "+" = Add([Id; 2]),
+            "*" = Mul([Id; 2]),
+            "neg" = Neg(Id),
+            "pow" = Pow([Id; 2]),
+            "d" = D([Id; 2]),
+            "h" = H([Id; 2]),
+            "exp" = Exp(Id),
+            "ln" = Ln(Id),
+            "tanh" = Tanh(Id),
+            "atan" = Atan(Id),
+            "erf" = Erf(Id),
+            "sqrt" = Sqrt(Id),
+            "step" = Step(Id),
+            "max" = Max([Id; 2]),
+            "min" = Min([Id; 2]),
+            "pi" = Pi,
+            Num(Rat),
+            Var(Param),
+        }
     }
 }
+pub use language::Math;
 
 /// The e-graph type used by the derivation engine.
 pub type MathGraph = EGraph<Math, ConstFold>;
