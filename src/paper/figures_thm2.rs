@@ -44,6 +44,30 @@ fn mid(e: &I) -> f64 {
     }
 }
 
+/// The heat-map colour of `ℓ − 1/3 = val` on a slice whose values span `[lo, hi]`: white at 0,
+/// blue above (intensity ∝ √(val/hi)), red below (∝ √(val/lo)).
+fn shade(val: f64, lo: f64, hi: f64) -> RGBColor {
+    if val >= 0.0 {
+        let s = if hi > 0.0 {
+            (val / hi).sqrt().min(1.0)
+        } else {
+            0.0
+        };
+        RGBColor(
+            (255.0 * (1.0 - s)) as u8,
+            (255.0 * (1.0 - 0.6 * s)) as u8,
+            255,
+        )
+    } else {
+        let s = if lo < 0.0 {
+            (val / lo).sqrt().min(1.0)
+        } else {
+            0.0
+        };
+        RGBColor(255, (255.0 * (1.0 - s)) as u8, (255.0 * (1.0 - s)) as u8)
+    }
+}
+
 /// The nine parameters `[W1₁₁, W1₁₂, W1₂₁, W1₂₂, b1₁, b1₂, W2₁, W2₂, b2]`.
 type Theta = [f64; 9];
 
@@ -219,9 +243,10 @@ pub fn figures(cert_path: &str, stem: &str, c: &smooth::Cert) -> Result<Vec<Figu
     }
     let mut slice = String::new();
     {
-        let root = SVGBackend::with_string(&mut slice, (600, 620)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut slice, (740, 620)).into_drawing_area();
         root.fill(&WHITE).map_err(draw_err)?;
-        let mut chart = ChartBuilder::on(&root)
+        let (left, right) = root.split_horizontally(600);
+        let mut chart = ChartBuilder::on(&left)
             .caption(
                 format!(
                     "{name}: ℓ − 1/3 around the minimum (box: certified, ρ = {})",
@@ -248,18 +273,10 @@ pub fn figures(cert_path: &str, stem: &str, c: &smooth::Cert) -> Result<Vec<Figu
         let step = span / g as f64;
         chart
             .draw_series(cells.iter().map(|&(a, b, val)| {
-                let color = if val >= 0.0 {
-                    let s = if hi > 0.0 { (val / hi).sqrt() } else { 0.0 };
-                    RGBColor(
-                        (255.0 * (1.0 - s)) as u8,
-                        (255.0 * (1.0 - 0.6 * s)) as u8,
-                        255,
-                    )
-                } else {
-                    let s = if lo < 0.0 { (val / lo).sqrt() } else { 0.0 };
-                    RGBColor(255, (255.0 * (1.0 - s)) as u8, (255.0 * (1.0 - s)) as u8)
-                };
-                Rectangle::new([(a - step, b - step), (a + step, b + step)], color.filled())
+                Rectangle::new(
+                    [(a - step, b - step), (a + step, b + step)],
+                    shade(val, lo, hi).filled(),
+                )
             }))
             .map_err(draw_err)?;
         chart
@@ -271,13 +288,42 @@ pub fn figures(cert_path: &str, stem: &str, c: &smooth::Cert) -> Result<Vec<Figu
         chart
             .draw_series(std::iter::once(Circle::new((0.0, 0.0), 3, BLACK.filled())))
             .map_err(draw_err)?;
+
+        // The colour scale: the same shading against the values of ℓ − 1/3 it stands for.
+        let (bar_lo, bar_hi) = (lo.min(0.0), if hi > lo.min(0.0) { hi } else { 1.0 });
+        let mut bar = ChartBuilder::on(&right)
+            .margin_top(45)
+            .margin_bottom(52)
+            .margin_right(24)
+            .y_label_area_size(74)
+            .caption("ℓ − 1/3", ("sans-serif", 13))
+            .build_cartesian_2d(0.0..1.0, bar_lo..bar_hi)
+            .map_err(draw_err)?;
+        bar.configure_mesh()
+            .disable_mesh()
+            .disable_x_axis()
+            .y_labels(6)
+            .y_label_style(("sans-serif", 12))
+            .y_label_formatter(&|v| format!("{v:.2e}"))
+            .draw()
+            .map_err(draw_err)?;
+        let bands = 64;
+        let band = (bar_hi - bar_lo) / bands as f64;
+        bar.draw_series((0..bands).map(|k| {
+            let v0 = bar_lo + band * k as f64;
+            Rectangle::new(
+                [(0.0, v0), (1.0, v0 + band)],
+                shade(v0 + band / 2.0, lo, hi).filled(),
+            )
+        }))
+        .map_err(draw_err)?;
         root.present().map_err(draw_err)?;
     }
     let slice_caption = format!(
         "{name}: ℓ − 1/3 on a 2-D slice through the spurious minimum (•) of `{cert_path}`, moving \
          W1[1,1] and W1[2,1] (which change each hidden unit's P − Q, where the loss is curved) \
          and keeping the other seven parameters fixed; white is ℓ = 1/3, blue is above (colour ∝ \
-         √(ℓ − 1/3), up to {:.3e}), red would be below. The black square is the slice of the certified box ‖θ − θ̂‖_max ≤ ρ, \
+         √(ℓ − 1/3), up to {:.3e}; the scale on the right gives the values), red would be below. The black square is the slice of the certified box ‖θ − θ̂‖_max ≤ ρ, \
          on which the certificate proves ℓ ≥ 1/3. Drawn in floating point; not evidence.",
         hi
     );
