@@ -12,10 +12,15 @@ pub struct Rejection {
     pub claim: Option<String>,
     /// What fails, with the decisive numbers.
     pub reason: String,
+    /// Where the certificate came from (a file name), when known.
+    pub source: Option<String>,
 }
 
 impl std::fmt::Display for Rejection {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        if let Some(source) = &self.source {
+            write!(f, "{source}: ")?;
+        }
         match &self.claim {
             Some(id) => write!(f, "claim '{id}' fails: {}", self.reason),
             None => f.write_str(&self.reason),
@@ -61,6 +66,7 @@ impl Error {
         Error::Rejected(Rejection {
             claim: None,
             reason: abbreviate(&reason),
+            source: None,
         })
     }
 
@@ -69,6 +75,7 @@ impl Error {
         Error::Rejected(Rejection {
             claim: Some(id.to_string()),
             reason: abbreviate(&reason.to_string()),
+            source: None,
         })
     }
 
@@ -93,8 +100,8 @@ impl Error {
         match self {
             Error::Input(m) => Error::Input(format!("{context}: {m}")),
             Error::Rejected(r) => Error::Rejected(Rejection {
-                claim: r.claim,
-                reason: format!("{context}: {}", r.reason),
+                source: Some(context.to_string()),
+                ..r
             }),
         }
     }

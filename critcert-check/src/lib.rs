@@ -234,7 +234,12 @@ pub fn verify_claims(
             Error::Rejected(Rejection {
                 claim: None,
                 reason,
-            }) => Error::claim(&c.id, reason),
+                source,
+            }) => Error::Rejected(Rejection {
+                claim: Some(c.id.clone()),
+                reason,
+                source,
+            }),
             other => other,
         })?;
         verified.push(VerifiedClaim {
