@@ -211,12 +211,26 @@ pub fn check_file(path: &std::path::Path) -> Result<CheckReport> {
     check_str(&text).map_err(|e| e.context(&path.display().to_string()))
 }
 
-/// Deserialises a certificate of a known kind, with every unknown field rejected.
-pub fn parse_typed<P: for<'de> Deserialize<'de>, W: for<'de> Deserialize<'de>>(
-    value: serde_json::Value,
-) -> Result<Certificate<P, W>> {
-    serde_json::from_value(value)
-        .map_err(|e| Error::rejected(format!("malformed certificate: {e}")))
+/// Deserialises a certificate of a known kind, with every unknown field rejected, and requires
+/// it to be written in the one canonical shape: serialising what was read must give back the
+/// same JSON (up to key order and whitespace). This refuses every second spelling the JSON
+/// reader would otherwise allow, e.g. an object written as the array of its values.
+pub fn parse_typed<P, W>(value: serde_json::Value) -> Result<Certificate<P, W>>
+where
+    P: for<'de> Deserialize<'de> + Serialize,
+    W: for<'de> Deserialize<'de> + Serialize,
+{
+    let cert = Certificate::<P, W>::deserialize(&value)
+        .map_err(|e| Error::rejected(format!("malformed certificate: {e}")))?;
+    let again = serde_json::to_value(&cert)
+        .map_err(|e| Error::rejected(format!("malformed certificate: {e}")))?;
+    if again != value {
+        return Err(Error::rejected(
+            "malformed certificate: not in the canonical shape (e.g. an object written as an array)"
+                .into(),
+        ));
+    }
+    Ok(cert)
 }
 
 /// Verifies `claims` (already required to be a kind's canonical list) one by one with

@@ -306,3 +306,13 @@ fn numbers_longer_than_the_limit_are_rejected_and_messages_stay_short() {
     let e = rejected(&c);
     assert!(e.to_string().len() < 3000, "{}", e.to_string().len());
 }
+
+#[test]
+fn an_object_written_as_an_array_is_rejected() {
+    // serde reads a struct from the array of its values; the checker allows one spelling only.
+    let mut c = committed("thm2/sigmoid.json");
+    let m = c["witness"]["minimum"].clone();
+    c["witness"]["minimum"] = json!([m["v"], m["u1"], m["u2"]]);
+    let e = rejected(&c);
+    assert!(e.to_string().contains("canonical shape"), "{e}");
+}
