@@ -3,6 +3,8 @@
 mod common;
 mod deep_linear;
 mod derive;
+mod fuzz;
 mod paper;
+mod robustness;
 mod thm1;
 mod thm2;

@@ -6,6 +6,7 @@ use critcert::cert::to_json;
 use critcert::deeplinear::load::{read_matrix, read_weights, RawMatrix};
 use critcert::deeplinear::{self, Verdict64};
 use critcert::exact::{format_rational, QMatrix};
+use critcert::model::dataset::{column_size, DEFAULT_MEMORY_LIMIT_MB};
 use critcert::theorems::thm4::{self, DeepLinear, Entry};
 use critcert::{Error, Result};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -37,7 +38,7 @@ pub struct Args {
     /// f64 path: tolerance τ on gradient entries for "critical within τ".
     #[arg(long, value_name = "T", default_value_t = 1e-8)]
     tol: f64,
-    /// f64 path: threads for the matrix products (default: all cores).
+    /// f64 path: threads for the matrix products (default, and at most: the cores available).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
     /// f64 path: matrix-product kernel: openblas (the system's libopenblas.so.0, loaded at run
@@ -50,6 +51,72 @@ pub struct Args {
     /// Write the certificate here (atomically; --exact only).
     #[arg(long, value_name = "CERT.json")]
     out: Option<PathBuf>,
+    /// Refuse inputs whose computation is estimated to need more than this many MB.
+    #[arg(long, value_name = "MB", default_value_t = DEFAULT_MEMORY_LIMIT_MB)]
+    memory_limit: u64,
+}
+
+/// Memory of the inputs as read (each entry is held as a tagged value of 32 bytes, then as
+/// an 8-byte float or a rational), per byte of input file.
+const READ_FACTOR: u64 = 5;
+
+fn too_big(what: &str, need: u128, limit_mb: u64) -> Error {
+    Error::Input(format!(
+        "{what} is estimated to need about {} MB, above --memory-limit {limit_mb} MB; raise --memory-limit (in MB) if the machine has the memory",
+        (need >> 20).max(u128::from(limit_mb) + 1)
+    ))
+}
+
+/// The widths `d0 = dx, d1, …, dL = dy` and the number of points.
+fn dims(w: &[RawMatrix], x: &RawMatrix) -> (Vec<u128>, u128) {
+    let mut d = vec![x.rows as u128];
+    d.extend(w.iter().map(|m| m.rows as u128));
+    (d, x.cols as u128)
+}
+
+/// Bytes of the f64 path: the weights and their gradients, the prefix and suffix products,
+/// the product and ∇ℓ0 (and its SVD), and the data and residuals, as 8-byte floats.
+fn f64_memory(w: &[RawMatrix], x: &RawMatrix) -> u128 {
+    let (d, m) = dims(w, x);
+    let l = d.len() - 1;
+    let (dx, dy) = (d[0], d[l]);
+    let mut entries = 4 * dy * dx + 3 * (dx + dy) * m;
+    for j in 1..=l {
+        entries += 3 * d[j] * d[j - 1] + 2 * d[j] * dx.max(dy);
+    }
+    entries * 8
+}
+
+/// Bytes of the exact path: the same matrices as [`f64_memory`] (and the exact Hessian when
+/// it is computed), each entry a rational whose size grows with the sizes of the factors.
+fn exact_memory(w: &[QMatrix], x: &QMatrix, y: &QMatrix, limit_mb: u64) -> u128 {
+    let cap = limit_mb.saturating_mul(8 << 20);
+    let bits = |m: &QMatrix| {
+        let c = column_size(m.data().iter(), cap);
+        u128::from(c.scale_bits.unwrap_or(cap) + c.max_bits)
+    };
+    let mut d = vec![x.rows() as u128];
+    d.extend(w.iter().map(|m| m.rows() as u128));
+    let m = x.cols() as u128;
+    let l = d.len() - 1;
+    let (dx, dy) = (d[0], d[l]);
+    let log = |n: u128| 128 - u128::from(n.leading_zeros());
+    let entry_bits = w.iter().map(bits).sum::<u128>()
+        + 2 * bits(x)
+        + bits(y)
+        + d.iter().map(|&n| log(n)).sum::<u128>()
+        + log(m)
+        + 64;
+    let mut entries = 2 * dy * dx + dy * m;
+    let mut params = 0;
+    for j in 1..=l {
+        entries += d[j] * dx + dy * d[j - 1] + d[j] * d[j - 1];
+        params += d[j] * d[j - 1];
+    }
+    if params <= critcert::theorems::thm4::HESSIAN_LIMIT as u128 {
+        entries += params * params;
+    }
+    entries * entry_bits * 3 / 8
 }
 
 fn load(args: &Args) -> Result<(Vec<RawMatrix>, RawMatrix, RawMatrix)> {
@@ -112,6 +179,23 @@ fn entry_json(e: &Option<Entry>) -> serde_json::Value {
 /// Runs `critcert deep-linear`. Exit 0 when the verdict is decided (and a requested certificate
 /// was written), 1 when inconclusive or the certificate cannot be built, 2 on bad input.
 pub fn run(args: Args) -> Result<i32> {
+    let mut inputs: Vec<&std::path::Path> = args.weights.iter().map(PathBuf::as_path).collect();
+    inputs.extend([args.x.as_path(), args.y.as_path()]);
+    super::refuse_overwrite(args.out.as_deref(), &inputs)?;
+    let threads = super::threads(args.threads)?;
+    let on_disk: u128 = inputs
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| u128::from(m.len()))
+        .sum();
+    let limit = u128::from(args.memory_limit) << 20;
+    if on_disk * u128::from(READ_FACTOR) > limit {
+        return Err(too_big(
+            &format!("reading the inputs ({} MB on disk)", on_disk >> 20),
+            on_disk * u128::from(READ_FACTOR),
+            args.memory_limit,
+        ));
+    }
     if !(args.tol.is_finite() && args.tol >= 0.0) {
         return Err(Error::Input(format!(
             "--tol {} must be a finite number ≥ 0",
@@ -127,7 +211,15 @@ pub fn run(args: Args) -> Result<i32> {
     if args.exact {
         run_exact(&args, &w, &x, &y)
     } else {
-        run_f64(&args, &w, &x, &y)
+        let need = f64_memory(&w, &x);
+        if need > limit {
+            return Err(too_big(
+                "the f64 analysis of these shapes",
+                need,
+                args.memory_limit,
+            ));
+        }
+        run_f64(&args, threads, &w, &x, &y)
     }
 }
 
@@ -140,6 +232,14 @@ fn run_exact(args: &Args, w: &[RawMatrix], x: &RawMatrix, y: &RawMatrix) -> Resu
         x: x.to_exact()?,
         y: y.to_exact()?,
     };
+    let need = exact_memory(&net.weights, &net.x, &net.y, args.memory_limit);
+    if need > u128::from(args.memory_limit) << 20 {
+        return Err(too_big(
+            "the exact analysis of these matrices (their sizes and the digits of their entries)",
+            need,
+            args.memory_limit,
+        ));
+    }
     let a = thm4::analyse(&net)?;
     let certified = a.certificate.is_ok();
     if let (Some(_), Ok((c, _))) = (&args.out, &a.certificate) {
@@ -218,15 +318,15 @@ fn faer_mat(m: &RawMatrix) -> Result<faer::Mat<f64>> {
     Ok(faer::Mat::from_fn(m.rows, m.cols, |i, j| v[i * m.cols + j]))
 }
 
-fn run_f64(args: &Args, w: &[RawMatrix], x: &RawMatrix, y: &RawMatrix) -> Result<i32> {
+fn run_f64(
+    args: &Args,
+    threads: usize,
+    w: &[RawMatrix],
+    x: &RawMatrix,
+    y: &RawMatrix,
+) -> Result<i32> {
     let wf = w.iter().map(faer_mat).collect::<Result<Vec<_>>>()?;
     let (xf, yf) = (faer_mat(x)?, faer_mat(y)?);
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    if threads == 0 {
-        return Err(Error::Input("--threads must be at least 1".into()));
-    }
     let par = if threads == 1 {
         faer::Par::Seq
     } else {

@@ -2,14 +2,20 @@
 //! dataset, derived in an e-graph, optionally at a point and modulo relations.
 
 use super::print_json;
-use critcert::expr::at::{parse_point, parse_relation};
+use critcert::error::clip;
+use critcert::expr::at::{parse_point, parse_relation, INERTIA_LIMIT};
 use critcert::expr::build::{one_hidden_layer_loss, Activation};
-use critcert::expr::{derive, print, Limits, Names, Poly};
+use critcert::expr::{derive_observed, print, Builder, Event, Limits, Names, Observer, Poly};
 use critcert::io::read_text;
+use critcert::model::dataset::DEFAULT_MEMORY_LIMIT_MB;
 use critcert::model::read_csv;
 use critcert::{Error, Result};
+use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
+use std::cell::RefCell;
+use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::rc::Rc;
 
 /// Arguments of `critcert derive`.
 #[derive(clap::Args)]
@@ -58,6 +64,80 @@ pub struct Args {
     /// Print JSON: per entry the canonical expression and, when rational, its exact value.
     #[arg(long)]
     json: bool,
+    /// Refuse datasets whose exact coefficients are estimated to need more than this many MB.
+    #[arg(long, value_name = "MB", default_value_t = DEFAULT_MEMORY_LIMIT_MB)]
+    memory_limit: u64,
+}
+
+/// How many e-nodes a derivation needs per node of the loss expression, at least (measured:
+/// 10–13 for the gradient, 28–40 with the Hessian): used to refuse up front a derivation that
+/// cannot fit in `--node-limit`.
+const GROWTH_GRADIENT: u128 = 8;
+const GROWTH_HESSIAN: u128 = 24;
+
+/// Checks, before the loss is built, that the network and its derivatives fit the e-graph's
+/// node limit: every parameter, gradient entry and Hessian entry is at least one e-node, and
+/// each point contributes `width × (2·dx + size of h)` nodes to the loss.
+fn check_size(args: &Args, m: usize, dx: usize, act_nodes: usize) -> Result<()> {
+    let limit = args.node_limit as u128;
+    let raise = "raise --node-limit (the derivation then takes longer), or use fewer points or a smaller width";
+    let params = (args.width as u128) * (dx as u128 + 2) + 1;
+    let entries = if args.hessian {
+        params * (params + 1) / 2 + params
+    } else {
+        params
+    };
+    if entries > limit {
+        return Err(Error::Input(format!(
+            "--width {}: {params} parameters (W1, b1, W2, b2 with {dx} input(s)) need {entries} derivative entries{}, above --node-limit {limit}; {raise}",
+            args.width,
+            if args.hessian { " with the Hessian" } else { "" }
+        )));
+    }
+    let per_point = (args.width as u128) * (2 * dx as u128 + act_nodes as u128 + 4) + 4;
+    let nodes = per_point * m as u128;
+    let growth = if args.hessian {
+        GROWTH_HESSIAN
+    } else {
+        GROWTH_GRADIENT
+    };
+    if nodes.saturating_mul(growth) > limit {
+        return Err(Error::Input(format!(
+            "{}: the loss on {m} points at width {} has about {nodes} expression nodes; deriving it{} needs about {} e-nodes, above --node-limit {limit}; {raise}",
+            args.data.display(),
+            args.width,
+            if args.hessian { " with the Hessian" } else { "" },
+            nodes.saturating_mul(growth)
+        )));
+    }
+    Ok(())
+}
+
+/// A progress display on stderr while the derivation runs (hidden when stderr is not a
+/// terminal): the saturation rounds and e-graph size, then the entries put in canonical form.
+fn progress() -> (ProgressBar, Observer) {
+    let bar = if std::io::stderr().is_terminal() {
+        let b = ProgressBar::new_spinner();
+        b.set_style(
+            ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        b.enable_steady_tick(std::time::Duration::from_millis(200));
+        b.set_message("derive: building the e-graph");
+        b
+    } else {
+        ProgressBar::hidden()
+    };
+    let shown = bar.clone();
+    let observer: Observer = Rc::new(RefCell::new(move |e: Event| match e {
+        Event::Iteration { iteration, nodes } => {
+            shown.set_message(format!("derive: e-graph round {iteration}, {nodes} nodes"))
+        }
+        Event::Extracted { done, total } => {
+            shown.set_message(format!("derive: canonical forms {done}/{total}"))
+        }
+    }));
+    (bar, observer)
 }
 
 fn parse_wrt(text: &str, names: &Names, params: &[u32]) -> Result<Vec<u32>> {
@@ -72,12 +152,16 @@ fn parse_wrt(text: &str, names: &Names, params: &[u32]) -> Result<Vec<u32>> {
             Some(_) => {}
             None => {
                 return Err(Error::Input(format!(
-                    "--wrt: unknown parameter '{t}' (parameters: {})",
-                    params
-                        .iter()
-                        .map(|&i| names.name(i))
-                        .collect::<Vec<_>>()
-                        .join(" ")
+                    "--wrt: unknown parameter '{}' (parameters: {})",
+                    clip(t, 40),
+                    clip(
+                        &params
+                            .iter()
+                            .map(|&i| names.name(i))
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                        200
+                    )
                 )))
             }
         }
@@ -91,13 +175,26 @@ fn parse_wrt(text: &str, names: &Names, params: &[u32]) -> Result<Vec<u32>> {
 /// Runs `critcert derive`.
 pub fn run(args: Args) -> Result<i32> {
     let file = args.data.display().to_string();
-    let data = read_csv(&args.data, args.target.as_deref())?;
     if args.width == 0 {
         return Err(Error::Input("--width must be at least 1".into()));
     }
+    // The activation first: an error in the formula is not the data file's.
     let act = Activation::parse(&args.activation).map_err(Error::Input)?;
-    let loss = one_hidden_layer_loss(&data, args.width, &act)
+    let act_nodes = match &act {
+        Activation::Abstract => 2,
+        Activation::Formula(_) => {
+            let mut b = Builder::default();
+            let x = b.var(0);
+            act.apply(&mut b, x).map_err(Error::Input)?;
+            b.expr.as_ref().len()
+        }
+    };
+    let data = read_csv(&args.data, args.target.as_deref())?;
+    data.check_memory(args.memory_limit)
         .map_err(|e| Error::Input(format!("{file}: {e}")))?;
+    check_size(&args, data.len(), data.dim(), act_nodes)?;
+    let loss = one_hidden_layer_loss(&data, args.width, &act)
+        .map_err(|e| Error::Input(format!("--activation: {e}")))?;
     let mut names = loss.names.clone();
     let wrt = match &args.wrt {
         Some(t) => parse_wrt(t, &names, &loss.params)?,
@@ -107,20 +204,42 @@ pub fn run(args: Args) -> Result<i32> {
         iter_limit: args.iter_limit,
         node_limit: args.node_limit,
     };
-    let mut d = derive(&loss.builder.expr, loss.root, &wrt, args.hessian, &limits)
-        .map_err(|e| Error::NotCertified(format!("derivation failed: {e}")))?;
-    if let Some(path) = &args.at {
-        let text = read_text(path)?;
-        let point = parse_point(&text, &mut names, &loss.params)
-            .map_err(|e| Error::Input(format!("{}: {e}", path.display())))?;
-        d = d.at(&point);
+    if std::env::var_os("CC_DEBUG").is_some() {
+        eprintln!("expr nodes {}", loss.builder.expr.as_ref().len());
     }
+    // Read the point before the long part, so that a bad file is reported at once.
+    let point = match &args.at {
+        Some(path) => {
+            let text = read_text(path)?;
+            Some(
+                parse_point(&text, &mut names, &loss.params)
+                    .map_err(|e| Error::Input(format!("{}: {e}", path.display())))?,
+            )
+        }
+        None => None,
+    };
     let relations = args
         .assume
         .iter()
         .map(|r| parse_relation(r, &names))
         .collect::<std::result::Result<Vec<_>, _>>()
         .map_err(|e| Error::Input(format!("--assume: {e}")))?;
+    let (bar, observer) = progress();
+    let derived = derive_observed(
+        &loss.builder.expr,
+        loss.root,
+        &wrt,
+        args.hessian,
+        &limits,
+        Some(observer),
+    );
+    bar.finish_and_clear();
+    let mut d = derived.map_err(|e| Error::NotCertified(format!("derivation failed: {e}")))?;
+    if let (Some(point), Some(path)) = (&point, &args.at) {
+        d = d.try_at(point).map_err(|e| {
+            Error::NotCertified(format!("{}: substituting the point: {e}", path.display()))
+        })?;
+    }
     d = d
         .reduce(&relations)
         .map_err(|e| Error::Input(format!("--assume: {e}")))?;
@@ -192,6 +311,9 @@ pub fn run(args: Args) -> Result<i32> {
         }
         match inertia {
             Some(inr) => println!("Hessian inertia {inr}"),
+            None if wrt.len() > INERTIA_LIMIT => {
+                println!("Hessian inertia: not computed (more than {INERTIA_LIMIT} parameters)")
+            }
             None => println!("Hessian inertia: not computed (some entries are not rational)"),
         }
     }

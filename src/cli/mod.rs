@@ -10,7 +10,8 @@ mod thm1;
 mod thm2;
 
 use clap::{Parser, Subcommand};
-use critcert::exact::{parse_rational, to_decimal, Q};
+use critcert::error::one_line;
+use critcert::exact::{parse_input, to_decimal, Q};
 use critcert::{Error, Result};
 
 /// Certifies claims about critical points of neural-network losses, exactly, and checks the
@@ -43,7 +44,14 @@ enum Command {
 
 /// Runs the command line and returns the exit code.
 pub fn run() -> i32 {
-    let cli = Cli::parse();
+    // A switch for the test of the panic hook (tests/robustness.rs): no input reaches it.
+    if std::env::var_os("CRITCERT_INTERNAL_TEST_PANIC").is_some() {
+        panic!("a panic requested by CRITCERT_INTERNAL_TEST_PANIC\nsecond line");
+    }
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     let result = match cli.command {
         Command::Thm1(a) => thm1::run(a),
         Command::Thm2(a) => thm2::run(a),
@@ -56,15 +64,79 @@ pub fn run() -> i32 {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("critcert: {e}");
+            eprintln!("critcert: {}", one_line(&e.to_string()));
             e.exit_code()
         }
     }
 }
 
+/// Prints `--help`/`--version` as clap does (exit 0); any other command-line error as one line,
+/// `critcert: what is wrong; usage: …`, with the input escaped, and exit code 2.
+fn usage_error(e: clap::Error) -> i32 {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            return 0;
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            eprintln!(
+                "critcert: no subcommand given (thm1, thm2, check, paper, explain, deep-linear, derive); try 'critcert --help'"
+            );
+            return 2;
+        }
+        _ => {}
+    }
+    eprintln!("critcert: {}", flatten_clap(&e.render().to_string()));
+    2
+}
+
+/// clap's multi-line error text as one line: the message, its indented details joined with
+/// `; `, the usage line, and the pointer to `--help`.
+pub fn flatten_clap(text: &str) -> String {
+    let mut out = String::new();
+    let mut usage = None;
+    for raw in text.lines() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with("For more information") {
+            continue;
+        }
+        if let Some(u) = line.strip_prefix("Usage: ") {
+            usage = Some(u.to_string());
+            continue;
+        }
+        let line = line.strip_prefix("error: ").unwrap_or(line);
+        if !out.is_empty() {
+            out.push_str(if out.ends_with(':') { " " } else { "; " });
+        }
+        out.push_str(line);
+    }
+    if let Some(u) = usage {
+        out.push_str(&format!("; usage: {u}"));
+    }
+    out.push_str(" (try --help)");
+    // clap quotes the offending value whole: clip long words.
+    let words: Vec<String> = one_line(&out)
+        .split(' ')
+        .map(|w| critcert::error::clip(w, 60))
+        .collect();
+    words.join(" ")
+}
+
+/// `--threads N` clamped to the cores available (more threads than cores only add contention,
+/// and some BLAS builds spin when oversubscribed); `None` is all cores.
+pub fn threads(requested: Option<usize>) -> Result<usize> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    match requested {
+        Some(0) => Err(Error::Input("--threads must be at least 1".into())),
+        Some(n) => Ok(n.min(cores)),
+        None => Ok(cores),
+    }
+}
+
 /// clap value parser for exact rationals (`0.01`, `1/100`, `1e-2`).
 pub fn rational_arg(s: &str) -> std::result::Result<Q, String> {
-    parse_rational(s)
+    parse_input(s)
 }
 
 /// A rational for a human summary: exact when short, always with a decimal approximation
@@ -80,6 +152,14 @@ pub fn show(q: &Q) -> String {
             q.numer().to_string().trim_start_matches('-').len(),
             q.denom().to_string().len()
         )
+    }
+}
+
+/// Refuses, before any work, an `--out` that is (or links to) one of the inputs.
+pub fn refuse_overwrite(out: Option<&std::path::Path>, inputs: &[&std::path::Path]) -> Result<()> {
+    match out {
+        Some(path) => critcert::io::refuse_overwrite("--out", path, inputs),
+        None => Ok(()),
     }
 }
 

@@ -30,6 +30,22 @@ fn row(o: &Outcome) -> String {
 /// Runs `critcert paper`: exit 0 only if every certificate is produced and accepted.
 pub fn run(args: Args) -> Result<i32> {
     let tasks = paper::registry(&args.data_dir);
+    // No certificate or report may replace a dataset: refuse before any work.
+    let inputs: Vec<PathBuf> = [args.data_dir.clone(), args.data_dir.join("deep-linear")]
+        .iter()
+        .filter_map(|d| std::fs::read_dir(d).ok())
+        .flatten()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    let inputs: Vec<&std::path::Path> = inputs.iter().map(PathBuf::as_path).collect();
+    let outputs = tasks
+        .iter()
+        .map(|t| args.out.join(&t.path))
+        .chain(["REPORT.md", "README.md", "MATH.md"].map(|f| args.out.join(f)));
+    for out in outputs {
+        critcert::io::refuse_overwrite("--out", &out, &inputs)?;
+    }
     println!(
         "critcert paper: {} certificates into {}/",
         tasks.len(),
@@ -47,7 +63,12 @@ pub fn run(args: Args) -> Result<i32> {
         .collect();
     for o in &failed {
         if let Status::NotCertified(m) | Status::Rejected(m) | Status::Failed(m) = &o.status {
-            println!("{}: {}: {m}", o.path, o.status.word());
+            println!(
+                "{}: {}: {}",
+                o.path,
+                o.status.word(),
+                critcert::error::one_line(m)
+            );
         }
     }
     let certs: f64 = outcomes.iter().map(|o| o.seconds).sum();

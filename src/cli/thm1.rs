@@ -1,8 +1,10 @@
 //! `critcert thm1`: Theorem 1 on a CSV dataset.
 
-use super::{print_json, rational_arg, show, write_out};
+use super::{print_json, rational_arg, refuse_overwrite, show, write_out};
+use critcert::cert::relu_like::MAX_SCALE_BITS;
 use critcert::cert::to_json;
 use critcert::exact::{to_decimal, Q};
+use critcert::model::dataset::DEFAULT_MEMORY_LIMIT_MB;
 use critcert::model::read_csv;
 use critcert::theorems::thm1::{certify, Thm1Options};
 use critcert::{Error, Result};
@@ -36,11 +38,61 @@ pub struct Args {
     /// Print the summary as JSON.
     #[arg(long)]
     json: bool,
+    /// Refuse inputs whose exact computation is estimated to need more than this many MB.
+    #[arg(long, value_name = "MB", default_value_t = DEFAULT_MEMORY_LIMIT_MB)]
+    memory_limit: u64,
+}
+
+/// Estimated memory per parameter of the network, in bytes: the certificate lists every
+/// parameter (as JSON text, held while it is written and re-read by the checker).
+const BYTES_PER_PARAMETER: u64 = 1024;
+
+/// The checker accepts a Theorem 1 certificate only when all the values of its data have a
+/// common denominator of at most [`MAX_SCALE_BITS`] bits (so that its exact arithmetic stays
+/// bounded): data beyond that is refused here, before the construction, rather than producing
+/// a certificate the checker must reject.
+fn check_scale(data: &critcert::model::Dataset) -> std::result::Result<(), String> {
+    let mut scale = rug::Integer::from(1);
+    let values = (0..data.len())
+        .flat_map(|i| data.x.row(i).iter())
+        .chain(&data.y);
+    for v in values {
+        if v.denom() == &1 || scale.is_divisible(v.denom()) {
+            continue;
+        }
+        scale.lcm_mut(v.denom());
+        if scale.significant_bits() > MAX_SCALE_BITS {
+            return Err(format!(
+                "the values of the data have no common denominator of at most {MAX_SCALE_BITS} bits (about {} decimal places), the checker's bound on a certificate's data; round the data to fewer digits",
+                MAX_SCALE_BITS * 3 / 10
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks `--width` against what a certificate can hold within `--memory-limit`.
+fn check_width(width: usize, dx: usize, limit_mb: u64) -> Result<()> {
+    let params = (width as u128) * (dx as u128 + 2) + 1;
+    let need = params * u128::from(BYTES_PER_PARAMETER);
+    if need > u128::from(limit_mb) << 20 {
+        return Err(Error::Input(format!(
+            "--width {width}: a network of that width has {params} parameters (W1, b1, W2, b2 with {dx} input(s)), which the certificate lists one by one: about {} MB, above --memory-limit {limit_mb} MB (Theorem 1 holds for every width ≥ 2; raise --memory-limit for a wider certificate)",
+            need >> 20
+        )));
+    }
+    Ok(())
 }
 
 /// Runs `critcert thm1`.
 pub fn run(args: Args) -> Result<i32> {
+    refuse_overwrite(args.out.as_deref(), &[&args.data])?;
+    check_width(args.width, 1, args.memory_limit)?;
     let data = read_csv(&args.data, args.target.as_deref())?;
+    check_width(args.width, data.dim(), args.memory_limit)?;
+    check_scale(&data).map_err(|e| Error::Input(format!("{}: {e}", args.data.display())))?;
+    data.check_memory(args.memory_limit)
+        .map_err(|e| Error::Input(format!("{}: {e}", args.data.display())))?;
     let opts = Thm1Options {
         s_plus: args.s_plus,
         s_minus: args.s_minus,
@@ -80,7 +132,7 @@ pub fn run(args: Args) -> Result<i32> {
     } else {
         println!(
             "certified: spurious local minimum (Theorem 1) for h = relu-like(s+ = {}, s- = {}), width {}, on {} ({} points, {} inputs)",
-            opts.s_plus, opts.s_minus, opts.width, file, data.len(), data.dim()
+            opts.s_plus, opts.s_minus, opts.width, critcert::error::escape(&file), data.len(), data.dim()
         );
         println!(
             "  loss at the local minimum   {}",
@@ -99,7 +151,10 @@ pub fn run(args: Args) -> Result<i32> {
         let ids: Vec<&str> = result.report.claims.iter().map(|c| c.id.as_str()).collect();
         println!("  checker verified            {}", ids.join(", "));
         if let Some(p) = &args.out {
-            println!("  certificate                 {}", p.display());
+            println!(
+                "  certificate                 {}",
+                critcert::error::escape(&p.display().to_string())
+            );
         }
     }
     Ok(0)

@@ -112,7 +112,10 @@ pub fn run(args: Args) -> Result<i32> {
             "certificate": args.out.as_ref().map(|p| p.display().to_string()),
         }))?;
     } else {
-        println!("certified: spurious local minimum (Theorem 2) for h = {name}, 2-2-1 network on X = [[1,0],[0,1],[1/2,1/2]], Y = [0,0,1]");
+        println!(
+            "certified: spurious local minimum (Theorem 2) for h = {}, 2-2-1 network on X = [[1,0],[0,1],[1/2,1/2]], Y = [0,0,1]",
+            critcert::error::one_line(&name)
+        );
         println!(
             "  zero-loss point    W1 = [[{}, {}], [{}, {}]], b1 = 0, W2 = ({}, {}), b2 = 0; loss 0",
             zv[0],
@@ -143,7 +146,10 @@ pub fn run(args: Args) -> Result<i32> {
             println!("  {:<22} {}", c.id, c.evidence);
         }
         if let Some(p) = &args.out {
-            println!("  certificate        {}", p.display());
+            println!(
+                "  certificate        {}",
+                critcert::error::escape(&p.display().to_string())
+            );
         }
     }
     Ok(0)

@@ -77,6 +77,13 @@ impl OpenBlas {
                 std::env::set_var("OPENBLAS_CORETYPE", c);
             }
         }
+        // OpenBLAS starts its thread pool when it is loaded, one thread per core unless told:
+        // start only the threads that will be used (`threads` is clamped to the cores), so that
+        // no idle pool is created (oversubscribed pools have been seen to spin under a memory
+        // cap).
+        if std::env::var_os("OPENBLAS_NUM_THREADS").is_none() {
+            std::env::set_var("OPENBLAS_NUM_THREADS", threads.max(1).to_string());
+        }
         // SAFETY: loading a shared library runs its initialisers; OpenBLAS's only read the
         // environment and the CPU, and the symbols are used with their C signatures.
         unsafe {

@@ -1,4 +1,5 @@
-//! Readers for weights and data: `.npy` (f32/f64, C or Fortran order), `.safetensors` (as
+//! Readers for weights and data: `.npy` (f32/f64, C or Fortran order; read here, with a strict
+//! header parser), `.safetensors` (as
 //! written by PyTorch / `safetensors.torch.save_file`), JSON and CSV. Every error is one line
 //! naming the file (and tensor).
 //!
@@ -7,7 +8,7 @@
 //! exact path can read them without rounding.
 
 use crate::error::{Error, Result};
-use crate::exact::{parse_rational, QMatrix, Q};
+use crate::exact::{parse_input, QMatrix, Q};
 use std::path::Path;
 
 /// One entry as read: a binary float (exactly representable) or decimal text.
@@ -33,6 +34,28 @@ pub struct RawMatrix {
 }
 
 impl RawMatrix {
+    /// A matrix from its row-major entries: at least one row and one column, and exactly
+    /// `rows × cols` entries (an error naming the file otherwise).
+    pub fn new(name: String, rows: usize, cols: usize, data: Vec<Num>) -> Result<RawMatrix> {
+        if rows == 0 || cols == 0 {
+            return Err(Error::Input(format!(
+                "{name}: an empty matrix (shape ({rows}, {cols})); every matrix needs at least one row and one column"
+            )));
+        }
+        if rows.checked_mul(cols) != Some(data.len()) {
+            return Err(Error::Input(format!(
+                "{name}: shape ({rows}, {cols}) but {} entries",
+                data.len()
+            )));
+        }
+        Ok(RawMatrix {
+            name,
+            rows,
+            cols,
+            data,
+        })
+    }
+
     /// The entries as `f64`; NaN, infinities and unparsable text are errors naming the entry.
     pub fn to_f64(&self) -> Result<Vec<f64>> {
         self.data
@@ -41,7 +64,7 @@ impl RawMatrix {
             .map(|(k, v)| {
                 let x = match v {
                     Num::Float(x) => *x,
-                    Num::Text(t) => parse_rational(t).map_err(|e| self.bad(k, &e))?.to_f64(),
+                    Num::Text(t) => parse_input(t).map_err(|e| self.bad(k, &e))?.to_f64(),
                 };
                 if x.is_finite() {
                     Ok(x)
@@ -62,10 +85,11 @@ impl RawMatrix {
                 Num::Float(x) => {
                     Q::from_f64(*x).ok_or_else(|| self.bad(k, &format!("{x} is not finite")))
                 }
-                Num::Text(t) => parse_rational(t).map_err(|e| self.bad(k, &e)),
+                Num::Text(t) => parse_input(t).map_err(|e| self.bad(k, &e)),
             })
             .collect::<Result<Vec<Q>>>()?;
-        Ok(QMatrix::from_vec(self.rows, self.cols, data))
+        QMatrix::try_from_vec(self.rows, self.cols, data)
+            .map_err(|e| Error::Input(format!("{}: {e}", self.name)))
     }
 
     fn bad(&self, k: usize, why: &str) -> Error {
@@ -117,7 +141,7 @@ pub fn read_weights(
         }
     }
     if out.is_empty() {
-        return Err(Error::Input("no weight matrices given".into()));
+        return Err(Error::Input("--weights: no weight matrices given".into()));
     }
     Ok(out)
 }
@@ -161,37 +185,248 @@ fn shape2(name: &str, shape: &[usize]) -> Result<(usize, usize)> {
 
 fn read_npy(path: &Path) -> Result<RawMatrix> {
     let bytes = std::fs::read(path).map_err(|e| io_err(path, e))?;
-    let name = path.display().to_string();
-    let npy = npyz::NpyFile::new(&bytes[..]).map_err(|e| io_err(path, e))?;
-    let shape: Vec<usize> = npy.shape().iter().map(|&s| s as usize).collect();
-    let (rows, cols) = shape2(&name, &shape)?;
-    let fortran = npy.order() == npyz::Order::Fortran;
-    let descr = npy.dtype().descr().trim_matches('\'').to_string();
-    let vals: Vec<f64> = if descr.ends_with("f8") {
-        npy.into_vec::<f64>().map_err(|e| io_err(path, e))?
-    } else if descr.ends_with("f4") {
-        npy.into_vec::<f32>()
-            .map_err(|e| io_err(path, e))?
-            .into_iter()
-            .map(f64::from)
-            .collect()
-    } else {
-        return Err(Error::Input(format!(
-            "{name}: dtype {descr} is not supported (need float32 or float64)"
-        )));
+    parse_npy(&path.display().to_string(), &bytes)
+}
+
+/// Largest `.npy` header read (NumPy's own default limit, `max_header_size`, is 10000 bytes).
+const MAX_NPY_HEADER: usize = 10_000;
+
+/// A value of a `.npy` header: a string, a boolean or a tuple of natural numbers.
+#[derive(Debug, PartialEq)]
+enum HeaderValue {
+    Str(String),
+    Bool(bool),
+    Tuple(Vec<u64>),
+}
+
+/// Parses the header dictionary of a `.npy` file, `{'descr': '<f8', 'fortran_order': False,
+/// 'shape': (3, 4), }`, strictly: string keys, and string, boolean or integer-tuple values (a
+/// structured dtype, whose descr is a list, is not a matrix and is refused). Linear in the
+/// length of the header: a hostile header cannot make it backtrack.
+fn parse_npy_header(text: &str) -> std::result::Result<Vec<(String, HeaderValue)>, String> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    let ws = |i: &mut usize| {
+        while *i < b.len() && b[*i].is_ascii_whitespace() {
+            *i += 1;
+        }
     };
-    let data = (0..rows * cols)
+    let expect = |i: &mut usize, c: u8| -> std::result::Result<(), String> {
+        ws(i);
+        if b.get(*i) == Some(&c) {
+            *i += 1;
+            Ok(())
+        } else {
+            Err(format!(
+                "the header is not a dictionary of the .npy format (expected '{}' at byte {})",
+                c as char,
+                *i + 1
+            ))
+        }
+    };
+    let string = |i: &mut usize| -> std::result::Result<String, String> {
+        ws(i);
+        let q = *b.get(*i).ok_or("the header ends early")?;
+        if q != b'\'' && q != b'"' {
+            return Err(format!(
+                "expected a string at byte {} of the header",
+                *i + 1
+            ));
+        }
+        let close = b[*i + 1..]
+            .iter()
+            .position(|&c| c == q)
+            .ok_or("an unterminated string in the header")?;
+        let s = String::from_utf8_lossy(&b[*i + 1..*i + 1 + close]).into_owned();
+        *i += close + 2;
+        Ok(s)
+    };
+    expect(&mut i, b'{')?;
+    let mut out = Vec::new();
+    loop {
+        ws(&mut i);
+        if b.get(i) == Some(&b'}') {
+            i += 1;
+            break;
+        }
+        let key = string(&mut i)?;
+        expect(&mut i, b':')?;
+        ws(&mut i);
+        let value = match b.get(i) {
+            Some(b'\'' | b'"') => HeaderValue::Str(string(&mut i)?),
+            Some(b'(' | b'[') => {
+                let close = if b[i] == b'(' { b')' } else { b']' };
+                i += 1;
+                let mut dims = Vec::new();
+                loop {
+                    ws(&mut i);
+                    if b.get(i) == Some(&close) {
+                        i += 1;
+                        break;
+                    }
+                    let start = i;
+                    while i < b.len() && b[i].is_ascii_digit() {
+                        i += 1;
+                    }
+                    let d: u64 = text[start..i].parse().map_err(|_| {
+                        format!(
+                            "'{key}' holds something other than natural numbers (at byte {})",
+                            start + 1
+                        )
+                    })?;
+                    if matches!(b.get(i), Some(b'L' | b'l')) {
+                        i += 1;
+                    }
+                    dims.push(d);
+                    ws(&mut i);
+                    match b.get(i) {
+                        Some(b',') => i += 1,
+                        Some(c) if *c == close => {}
+                        _ => return Err(format!("'{key}' is not a tuple of numbers")),
+                    }
+                }
+                HeaderValue::Tuple(dims)
+            }
+            _ if text[i..].starts_with("True") => {
+                i += 4;
+                HeaderValue::Bool(true)
+            }
+            _ if text[i..].starts_with("False") => {
+                i += 5;
+                HeaderValue::Bool(false)
+            }
+            _ => {
+                return Err(format!(
+                    "'{}' has a value other than a string, a boolean or a tuple of numbers (a structured dtype is not a matrix)",
+                    crate::error::clip(&key, 30)
+                ))
+            }
+        };
+        out.push((key, value));
+        ws(&mut i);
+        match b.get(i) {
+            Some(b',') => i += 1,
+            Some(b'}') => {}
+            _ => return Err("the header is not a dictionary of the .npy format".into()),
+        }
+    }
+    if !text[i..].trim().is_empty() {
+        return Err("text after the header dictionary".into());
+    }
+    Ok(out)
+}
+
+/// Reads a `.npy` file's bytes (`name` names it in errors): a float32 or float64 matrix or
+/// vector, either byte order, C or Fortran order, format version 1, 2 or 3. The header is
+/// parsed strictly and the declared shape is checked against the bytes present before anything
+/// is allocated.
+pub fn parse_npy(name: &str, bytes: &[u8]) -> Result<RawMatrix> {
+    let bad = |why: &str| Error::Input(format!("{name}: not a valid .npy file: {why}"));
+    if !bytes.starts_with(b"\x93NUMPY") || bytes.len() < 10 {
+        return Err(bad("no .npy signature (\\x93NUMPY)"));
+    }
+    let (len_bytes, start): (usize, usize) = match bytes[6] {
+        1 => (2, 10),
+        2 | 3 => (4, 12),
+        v => return Err(bad(&format!("format version {v} is not supported"))),
+    };
+    let header_len = bytes
+        .get(8..8 + len_bytes)
+        .ok_or_else(|| bad("the file ends in its header"))?
+        .iter()
+        .rev()
+        .fold(0usize, |n, &b| n * 256 + usize::from(b));
+    if header_len > MAX_NPY_HEADER {
+        return Err(bad(&format!(
+            "a header of {header_len} bytes (at most {MAX_NPY_HEADER})"
+        )));
+    }
+    let end = start + header_len;
+    let header = bytes
+        .get(start..end)
+        .ok_or_else(|| bad("the file ends in its header"))?;
+    let header = std::str::from_utf8(header).map_err(|_| bad("the header is not text"))?;
+    let dict = parse_npy_header(header).map_err(|e| bad(&e))?;
+    for (k, (key, _)) in dict.iter().enumerate() {
+        if dict[..k].iter().any(|(other, _)| other == key) {
+            return Err(bad(&format!(
+                "the header has the key '{}' twice",
+                crate::error::clip(key, 30)
+            )));
+        }
+    }
+    let get = |k: &str| dict.iter().find(|(key, _)| key == k).map(|(_, v)| v);
+    let descr = match get("descr") {
+        Some(HeaderValue::Str(d)) => d.clone(),
+        _ => return Err(bad("the header has no 'descr' string")),
+    };
+    let fortran = match get("fortran_order") {
+        Some(HeaderValue::Bool(f)) => *f,
+        _ => return Err(bad("the header has no 'fortran_order' boolean")),
+    };
+    let shape = match get("shape") {
+        Some(HeaderValue::Tuple(s)) => s.clone(),
+        _ => return Err(bad("the header has no 'shape' tuple")),
+    };
+    let (big_endian, width) = match descr.as_str() {
+        "<f8" | "=f8" | "f8" => (false, 8),
+        ">f8" => (true, 8),
+        "<f4" | "=f4" | "f4" => (false, 4),
+        ">f4" => (true, 4),
+        other => {
+            return Err(Error::Input(format!(
+                "{name}: dtype {} is not supported (need float32 or float64)",
+                crate::error::clip(other, 30)
+            )))
+        }
+    };
+    let dims: Vec<usize> = shape
+        .iter()
+        .map(|&s| usize::try_from(s).map_err(|_| bad(&format!("dimension {s} is too large"))))
+        .collect::<Result<_>>()?;
+    let (rows, cols) = shape2(name, &dims)?;
+    let n = rows
+        .checked_mul(cols)
+        .filter(|n| n.checked_mul(width).is_some())
+        .ok_or_else(|| bad(&format!("shape {shape:?} is too large")))?;
+    if rows == 0 || cols == 0 {
+        return RawMatrix::new(name.to_string(), rows, cols, Vec::new());
+    }
+    let present = bytes.len() - end;
+    if present < n * width {
+        return Err(Error::Input(format!(
+            "{name}: truncated: shape {shape:?} needs {n} values ({} bytes) but the file holds {present} bytes of data",
+            n * width
+        )));
+    }
+    let data = &bytes[end..end + n * width];
+    let value = |k: usize| -> f64 {
+        let c = &data[k * width..(k + 1) * width];
+        if width == 8 {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(c);
+            if big_endian {
+                f64::from_be_bytes(a)
+            } else {
+                f64::from_le_bytes(a)
+            }
+        } else {
+            let mut a = [0u8; 4];
+            a.copy_from_slice(c);
+            f64::from(if big_endian {
+                f32::from_be_bytes(a)
+            } else {
+                f32::from_le_bytes(a)
+            })
+        }
+    };
+    let entries = (0..n)
         .map(|k| {
             let (i, j) = (k / cols, k % cols);
-            Num::Float(if fortran { vals[j * rows + i] } else { vals[k] })
+            Num::Float(value(if fortran { j * rows + i } else { k }))
         })
         .collect();
-    Ok(RawMatrix {
-        name,
-        rows,
-        cols,
-        data,
-    })
+    RawMatrix::new(name.to_string(), rows, cols, entries)
 }
 
 /// Natural-order key: text chunks compared as text, digit chunks as numbers.
@@ -217,8 +452,18 @@ fn natural_key(s: &str) -> Vec<(String, u128)> {
 
 fn read_safetensors(path: &Path, layers: Option<&[String]>) -> Result<Vec<RawMatrix>> {
     let bytes = std::fs::read(path).map_err(|e| io_err(path, e))?;
-    let st = safetensors::SafeTensors::deserialize(&bytes)
-        .map_err(|e| Error::Input(format!("{}: not a safetensors file: {e}", path.display())))?;
+    parse_safetensors(&path.display().to_string(), &bytes, layers)
+}
+
+/// Reads a `.safetensors` file's bytes (`file` names it in errors): the tensors named by
+/// `layers`, or every 2-D tensor in natural order of the names.
+pub fn parse_safetensors(
+    file: &str,
+    bytes: &[u8],
+    layers: Option<&[String]>,
+) -> Result<Vec<RawMatrix>> {
+    let st = safetensors::SafeTensors::deserialize(bytes)
+        .map_err(|e| Error::Input(format!("{file}: not a safetensors file: {e}")))?;
     let names: Vec<String> = match layers {
         Some(l) => l.to_vec(),
         None => {
@@ -230,8 +475,33 @@ fn read_safetensors(path: &Path, layers: Option<&[String]>) -> Result<Vec<RawMat
                 .collect();
             if let Some(b) = st.names().into_iter().find(|n| n.ends_with("bias")) {
                 return Err(Error::Input(format!(
-                    "{}:{b}: a bias tensor; deep linear networks have no biases (export with bias=False, or pass --layers)",
-                    path.display()
+                    "{file}:{b}: a bias tensor; deep linear networks have no biases (export with bias=False, or pass --layers)"
+                )));
+            }
+            if n.is_empty() {
+                let mut held: Vec<String> = st
+                    .tensors()
+                    .into_iter()
+                    .map(|(name, t)| format!("'{name}' of shape {:?}", t.shape()))
+                    .collect();
+                held.sort();
+                let what = if held.is_empty() {
+                    "no tensors at all".to_string()
+                } else {
+                    let more = held.len().saturating_sub(8);
+                    held.truncate(8);
+                    format!(
+                        "{}{}",
+                        held.join(", "),
+                        if more > 0 {
+                            format!(" and {more} more")
+                        } else {
+                            String::new()
+                        }
+                    )
+                };
+                return Err(Error::Input(format!(
+                    "{file}: no 2-D tensor (weight matrix) in the file; it holds {what}"
                 )));
             }
             n.sort_by_key(|s| natural_key(s));
@@ -241,7 +511,7 @@ fn read_safetensors(path: &Path, layers: Option<&[String]>) -> Result<Vec<RawMat
     names
         .iter()
         .map(|n| {
-            let name = format!("{}:{n}", path.display());
+            let name = format!("{file}:{n}");
             let t = st
                 .tensor(n)
                 .map_err(|_| Error::Input(format!("{name}: no such tensor in the file")))?;
@@ -250,11 +520,19 @@ fn read_safetensors(path: &Path, layers: Option<&[String]>) -> Result<Vec<RawMat
             let data: Vec<Num> = match t.dtype() {
                 safetensors::Dtype::F64 => raw
                     .chunks_exact(8)
-                    .map(|c| Num::Float(f64::from_le_bytes(c.try_into().expect("8 bytes"))))
+                    .map(|c| {
+                        let mut b = [0u8; 8];
+                        b.copy_from_slice(c);
+                        Num::Float(f64::from_le_bytes(b))
+                    })
                     .collect(),
                 safetensors::Dtype::F32 => raw
                     .chunks_exact(4)
-                    .map(|c| Num::Float(f32::from_le_bytes(c.try_into().expect("4 bytes")) as f64))
+                    .map(|c| {
+                        let mut b = [0u8; 4];
+                        b.copy_from_slice(c);
+                        Num::Float(f64::from(f32::from_le_bytes(b)))
+                    })
                     .collect(),
                 other => {
                     return Err(Error::Input(format!(
@@ -262,12 +540,7 @@ fn read_safetensors(path: &Path, layers: Option<&[String]>) -> Result<Vec<RawMat
                     )))
                 }
             };
-            Ok(RawMatrix {
-                name,
-                rows,
-                cols,
-                data,
-            })
+            RawMatrix::new(name, rows, cols, data)
         })
         .collect()
 }
@@ -299,36 +572,33 @@ fn json_matrix(name: &str, v: &serde_json::Value) -> Result<RawMatrix> {
             });
         }
     }
-    Ok(RawMatrix {
-        name: name.into(),
-        rows: rows.len(),
-        cols: cols.unwrap_or(0),
-        data,
-    })
+    RawMatrix::new(name.into(), rows.len(), cols.unwrap_or(0), data)
 }
 
 /// A JSON file holds one matrix (list of rows) or a list of matrices. Numbers may be JSON
 /// numbers or strings (`"1/3"`, `"0.35"`); JSON numbers are read through their decimal text.
 fn read_json(path: &Path) -> Result<Vec<RawMatrix>> {
     let text = crate::io::read_text(path)?;
-    let v: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| Error::Input(format!("{}: not valid JSON: {e}", path.display())))?;
-    let name = path.display().to_string();
+    parse_json_matrices(&path.display().to_string(), &text)
+}
+
+/// Reads JSON text (`name` names it in errors): one matrix, or a non-empty list of matrices.
+pub fn parse_json_matrices(name: &str, text: &str) -> Result<Vec<RawMatrix>> {
+    let v: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| Error::Input(format!("{name}: not valid JSON: {e}")))?;
     let is_list_of_matrices = v
         .as_array()
         .and_then(|a| a.first())
         .and_then(|r| r.as_array())
         .and_then(|r| r.first())
         .is_some_and(|x| x.is_array());
-    if is_list_of_matrices {
-        v.as_array()
-            .expect("checked")
+    match v.as_array() {
+        Some(list) if is_list_of_matrices => list
             .iter()
             .enumerate()
             .map(|(k, m)| json_matrix(&format!("{name}[{}]", k + 1), m))
-            .collect()
-    } else {
-        Ok(vec![json_matrix(&name, &v)?])
+            .collect(),
+        _ => Ok(vec![json_matrix(name, &v)?]),
     }
 }
 
@@ -336,7 +606,11 @@ fn read_json(path: &Path) -> Result<Vec<RawMatrix>> {
 /// header and skipped.
 fn read_csv_matrix(path: &Path) -> Result<RawMatrix> {
     let text = crate::io::read_text(path)?;
-    let name = path.display().to_string();
+    parse_csv_matrix(&path.display().to_string(), &text)
+}
+
+/// Reads CSV text (`name` names it in errors) as a matrix; see [`read_matrix`].
+pub fn parse_csv_matrix(name: &str, text: &str) -> Result<RawMatrix> {
     let mut data = Vec::new();
     let mut rows = 0;
     let mut cols = None;
@@ -345,7 +619,7 @@ fn read_csv_matrix(path: &Path) -> Result<RawMatrix> {
             continue;
         }
         let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-        if n == 0 && fields.iter().any(|f| parse_rational(f).is_err()) {
+        if n == 0 && fields.iter().any(|f| parse_input(f).is_err()) {
             continue;
         }
         if *cols.get_or_insert(fields.len()) != fields.len() {
@@ -357,7 +631,7 @@ fn read_csv_matrix(path: &Path) -> Result<RawMatrix> {
             )));
         }
         for f in fields {
-            parse_rational(f).map_err(|e| Error::Input(format!("{name}: line {}: {e}", n + 1)))?;
+            parse_input(f).map_err(|e| Error::Input(format!("{name}: line {}: {e}", n + 1)))?;
             data.push(Num::Text(f.to_string()));
         }
         rows += 1;
@@ -365,12 +639,7 @@ fn read_csv_matrix(path: &Path) -> Result<RawMatrix> {
     if rows == 0 {
         return Err(Error::Input(format!("{name}: no data rows")));
     }
-    Ok(RawMatrix {
-        name,
-        rows,
-        cols: cols.unwrap_or(0),
-        data,
-    })
+    RawMatrix::new(name.to_string(), rows, cols.unwrap_or(0), data)
 }
 
 #[cfg(test)]

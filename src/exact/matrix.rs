@@ -13,12 +13,17 @@ pub struct QMatrix {
 }
 
 impl QMatrix {
-    /// The `rows × cols` zero matrix.
+    /// The `rows × cols` zero matrix. Sizes come from validated shapes; a size whose entry
+    /// count overflows `usize` is a programming error (and panics rather than wrapping round
+    /// to a small matrix with huge dimensions).
     pub fn zeros(rows: usize, cols: usize) -> Self {
+        let n = rows
+            .checked_mul(cols)
+            .expect("QMatrix::zeros: the entry count overflows usize");
         QMatrix {
             rows,
             cols,
-            data: vec![Q::new(); rows * cols],
+            data: vec![Q::new(); n],
         }
     }
 
@@ -43,6 +48,14 @@ impl QMatrix {
             cols,
             data: rows.into_iter().flatten().collect(),
         })
+    }
+
+    /// Builds a matrix from row-major data read from an input; an error says what does not fit.
+    pub fn try_from_vec(rows: usize, cols: usize, data: Vec<Q>) -> Result<Self, String> {
+        if rows.checked_mul(cols) != Some(data.len()) {
+            return Err(format!("shape ({rows}, {cols}) but {} entries", data.len()));
+        }
+        Ok(QMatrix { rows, cols, data })
     }
 
     /// Builds a matrix from row-major data; panics if `data.len() != rows * cols` (a programming

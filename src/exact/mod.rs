@@ -13,4 +13,4 @@ pub mod scaled;
 pub use elimination::{least_squares, least_squares_columns, rank, solve, LeastSquares};
 pub use ldl::{inertia, Inertia};
 pub use matrix::QMatrix;
-pub use rational::{format_rational, parse_rational, to_decimal, Q};
+pub use rational::{format_rational, parse_input, parse_rational, to_decimal, Q};

@@ -3,13 +3,38 @@
 //! Every number that enters a certified computation goes through [`parse_rational`], which reads
 //! the decimal text itself (`-0.35` is `-7/20`), never through `f64`.
 
+use crate::error::clip;
 use rug::{Integer, Rational};
 
 /// The exact rational type used throughout critcert (GMP's `mpq_t` via rug).
 pub type Q = Rational;
 
 /// Largest decimal exponent accepted in input (`1e100000` would allocate a huge integer).
-const MAX_EXPONENT: i64 = 10_000;
+pub const MAX_EXPONENT: i64 = 10_000;
+
+/// Most digits of a number read from the user's input ([`parse_input`]): in the numerator and
+/// in the denominator of a fraction, each. Ten thousand digits is far beyond any measured
+/// quantity; the bound keeps one field of a file from feeding GMP a number of millions of
+/// digits (the cost of exact arithmetic grows with the digits of every value).
+pub const MAX_INPUT_DIGITS: usize = 10_000;
+
+/// [`parse_rational`] for a number from the user's input (a data file, a command-line value, a
+/// point): at most [`MAX_INPUT_DIGITS`] digits in each of the numerator and the denominator,
+/// and exponents within ±10000.
+pub fn parse_input(text: &str) -> Result<Q, String> {
+    let t = text.trim();
+    for part in t.splitn(2, '/') {
+        let mantissa = part.split(['e', 'E']).next().unwrap_or("");
+        let digits = mantissa.bytes().filter(u8::is_ascii_digit).count();
+        if digits > MAX_INPUT_DIGITS {
+            let shown: String = t.chars().take(20).collect();
+            return Err(format!(
+                "'{shown}…' has {digits} digits, more than the {MAX_INPUT_DIGITS} allowed for one number"
+            ));
+        }
+    }
+    parse_rational(t)
+}
 
 /// Parses an exact rational from decimal text (`12`, `-0.35`, `1e-3`, `.5`, `2.5E+2`) or a
 /// fraction of two such numbers (`1/100`, `-3/4`, `0.5/3`). NaN, infinities and empty text are
@@ -20,7 +45,7 @@ pub fn parse_rational(text: &str) -> Result<Q, String> {
         let n = parse_decimal(num.trim())?;
         let d = parse_decimal(den.trim())?;
         if d == 0 {
-            return Err(format!("'{t}' has a zero denominator"));
+            return Err(format!("'{}' has a zero denominator", clip(t, 40)));
         }
         Ok(n / d)
     } else {
@@ -57,14 +82,15 @@ fn parse_decimal(t: &str) -> Result<Q, String> {
     if let Some(q) = plain_decimal(t) {
         return Ok(q);
     }
+    let shown = clip(t, 40);
     let bad = || {
-        format!("'{t}' is not a number (expected a decimal such as -0.35, 1e-3 or 12, or a fraction p/q)")
+        format!("'{shown}' is not a number (expected a decimal such as -0.35, 1e-3 or 12, or a fraction p/q)")
     };
     let lower = t.to_ascii_lowercase();
     let unsigned = lower.trim_start_matches(['+', '-']);
     if matches!(unsigned, "nan" | "inf" | "infinity") {
         return Err(format!(
-            "'{t}' is not a finite number (NaN and infinities are not allowed)"
+            "'{shown}' is not a finite number (NaN and infinities are not allowed)"
         ));
     }
     let (negative, body) = match t.as_bytes().first() {
@@ -85,7 +111,7 @@ fn parse_decimal(t: &str) -> Result<Q, String> {
         None => (body, 0),
     };
     if exponent.abs() > MAX_EXPONENT {
-        return Err(format!("'{t}' has an exponent beyond ±{MAX_EXPONENT}"));
+        return Err(format!("'{shown}' has an exponent beyond ±{MAX_EXPONENT}"));
     }
     let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     if int_part.is_empty() && frac_part.is_empty()
@@ -180,6 +206,17 @@ mod tests {
         ] {
             assert!(parse_rational(bad).is_err(), "{bad} should be rejected");
         }
+    }
+
+    #[test]
+    fn input_numbers_are_bounded() {
+        let long = format!("0.{}", "3".repeat(MAX_INPUT_DIGITS));
+        assert!(parse_rational(&long).is_ok());
+        let e = parse_input(&long).unwrap_err();
+        assert!(e.contains("digits, more than the 10000 allowed"), "{e}");
+        assert!(parse_input(&format!("1/{}", "7".repeat(MAX_INPUT_DIGITS + 1))).is_err());
+        assert!(parse_input(&format!("{}e-5", "7".repeat(MAX_INPUT_DIGITS))).is_ok());
+        assert!(parse_input("1e10001").is_err());
     }
 
     #[test]

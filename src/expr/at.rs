@@ -6,8 +6,12 @@ use super::canon::Poly;
 use super::derive::{Builder, Derivatives};
 use super::formula::Formula;
 use super::names::Names;
-use crate::exact::{inertia, parse_rational, Inertia, QMatrix};
+use crate::error::clip;
+use crate::exact::{inertia, parse_input, Inertia, QMatrix};
 use std::collections::BTreeMap;
+
+/// Largest Hessian whose exact inertia [`Derivatives::hessian_inertia`] computes.
+pub const INERTIA_LIMIT: usize = 300;
 
 /// A point: parameter index → its value (a rational or a symbol).
 pub type Point = BTreeMap<u32, Poly>;
@@ -25,7 +29,7 @@ pub fn parse_point(text: &str, names: &mut Names, params: &[u32]) -> Result<Poin
         let i = names
             .get(k)
             .filter(|i| params.contains(i))
-            .ok_or_else(|| format!("unknown parameter '{k}'"))?;
+            .ok_or_else(|| format!("unknown parameter '{}'", clip(k, 40)))?;
         let s = match val {
             serde_json::Value::String(s) => s.trim().to_string(),
             serde_json::Value::Number(n) => n.to_string(),
@@ -41,12 +45,13 @@ pub fn parse_point(text: &str, names: &mut Names, params: &[u32]) -> Result<Poin
         let p = if is_symbol {
             if params.iter().any(|&j| names.name(j) == s) || s == "pi" || s == "h" {
                 return Err(format!(
-                    "'{k}': symbol '{s}' is a reserved or parameter name"
+                    "'{k}': symbol '{}' is a reserved or parameter name",
+                    clip(&s, 40)
                 ));
             }
             Poly::var(names.intern(&s))
         } else {
-            Poly::constant(parse_rational(&s).map_err(|e| format!("'{k}': {e}"))?)
+            Poly::constant(parse_input(&s).map_err(|e| format!("'{k}': {e}"))?)
         };
         point.insert(i, p);
     }
@@ -69,14 +74,15 @@ pub fn parse_expression(text: &str, names: &Names) -> Result<Poly, String> {
 /// Parses a relation `LHS = RHS` whose left side is a single product (e.g.
 /// `u2*h(v2) = 1/3 - u1*h(v1)` or `h'(v1) = 3/16`).
 pub fn parse_relation(text: &str, names: &Names) -> Result<(Poly, Poly), String> {
+    let shown = clip(text, 60);
     let (l, r) = text
         .split_once('=')
-        .ok_or_else(|| format!("relation '{text}' has no '='"))?;
-    let lhs = parse_expression(l, names).map_err(|e| format!("relation '{text}': {e}"))?;
-    let rhs = parse_expression(r, names).map_err(|e| format!("relation '{text}': {e}"))?;
+        .ok_or_else(|| format!("relation '{shown}' has no '='"))?;
+    let lhs = parse_expression(l, names).map_err(|e| format!("relation '{shown}': {e}"))?;
+    let rhs = parse_expression(r, names).map_err(|e| format!("relation '{shown}': {e}"))?;
     if lhs.0.len() != 1 || lhs.as_constant().is_some() {
         return Err(format!(
-            "relation '{text}': the left side must be a single product"
+            "relation '{shown}': the left side must be a single product"
         ));
     }
     Ok((lhs, rhs))
@@ -107,6 +113,12 @@ impl Derivatives {
             .expect("substitution cannot fail")
     }
 
+    /// Substitutes a point, within the bounds of [`super::canon`] (an error instead of an
+    /// expansion past them).
+    pub fn try_at(&self, point: &Point) -> Result<Derivatives, String> {
+        self.map(&|p| p.try_substitute(&|i| point.get(&i).cloned()))
+    }
+
     /// Reduces by relations, in order.
     pub fn reduce(&self, relations: &[(Poly, Poly)]) -> Result<Derivatives, String> {
         self.map(&|p| {
@@ -118,9 +130,13 @@ impl Derivatives {
         })
     }
 
-    /// The exact inertia of the Hessian when every entry is a rational number.
+    /// The exact inertia of the Hessian when every entry is a rational number and it has at
+    /// most [`INERTIA_LIMIT`] rows (exact elimination costs the cube of the size).
     pub fn hessian_inertia(&self) -> Option<Inertia> {
         let h = self.hessian.as_ref()?;
+        if h.len() > INERTIA_LIMIT {
+            return None;
+        }
         let rows = h
             .iter()
             .map(|row| {

@@ -40,17 +40,23 @@ impl Activation {
     /// `h`, a name from [`NAMED`], or a formula in `x`.
     pub fn parse(text: &str) -> Result<Activation, String> {
         let t = text.trim();
+        let shown = crate::error::clip(t, 60);
         if t == "h" {
             return Ok(Activation::Abstract);
         }
         let formula = NAMED.iter().find(|(n, _)| *n == t).map_or(t, |(_, f)| f);
-        let f = Formula::parse(formula).map_err(|e| format!("activation '{t}': {e}"))?;
+        let f = Formula::parse(formula).map_err(|e| format!("activation '{shown}': {e}"))?;
         if let Some(n) = f.names().into_iter().find(|n| n != "x") {
             return Err(format!(
-                "activation '{t}': unknown name '{n}' (use x; known activations: h, {})",
+                "activation '{shown}': unknown name '{}' (use x; known activations: h, {})",
+                crate::error::clip(&n, 40),
                 NAMED.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
             ));
         }
+        // Emit once, so that an unknown function or a wrong number of arguments is reported
+        // as an error in the activation (not later, against the dataset being read).
+        f.emit(&mut Builder::default(), &|b, _| Ok(b.var(0)))
+            .map_err(|e| format!("activation '{shown}': {e}"))?;
         Ok(Activation::Formula(f))
     }
 

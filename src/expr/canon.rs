@@ -77,6 +77,36 @@ pub struct Mono(pub Vec<(Atom, i32)>);
 impl Mono {
     /// The product of two monomials.
     pub fn mul(&self, other: &Mono) -> Mono {
+        let sorted = |m: &Mono| m.0.windows(2).all(|w| w[0].0 < w[1].0);
+        if sorted(self) && sorted(other) {
+            // Both sorted (as every monomial built here is): merge them.
+            let (a, b) = (&self.0, &other.0);
+            let mut out = Vec::with_capacity(a.len() + b.len());
+            let (mut i, mut j) = (0, 0);
+            while i < a.len() && j < b.len() {
+                match a[i].0.cmp(&b[j].0) {
+                    std::cmp::Ordering::Less => {
+                        out.push(a[i].clone());
+                        i += 1;
+                    }
+                    std::cmp::Ordering::Greater => {
+                        out.push(b[j].clone());
+                        j += 1;
+                    }
+                    std::cmp::Ordering::Equal => {
+                        let e = a[i].1 + b[j].1;
+                        if e != 0 {
+                            out.push((a[i].0.clone(), e));
+                        }
+                        i += 1;
+                        j += 1;
+                    }
+                }
+            }
+            out.extend(a[i..].iter().cloned());
+            out.extend(b[j..].iter().cloned());
+            return Mono(out);
+        }
         let mut m: BTreeMap<Atom, i32> = self.0.iter().cloned().collect();
         for (a, e) in &other.0 {
             *m.entry(a.clone()).or_insert(0) += e;
@@ -101,6 +131,35 @@ impl Mono {
     pub fn degree(&self) -> i32 {
         self.0.iter().map(|(_, e)| e).sum()
     }
+}
+
+/// Most terms of one canonical expression built by [`Poly::from_nodes`], a substitution or a
+/// reduction: expanding products of sums can grow without bound (`(a+b+c)^64` has 2145 terms,
+/// `((a+b+c)^64)^64` millions), so every expansion checks its size before it is done.
+pub const MAX_TERMS: usize = 100_000;
+
+/// Most term-by-term products (`terms(a) × terms(b)` summed over the multiplications) of one
+/// canonical form, substitution or reduction: bounds the work of expanding powers of sums.
+pub const MAX_PRODUCTS: usize = 2_000_000;
+
+/// Most bits of one canonical expression (its coefficients' numerators and denominators, 64
+/// per atom, and its function arguments): about 4 MB.
+pub const MAX_BITS: u64 = 1 << 25;
+
+/// Most bits (numerator plus denominator) of one coefficient: about 315 000 digits, far more
+/// than any exact input produces, and far less than a tower of powers of a constant can
+/// (`((3^64)^64)^64)^64` has 26 million bits).
+pub const MAX_COEF_BITS: u64 = 1 << 20;
+
+/// Most bits of all the expressions one [`Poly::from_nodes`] holds at once: about 128 MB.
+pub const MAX_TOTAL_BITS: u64 = 1 << 30;
+
+/// An error for an expression that would exceed the bounds above.
+fn too_large(what: &str) -> String {
+    format!(
+        "the canonical form grows too large to expand ({what}; limits: {MAX_TERMS} terms, {} MB per expression)",
+        MAX_BITS >> 23
+    )
 }
 
 /// A canonical expression: a sum of monomials with non-zero rational coefficients.
@@ -166,6 +225,118 @@ impl Poly {
         }
         m.retain(|_, c| *c != 0);
         Poly(m)
+    }
+
+    /// The size of the expression in bits, as the bounds count it: every coefficient's
+    /// numerator and denominator, 64 bits per term and per atom, and the atoms' arguments.
+    pub fn bits(&self) -> u64 {
+        self.0
+            .iter()
+            .map(|(m, c)| {
+                let atoms: u64 =
+                    m.0.iter()
+                        .map(|(a, _)| {
+                            64 + match a {
+                                Atom::Var(_) => 0,
+                                Atom::App(_, args) => args.iter().map(Poly::bits).sum(),
+                            }
+                        })
+                        .sum();
+                64 + u64::from(c.numer().significant_bits())
+                    + u64::from(c.denom().significant_bits())
+                    + atoms
+            })
+            .sum()
+    }
+
+    /// [`Poly::mul`] within the bounds ([`MAX_PRODUCTS`], [`MAX_TERMS`], [`MAX_BITS`]),
+    /// checked before the product is formed.
+    pub fn checked_mul(&self, other: &Poly) -> Result<Poly, String> {
+        let mut budget = MAX_PRODUCTS;
+        self.mul_within(other, &mut budget)
+    }
+
+    /// [`Poly::checked_mul`], drawing the term products from `budget` (shared by the
+    /// operations of one computation, so that many moderate products are bounded together).
+    pub fn mul_within(&self, other: &Poly, budget: &mut usize) -> Result<Poly, String> {
+        let (n1, n2) = (self.0.len(), other.0.len());
+        let products = n1.saturating_mul(n2);
+        if products > *budget {
+            return Err(too_large(&format!(
+                "a product of a {n1}-term and a {n2}-term expression, past {MAX_PRODUCTS} term products in all"
+            )));
+        }
+        *budget -= products;
+        let estimate = self
+            .bits()
+            .saturating_mul(n2 as u64)
+            .saturating_add(other.bits().saturating_mul(n1 as u64));
+        if estimate > MAX_BITS.saturating_mul(2) {
+            return Err(too_large(&format!(
+                "a product of about {} MB",
+                estimate >> 23
+            )));
+        }
+        let p = self.mul(other);
+        p.check()?;
+        Ok(p)
+    }
+
+    /// [`Poly::add`] within the bounds.
+    pub fn checked_add(&self, other: &Poly) -> Result<Poly, String> {
+        let p = self.add(other);
+        p.check()?;
+        Ok(p)
+    }
+
+    /// [`Poly::pow`] within the bounds (`Ok(None)` for a negative power of zero), one checked
+    /// multiplication at a time.
+    pub fn checked_pow(&self, n: i32) -> Result<Option<Poly>, String> {
+        let mut budget = MAX_PRODUCTS;
+        self.pow_within(n, &mut budget)
+    }
+
+    /// [`Poly::checked_pow`] drawing from `budget` (see [`Poly::mul_within`]).
+    pub fn pow_within(&self, n: i32, budget: &mut usize) -> Result<Option<Poly>, String> {
+        if n < 0 {
+            let Some(inv) = self.recip() else {
+                return Ok(None);
+            };
+            return inv.pow_within(
+                n.checked_neg().ok_or_else(|| too_large("an exponent"))?,
+                budget,
+            );
+        }
+        let mut r = Poly::constant(Q::from(1));
+        for _ in 0..n {
+            r = r.mul_within(self, budget)?;
+        }
+        Ok(Some(r))
+    }
+
+    /// Checks the bounds on a finished expression.
+    fn check(&self) -> Result<(), String> {
+        if self.0.len() > MAX_TERMS {
+            return Err(too_large(&format!("{} terms", self.0.len())));
+        }
+        let widest = self
+            .0
+            .values()
+            .map(|c| {
+                u64::from(c.numer().significant_bits()) + u64::from(c.denom().significant_bits())
+            })
+            .max()
+            .unwrap_or(0);
+        if widest > MAX_COEF_BITS {
+            return Err(too_large(&format!(
+                "a coefficient of {widest} bits, above {MAX_COEF_BITS}"
+            )));
+        }
+        let bits = self.bits();
+        if bits > MAX_BITS {
+            return Err(too_large(&format!("about {} MB", bits >> 23)));
+        }
+        Ok(())
     }
 
     /// Multiplication by a rational.
@@ -248,6 +419,32 @@ impl Poly {
     /// Replaces atoms: `map` is asked first for each atom (with arguments already rewritten);
     /// atoms it leaves alone are rebuilt (and folded) from their rewritten arguments.
     pub fn map_atoms(&self, map: &dyn Fn(&Atom) -> Option<Poly>) -> Poly {
+        self.map_atoms_with(map, None)
+            .expect("an unbounded substitution cannot fail")
+    }
+
+    /// [`Poly::map_atoms`] within the bounds of [`Poly::checked_mul`]: an error instead of an
+    /// expansion past them (substituting long rationals into high powers, or sums into
+    /// products).
+    pub fn try_map_atoms(&self, map: &dyn Fn(&Atom) -> Option<Poly>) -> Result<Poly, String> {
+        let mut budget = MAX_PRODUCTS;
+        self.map_atoms_with(map, Some(&mut budget))
+    }
+
+    /// [`Poly::substitute`] within the bounds.
+    pub fn try_substitute(&self, map: &dyn Fn(u32) -> Option<Poly>) -> Result<Poly, String> {
+        self.try_map_atoms(&|a| match a {
+            Atom::Var(i) => map(*i),
+            Atom::App(..) => None,
+        })
+    }
+
+    /// [`Poly::map_atoms`], within the bounds when `budget` is given.
+    fn map_atoms_with(
+        &self,
+        map: &dyn Fn(&Atom) -> Option<Poly>,
+        mut budget: Option<&mut usize>,
+    ) -> Result<Poly, String> {
         let mut out = Poly::default();
         for (mono, c) in &self.0 {
             let mut term = Poly::constant(c.clone());
@@ -255,7 +452,11 @@ impl Poly {
                 let rebuilt = match atom {
                     Atom::Var(_) => atom.clone(),
                     Atom::App(f, args) => {
-                        Atom::App(f.clone(), args.iter().map(|p| p.map_atoms(map)).collect())
+                        let mut new = Vec::with_capacity(args.len());
+                        for p in args {
+                            new.push(p.map_atoms_with(map, budget.as_deref_mut())?);
+                        }
+                        Atom::App(f.clone(), new)
                     }
                 };
                 let base = match map(&rebuilt) {
@@ -266,21 +467,34 @@ impl Poly {
                     },
                 };
                 // A negative power of a value that became zero is left as the atom (undefined).
-                term = term.mul(&base.pow(*e).unwrap_or_else(|| {
+                let power = match budget.as_deref_mut() {
+                    Some(b) => base.pow_within(*e, b)?,
+                    None => base.pow(*e),
+                };
+                let power = power.unwrap_or_else(|| {
                     Poly(BTreeMap::from([(
                         Mono(vec![(atom.clone(), *e)]),
                         Q::from(1),
                     )]))
-                }));
+                });
+                term = match budget.as_deref_mut() {
+                    Some(b) => term.mul_within(&power, b)?,
+                    None => term.mul(&power),
+                };
             }
-            out = out.add(&term);
+            out = match budget {
+                Some(_) => out.checked_add(&term)?,
+                None => out.add(&term),
+            };
         }
-        out
+        Ok(out)
     }
 
     /// Reduces modulo the relation `lead = repl`: every monomial divisible by `lead` is
     /// rewritten, repeatedly, until none is (terminates because the exponents of `lead`'s atoms
-    /// drop). With one relation this is a normal form (a one-element Gröbner basis).
+    /// drop). With one relation this is a normal form (a one-element Gröbner basis), so the
+    /// divisible monomials are rewritten all at once in each round, within the bounds of
+    /// [`Poly::checked_mul`].
     pub fn reduce(&self, lead: &Poly, repl: &Poly) -> Result<Poly, String> {
         let (lm, lc) = match lead.0.iter().next() {
             Some((m, c)) if lead.0.len() == 1 && m.degree() > 0 => (m.clone(), c.clone()),
@@ -288,17 +502,24 @@ impl Poly {
         };
         let repl = repl.scale(&(Q::from(1) / lc));
         let mut p = self.clone();
+        let mut budget = MAX_PRODUCTS;
         for _ in 0..10_000 {
-            let hit =
-                p.0.iter()
-                    .find_map(|(m, c)| m.divide(&lm).map(|q| (m.clone(), c.clone(), q)));
-            let Some((m, c, q)) = hit else {
+            let mut rest = Poly::default();
+            let mut quotients = Poly::default();
+            for (m, c) in &p.0 {
+                match m.divide(&lm) {
+                    Some(q) => {
+                        quotients.0.insert(q, c.clone());
+                    }
+                    None => {
+                        rest.0.insert(m.clone(), c.clone());
+                    }
+                }
+            }
+            if quotients.is_zero() {
                 return Ok(p);
-            };
-            let mut rest = p.0.clone();
-            rest.remove(&m);
-            let q_poly = Poly(BTreeMap::from([(q, c)]));
-            p = Poly(rest).add(&q_poly.mul(&repl));
+            }
+            p = rest.checked_add(&quotients.mul_within(&repl, &mut budget)?)?;
         }
         Err("reduction by the relation did not terminate".into())
     }
@@ -317,21 +538,25 @@ impl Poly {
             return Err("empty expression".into());
         }
         let mut val: Vec<Poly> = Vec::with_capacity(nodes.len());
+        let mut total: u64 = 0;
+        let mut budget = MAX_PRODUCTS;
         let konst = |val: &Vec<Poly>, i: &Id| val[usize::from(*i)].as_constant();
         for node in nodes {
+            let v = |i: &Id| &val[usize::from(*i)];
             let g = |i: &Id| val[usize::from(*i)].clone();
             let p = match node {
                 Math::Num(r) => Poly::constant(r.0.clone()),
                 Math::Var(v) => Poly::var(v.0),
-                Math::Add([a, b]) => g(a).add(&g(b)),
-                Math::Mul([a, b]) => g(a).mul(&g(b)),
-                Math::Neg(a) => g(a).neg(),
+                Math::Add([a, b]) => v(a).checked_add(v(b))?,
+                Math::Mul([a, b]) => v(a).mul_within(v(b), &mut budget)?,
+                Math::Neg(a) => v(a).neg(),
                 Math::Pow([a, n]) => {
                     let n = konst(&val, n)
                         .filter(|n| *n.denom() == 1)
                         .and_then(|n| n.numer().to_i32())
                         .ok_or("an exponent is not an integer constant")?;
-                    g(a).pow(n).ok_or("a negative power of zero")?
+                    v(a).pow_within(n, &mut budget)?
+                        .ok_or("a negative power of zero")?
                 }
                 Math::D(_) => return Err("a derivative was not eliminated".into()),
                 Math::H([k, a]) => {
@@ -352,6 +577,13 @@ impl Poly {
                 Math::Min([a, b]) => Poly::apply(Func::Min, vec![g(a), g(b)]),
                 Math::Pi => Poly::apply(Func::Pi, vec![]),
             };
+            total = total.saturating_add(p.bits());
+            if total > MAX_TOTAL_BITS {
+                return Err(too_large(&format!(
+                    "the sub-expressions together exceed {} MB",
+                    MAX_TOTAL_BITS >> 23
+                )));
+            }
             val.push(p);
         }
         Ok(roots.iter().map(|r| val[usize::from(*r)].clone()).collect())

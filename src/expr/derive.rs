@@ -8,7 +8,31 @@ use super::lang::{ConstFold, Math, MathGraph, Param, Rat};
 use super::rules::rules;
 use crate::exact::Q;
 use egg::{CostFunction, Extractor, Id, Language, RecExpr, Runner, SimpleScheduler, StopReason};
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::time::Duration;
+
+/// What a derivation reports as it goes, for a progress display.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// A saturation round finished, with the e-graph's size.
+    Iteration {
+        /// Rounds so far.
+        iteration: usize,
+        /// E-nodes now.
+        nodes: usize,
+    },
+    /// A derivative was extracted and put in canonical form.
+    Extracted {
+        /// Entries done.
+        done: usize,
+        /// Entries in all.
+        total: usize,
+    },
+}
+
+/// A receiver of [`Event`]s.
+pub type Observer = Rc<RefCell<dyn FnMut(Event)>>;
 
 /// Limits of one saturation run.
 #[derive(Clone, Copy, Debug)]
@@ -83,15 +107,25 @@ pub fn add_all(egraph: &mut MathGraph, expr: &RecExpr<Math>) -> Vec<Id> {
 fn saturate(
     mut egraph: MathGraph,
     limits: &Limits,
+    observer: Option<Observer>,
 ) -> Result<(Runner<Math, ConstFold>, Stats), String> {
     egraph.rebuild();
-    let runner = Runner::default()
+    let mut runner = Runner::default()
         .with_egraph(egraph)
         .with_iter_limit(limits.iter_limit)
         .with_node_limit(limits.node_limit)
         .with_time_limit(Duration::from_secs(u64::MAX / 4))
-        .with_scheduler(SimpleScheduler)
-        .run(&rules());
+        .with_scheduler(SimpleScheduler);
+    if let Some(o) = observer {
+        runner = runner.with_hook(move |r| {
+            (o.borrow_mut())(Event::Iteration {
+                iteration: r.iterations.len(),
+                nodes: r.egraph.total_number_of_nodes(),
+            });
+            Ok(())
+        });
+    }
+    let runner = runner.run(&rules());
     match &runner.stop_reason {
         Some(StopReason::Saturated) => {}
         other => {
@@ -137,7 +171,7 @@ pub fn univariate(
         let last = *chain.last().expect("non-empty");
         chain.push(egraph.add(Math::D([x, last])));
     }
-    let (runner, stats) = saturate(egraph, limits)?;
+    let (runner, stats) = saturate(egraph, limits, None)?;
     let extractor = Extractor::new(&runner.egraph, NoD);
     let polys = chain
         .iter()
@@ -155,6 +189,18 @@ pub fn derive(
     hessian: bool,
     limits: &Limits,
 ) -> Result<Derivatives, String> {
+    derive_observed(expr, root, wrt, hessian, limits, None)
+}
+
+/// [`derive`], reporting each saturation round and each extracted entry to `observer`.
+pub fn derive_observed(
+    expr: &RecExpr<Math>,
+    root: Id,
+    wrt: &[u32],
+    hessian: bool,
+    limits: &Limits,
+    observer: Option<Observer>,
+) -> Result<Derivatives, String> {
     let mut egraph = MathGraph::new(ConstFold);
     let ids = add_all(&mut egraph, expr);
     let f = ids[usize::from(root)];
@@ -171,9 +217,21 @@ pub fn derive(
             }
         }
     }
-    let (runner, stats) = saturate(egraph, limits)?;
+    let (runner, stats) = saturate(egraph, limits, observer.clone())?;
     let extractor = Extractor::new(&runner.egraph, NoD);
-    let canon = |id: Id| canonical(&extractor, id);
+    let total = 1 + grad.len() + hess.len();
+    let done = std::cell::Cell::new(0);
+    let canon = |id: Id| {
+        let p = canonical(&extractor, id);
+        done.set(done.get() + 1);
+        if let Some(o) = &observer {
+            (o.borrow_mut())(Event::Extracted {
+                done: done.get(),
+                total,
+            });
+        }
+        p
+    };
     let value = canon(f)?;
     let gradient = grad
         .iter()

@@ -101,7 +101,18 @@ pub type MathGraph = EGraph<Math, ConstFold>;
 #[derive(Default, Clone, Copy, Debug)]
 pub struct ConstFold;
 
-/// `a^n` for an integer `n`, or `None` (`0^n` with `n < 0`, or an exponent that is too large).
+/// Most bits (numerator plus denominator) of a constant the analysis folds. A constant that
+/// would be larger is left unfolded (`(3^64)^64` stays a power), which is sound — folding only
+/// adds facts — and keeps a tower of constant powers from asking GMP for gigabytes; the
+/// canonical form then meets the bounds of [`super::canon`] and reports it.
+pub const MAX_FOLD_BITS: u64 = 1 << 16;
+
+fn bits(q: &Q) -> u64 {
+    u64::from(q.numer().significant_bits()) + u64::from(q.denom().significant_bits())
+}
+
+/// `a^n` for an integer `n`, or `None` (`0^n` with `n < 0`, an exponent that is too large, or
+/// a result of more than [`MAX_FOLD_BITS`] bits).
 pub fn rational_pow(a: &Q, n: &Q) -> Option<Q> {
     if *n.denom() != 1 {
         return None;
@@ -110,11 +121,20 @@ pub fn rational_pow(a: &Q, n: &Q) -> Option<Q> {
     if e.unsigned_abs() > 4096 || (e < 0 && *a == 0) {
         return None;
     }
+    if bits(a).saturating_mul(u64::from(e.unsigned_abs())) > MAX_FOLD_BITS {
+        return None;
+    }
     let mut r = Q::from(1);
     for _ in 0..e.unsigned_abs() {
         r *= a;
     }
     Some(if e < 0 { Q::from(1) / r } else { r })
+}
+
+/// `a + b` and `a · b` when the result stays within [`MAX_FOLD_BITS`] (by the sizes of the
+/// operands, before computing it).
+fn small(a: &Q, b: &Q) -> bool {
+    bits(a) + bits(b) <= MAX_FOLD_BITS
 }
 
 /// Folds an elementary function at a rational argument when the value is rational.
@@ -140,9 +160,12 @@ impl Analysis<Math> for ConstFold {
         let c = |i: &Id| egraph[*i].data.clone();
         match enode {
             Math::Num(r) => Some(r.0.clone()),
-            Math::Add([a, b]) => Some(c(a)? + c(b)?),
+            Math::Add([a, b]) => {
+                let (x, y) = (c(a)?, c(b)?);
+                small(&x, &y).then(|| x + y)
+            }
             Math::Mul([a, b]) => match (c(a), c(b)) {
-                (Some(x), Some(y)) => Some(x * y),
+                (Some(x), Some(y)) => small(&x, &y).then(|| x * y),
                 (Some(z), None) | (None, Some(z)) if z == 0 => Some(Q::new()),
                 _ => None,
             },

@@ -26,6 +26,6 @@ pub mod print;
 pub mod rules;
 
 pub use canon::{Atom, Func, Mono, Poly};
-pub use derive::{derive, Builder, Derivatives, Limits, Stats};
+pub use derive::{derive, derive_observed, Builder, Derivatives, Event, Limits, Observer, Stats};
 pub use lang::{Math, Param, Rat};
 pub use names::Names;

@@ -125,6 +125,18 @@ pub fn count_ops(p: &Poly) -> usize {
     n
 }
 
+/// [`count_ops`] of the expression made of the atom `a` alone.
+fn atom_ops(a: &Atom) -> usize {
+    match a {
+        Atom::Var(_) => 0,
+        Atom::App(f, args) => {
+            usize::from(*f != Func::Inv && *f != Func::Pi)
+                + args.len().saturating_sub(1)
+                + args.iter().map(count_ops).sum::<usize>()
+        }
+    }
+}
+
 /// A factored rendering of a canonical expression (Horner style): repeatedly pull out of the
 /// terms the shared atom power that saves the most operations. It is a deterministic function of the
 /// canonical form, so it is as reproducible; it is shorter to read and to evaluate.
@@ -159,48 +171,129 @@ pub fn factor_out(p: &Poly) -> Factored {
     }
 }
 
+/// One step of the chain `atom^exp · inner + rest`: the coefficient, atom, exponent and the
+/// (already factored) cofactor.
+type Step = (Q, Atom, i32, Factored);
+
+/// The greedy factorisation of [`factor_out`]. At each step the atom power to pull out is the
+/// one with the largest saving among the atoms in at least two remaining terms (ties: the
+/// smaller atom); its terms become the cofactor (factored recursively) and the other terms are
+/// factored the same way. The counts of the remaining terms are kept up to date as terms are
+/// split off (rather than recounted at each step, which made long sums quadratic in work on
+/// deep atom comparisons), with the atoms numbered once in their order.
 fn factor_with(p: &Poly, by_saving: bool) -> Factored {
     if p.0.len() < 2 {
         return Factored::Leaf(p.clone());
     }
-    let mut counts: std::collections::BTreeMap<&Atom, (usize, i32)> = Default::default();
-    for m in p.0.keys() {
-        for (a, e) in &m.0 {
-            if *e > 0 {
-                let c = counts.entry(a).or_insert((0, i32::MAX));
-                c.0 += 1;
-                c.1 = c.1.min(*e);
-            }
+    let terms: Vec<(&Mono, &Q)> = p.0.iter().collect();
+    // The atoms with a positive exponent somewhere, numbered in atom order.
+    let atoms: Vec<&Atom> = terms
+        .iter()
+        .flat_map(|(m, _)| m.0.iter().filter(|(_, e)| *e > 0).map(|(a, _)| a))
+        .collect::<std::collections::BTreeSet<&Atom>>()
+        .into_iter()
+        .collect();
+    let index: std::collections::BTreeMap<&Atom, usize> =
+        atoms.iter().enumerate().map(|(i, a)| (*a, i)).collect();
+    let ops: Vec<usize> = if by_saving {
+        atoms.iter().map(|a| atom_ops(a)).collect()
+    } else {
+        vec![0; atoms.len()]
+    };
+    // Per term: its atoms with positive exponents (by number); per atom: its terms and the
+    // multiset of their exponents.
+    let term_atoms: Vec<Vec<(usize, i32)>> = terms
+        .iter()
+        .map(|(m, _)| {
+            m.0.iter()
+                .filter(|(_, e)| *e > 0)
+                .map(|(a, e)| (index[a], *e))
+                .collect()
+        })
+        .collect();
+    let mut holders: Vec<Vec<usize>> = vec![Vec::new(); atoms.len()];
+    let mut exps: Vec<std::collections::BTreeMap<i32, usize>> =
+        vec![Default::default(); atoms.len()];
+    for (t, list) in term_atoms.iter().enumerate() {
+        for &(a, e) in list {
+            holders[a].push(t);
+            *exps[a].entry(e).or_insert(0) += 1;
         }
     }
-    // Pull out the atom power whose sharing saves the most operations (ties: the smaller atom).
-    let saving = |a: &Atom, n: usize, e: i32| {
-        if by_saving {
-            (n - 1) * (count_ops(&Poly::atom(a.clone())) + usize::from(e != 1) + 1)
-        } else {
-            n
+    let mut alive = vec![true; terms.len()];
+    let mut left = terms.len();
+    let mut steps: Vec<Step> = Vec::new();
+    loop {
+        if left < 2 {
+            break;
         }
-    };
-    let best = counts.iter().filter(|(_, (n, _))| *n >= 2).max_by(|x, y| {
-        saving(x.0, x.1 .0, x.1 .1)
-            .cmp(&saving(y.0, y.1 .0, y.1 .1))
-            .then_with(|| y.0.cmp(x.0))
-    });
-    let Some((atom, (_, exp))) = best else {
-        return Factored::Leaf(p.clone());
-    };
-    let unit = Mono(vec![((*atom).clone(), *exp)]);
-    let (mut inner, mut rest) = (Poly::default(), Poly::default());
-    for (m, c) in &p.0 {
-        match m.divide(&unit) {
-            Some(q) => {
-                inner.0.insert(q, c.clone());
+        let mut best: Option<(usize, usize, i32)> = None;
+        for (a, e) in exps.iter().enumerate() {
+            let n: usize = e.values().sum();
+            if n < 2 {
+                continue;
             }
-            None => {
-                rest.0.insert(m.clone(), c.clone());
+            let min = *e.keys().next().expect("n ≥ 2");
+            let saving = if by_saving {
+                (n - 1) * (ops[a] + usize::from(min != 1) + 1)
+            } else {
+                n
+            };
+            if best.is_none_or(|(b, _, _)| saving > b) {
+                best = Some((saving, a, min));
             }
         }
+        let Some((_, a, exp)) = best else {
+            break;
+        };
+        let atom = atoms[a];
+        let unit = Mono(vec![(atom.clone(), exp)]);
+        let mut inner = Poly::default();
+        for &t in &holders[a] {
+            if !alive[t] {
+                continue;
+            }
+            alive[t] = false;
+            left -= 1;
+            for &(b, e) in &term_atoms[t] {
+                let c = exps[b].get_mut(&e).expect("counted");
+                *c -= 1;
+                if *c == 0 {
+                    exps[b].remove(&e);
+                }
+            }
+            let (m, c) = terms[t];
+            let q = m.divide(&unit).expect("the term holds the atom power");
+            inner.0.insert(q, c.clone());
+        }
+        let (coef, inner) = content(inner);
+        steps.push((coef, atom.clone(), exp, factor_with(&inner, by_saving)));
     }
+    let rest = Poly(
+        terms
+            .iter()
+            .zip(&alive)
+            .filter(|(_, a)| **a)
+            .map(|((m, c), _)| ((*m).clone(), (*c).clone()))
+            .collect(),
+    );
+    steps
+        .into_iter()
+        .rev()
+        .fold(Factored::Leaf(rest), |rest, (coef, atom, exp, inner)| {
+            Factored::Split {
+                coef,
+                atom,
+                exp,
+                inner: Box::new(inner),
+                rest: Box::new(rest),
+            }
+        })
+}
+
+/// The cofactor with its content pulled out when that leaves fewer coefficients other than
+/// ±1 (the choice of atoms does not depend on coefficients, so this decides it locally).
+fn content(inner: Poly) -> (Q, Poly) {
     // The content of the cofactor: gcd of the numerators over lcm of the denominators.
     let mut num = rug::Integer::new();
     let mut den = rug::Integer::from(1);
@@ -213,25 +306,16 @@ fn factor_with(p: &Poly, by_saving: bool) -> Factored {
     } else {
         Q::from(1)
     };
-    // Pull the content out only when fewer coefficients other than ±1 remain (the choice of
-    // atoms below does not depend on coefficients, so this decides it locally).
     let odd = |p: &Poly| {
         p.0.iter()
             .filter(|(m, c)| !m.0.is_empty() && **c != 1 && **c != -1)
             .count()
     };
     let scaled = inner.scale(&(Q::from(1) / coef.clone()));
-    let (coef, inner) = if coef != 1 && odd(&scaled) + 1 < odd(&inner) {
+    if coef != 1 && odd(&scaled) + 1 < odd(&inner) {
         (coef, scaled)
     } else {
         (Q::from(1), inner)
-    };
-    Factored::Split {
-        coef,
-        atom: (*atom).clone(),
-        exp: *exp,
-        inner: Box::new(factor_with(&inner, by_saving)),
-        rest: Box::new(factor_with(&rest, by_saving)),
     }
 }
 

@@ -3,8 +3,8 @@
 //! [`NAMED`] (as their formulas), or a formula in `x`.
 
 use crate::cert::activation::Act;
-use crate::error::{Error, Result};
-use crate::exact::parse_rational;
+use crate::error::{clip, Error, Result};
+use crate::exact::parse_input;
 use crate::expr::build::NAMED;
 
 /// Parses an activation name. `relu` is `relu-like:1:0`, `leaky-relu` is `relu-like:1:1/100`;
@@ -13,6 +13,7 @@ use crate::expr::build::NAMED;
 /// ([`crate::cert::formula`]); a text that is neither is an input error naming it.
 pub fn parse_activation(text: &str) -> Result<Act> {
     let t = text.trim();
+    let shown = clip(text, 60);
     if let Some(a) = Act::smooth(t) {
         return Ok(a);
     }
@@ -24,16 +25,13 @@ pub fn parse_activation(text: &str) -> Result<Act> {
     }
     if let Some(rest) = t.strip_prefix("relu-like:") {
         let (a, b) = rest.split_once(':').ok_or_else(|| {
-            Error::Input(format!("--activation '{text}': expected relu-like:A:B"))
+            Error::Input(format!("--activation '{shown}': expected relu-like:A:B"))
         })?;
-        let bad = |e: String| Error::Input(format!("--activation '{text}': {e}"));
-        let (p, m) = (
-            parse_rational(a).map_err(bad)?,
-            parse_rational(b).map_err(bad)?,
-        );
+        let bad = |e: String| Error::Input(format!("--activation '{shown}': {e}"));
+        let (p, m) = (parse_input(a).map_err(bad)?, parse_input(b).map_err(bad)?);
         if p <= 0 || m < 0 || p == m {
             return Err(Error::Input(format!(
-                "--activation '{text}': need s+ > 0, s- >= 0 and s+ != s-"
+                "--activation '{shown}': need s+ > 0, s- >= 0 and s+ != s-"
             )));
         }
         return Ok(Act::ReluLike(p, m));
@@ -42,7 +40,7 @@ pub fn parse_activation(text: &str) -> Result<Act> {
     let formula = NAMED.iter().find(|(n, _)| *n == t).map_or(t, |(_, f)| f);
     Act::formula(formula).map_err(|e| {
         Error::Input(format!(
-            "--activation '{text}': not a known activation (sigmoid, tanh, arctan, elu, selu, softplus, gelu, silu, quadratic, relu, leaky-relu, relu-like:A:B, {}) and not a formula in x: {e}",
+            "--activation '{shown}': not a known activation (sigmoid, tanh, arctan, elu, selu, softplus, gelu, silu, quadratic, relu, leaky-relu, relu-like:A:B, {}) and not a formula in x: {e}",
             NAMED.iter().map(|(n, _)| *n).filter(|n| Act::smooth(n).is_none() && !n.contains("relu")).collect::<Vec<_>>().join(", ")
         ))
     })

@@ -4,8 +4,10 @@
 //! Every field is parsed from its decimal text to an exact rational (never through `f64`).
 //! The target `y` is the last column unless another is named.
 
-use crate::error::{Error, Result};
-use crate::exact::{parse_rational, QMatrix, Q};
+use crate::error::{clip, Error, Result};
+use crate::exact::{parse_input, QMatrix, Q};
+use rug::Integer;
+use std::collections::HashSet;
 use std::path::Path;
 
 /// A dataset with `m` points of dimension `dx` and a scalar target, all exact.
@@ -88,6 +90,112 @@ impl Dataset {
     }
 }
 
+/// The default bound on the estimated memory of an exact computation, in MB (`--memory-limit`).
+pub const DEFAULT_MEMORY_LIMIT_MB: u64 = 1024;
+
+/// The exact size of one column held over its common denominator (as Theorem 1's least
+/// squares and the exact products hold it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ColumnSize {
+    /// Bits of the common denominator (the lcm of the entries' denominators); `None` when it
+    /// exceeds the bound it was computed under.
+    pub scale_bits: Option<u64>,
+    /// Bits of the largest scaled numerator.
+    pub max_bits: u64,
+    /// Bits of all scaled numerators together.
+    pub total_bits: u64,
+}
+
+/// The size of the column `values` over its common denominator. The lcm is built over the
+/// distinct denominators and abandoned once it exceeds `cap_bits`, so the estimate itself costs
+/// at most `O(distinct denominators × cap_bits)` word operations.
+pub fn column_size<'a>(values: impl IntoIterator<Item = &'a Q>, cap_bits: u64) -> ColumnSize {
+    let values: Vec<&Q> = values.into_iter().collect();
+    let mut distinct: HashSet<&Integer> = HashSet::new();
+    let mut lcm = Integer::from(1);
+    let mut scale_bits = Some(0u64);
+    for v in &values {
+        let d = v.denom();
+        if *d == 1 || !distinct.insert(d) || lcm.is_divisible(d) {
+            continue;
+        }
+        lcm.lcm_mut(d);
+        if u64::from(lcm.significant_bits()) > cap_bits {
+            scale_bits = None;
+            break;
+        }
+    }
+    let scale = scale_bits.map(|_| u64::from(lcm.significant_bits()));
+    let s = scale.unwrap_or(cap_bits.saturating_add(1));
+    let mut max_bits = 0u64;
+    let mut total_bits = 0u64;
+    for v in &values {
+        let b = (u64::from(v.numer().significant_bits()) + s + 1)
+            .saturating_sub(u64::from(v.denom().significant_bits()));
+        max_bits = max_bits.max(b);
+        total_bits = total_bits.saturating_add(b.max(64));
+    }
+    ColumnSize {
+        scale_bits: scale,
+        max_bits,
+        total_bits,
+    }
+}
+
+/// The estimated memory, in bytes, of exact least squares on `k` columns of `m` rows, each held
+/// over its common denominator as `sizes` says: the integer columns (with the copies the
+/// computation makes) and the fraction-free elimination of their `k × k` Gram matrix, whose
+/// entries grow to about `min(m, k)` times twice the largest column's bits.
+pub fn least_squares_memory(sizes: &[ColumnSize], m: usize) -> u64 {
+    let k = sizes.len() as u64;
+    let columns: u64 = sizes
+        .iter()
+        .map(|c| c.total_bits)
+        .fold(0, u64::saturating_add);
+    let widest = sizes.iter().map(|c| c.max_bits).max().unwrap_or(0);
+    let log_m = u64::from(usize::BITS - m.leading_zeros());
+    let entry = (2 * widest + log_m + 64).saturating_mul(k.min(m as u64).max(1));
+    let gram = k.saturating_mul(k).saturating_mul(entry);
+    columns.saturating_mul(4).saturating_add(gram) / 8
+}
+
+impl Dataset {
+    /// Checks that exact computations on the dataset (Theorem 1's least squares, `derive`'s
+    /// coefficients) stay within `limit_mb` megabytes by the estimate of
+    /// [`least_squares_memory`], before any of them starts; the error says what is large and
+    /// how to raise the limit.
+    pub fn check_memory(&self, limit_mb: u64) -> std::result::Result<(), String> {
+        let limit = limit_mb.saturating_mul(1 << 20);
+        let m = self.len();
+        // No column can take more than the whole budget: stop the lcm there.
+        let cap = limit.saturating_mul(8) / (m.max(1) as u64);
+        let mut sizes: Vec<(String, ColumnSize)> = (0..self.dim())
+            .map(|j| {
+                let name = self.feature_names.get(j).cloned().unwrap_or_default();
+                (name, column_size((0..m).map(|i| &self.x[(i, j)]), cap))
+            })
+            .collect();
+        sizes.push((self.target_name.clone(), column_size(&self.y, cap)));
+        let only: Vec<ColumnSize> = sizes.iter().map(|(_, c)| c.clone()).collect();
+        let estimate = least_squares_memory(&only, m);
+        let over_cap = sizes.iter().find(|(_, c)| c.scale_bits.is_none());
+        if estimate <= limit && over_cap.is_none() {
+            return Ok(());
+        }
+        let (name, big) = over_cap
+            .or_else(|| sizes.iter().max_by_key(|(_, c)| c.total_bits))
+            .expect("at least two columns");
+        let scale = match big.scale_bits {
+            Some(b) => format!("{b} bits"),
+            None => format!("more than {cap} bits"),
+        };
+        Err(format!(
+            "exact arithmetic on this dataset is estimated to need more than {limit_mb} MB (about {} MB; column '{name}' holds {m} values over a common denominator of {scale}); raise --memory-limit (in MB) if the machine has the memory, or round the data to fewer digits",
+            (estimate >> 20).max(limit_mb + u64::from(over_cap.is_some()))
+        ))
+    }
+}
+
 /// Reads a dataset from a CSV file; `target` names the target column (default: the last).
 pub fn read_csv(path: &Path, target: Option<&str>) -> Result<Dataset> {
     let text = crate::io::read_text(path)?;
@@ -116,10 +224,13 @@ pub fn parse_csv(text: &str, target: Option<&str>) -> std::result::Result<Datase
     }
     let target_col = match target {
         None => names.len() - 1,
-        Some(t) => names
-            .iter()
-            .position(|n| n == t)
-            .ok_or_else(|| format!("no column named '{t}' (columns: {})", names.join(", ")))?,
+        Some(t) => names.iter().position(|n| n == t).ok_or_else(|| {
+            format!(
+                "no column named '{}' (columns: {})",
+                clip(t, 40),
+                clip(&names.join(", "), 200)
+            )
+        })?,
     };
     let mut x_rows = Vec::new();
     let mut y = Vec::new();
@@ -135,8 +246,12 @@ pub fn parse_csv(text: &str, target: Option<&str>) -> std::result::Result<Datase
         }
         let mut row = Vec::with_capacity(names.len() - 1);
         for (col, field) in fields.iter().enumerate() {
-            let value = parse_rational(field.trim().trim_matches('"')).map_err(|e| {
-                format!("line {line_no}, column {} ('{}'): {e}", col + 1, names[col])
+            let value = parse_input(field.trim().trim_matches('"')).map_err(|e| {
+                format!(
+                    "line {line_no}, column {} ('{}'): {e}",
+                    col + 1,
+                    clip(&names[col], 40)
+                )
             })?;
             if col == target_col {
                 y.push(value);
@@ -194,6 +309,24 @@ mod tests {
         assert!(parse_csv("a,y\n1,2\n3,4\n", Some("z"))
             .unwrap_err()
             .contains("no column named 'z'"));
+    }
+
+    #[test]
+    fn memory_estimate_refuses_a_huge_common_denominator() {
+        let d = parse_csv("a,y\n0.5,1\n0.25,2\n", None).unwrap();
+        assert!(d.check_memory(1).is_ok());
+        // One long decimal puts every value of its column over a 4000-digit denominator.
+        let mut text = format!("a,y\n0.{},1\n", "7".repeat(4000));
+        for i in 0..2000 {
+            text.push_str(&format!("{i},{i}\n"));
+        }
+        let d = parse_csv(&text, None).unwrap();
+        let e = d.check_memory(1).unwrap_err();
+        assert!(
+            e.contains("column 'a'") && e.contains("--memory-limit"),
+            "{e}"
+        );
+        assert!(d.check_memory(64).is_ok());
     }
 
     #[test]
