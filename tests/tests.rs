@@ -5,6 +5,7 @@ mod deep_linear;
 mod derive;
 mod fuzz;
 mod paper;
+mod point;
 mod robustness;
 mod thm1;
 mod thm2;

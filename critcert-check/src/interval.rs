@@ -310,6 +310,39 @@ impl I {
         (self.is_finite() && self.lo >= 0).then(|| self.monotone(Float::sqrt_round))
     }
 
+    /// `arccos x` (decreasing), or `None` unless bounded with every member in `[−1, 1]`.
+    pub fn acos(&self) -> Option<I> {
+        (self.is_finite() && self.lo >= -1 && self.hi <= 1).then(|| {
+            I::new(
+                fun(&self.hi, Float::acos_round, Round::Down),
+                fun(&self.lo, Float::acos_round, Round::Up),
+            )
+        })
+    }
+
+    /// The intersection with `[a, b]`, for a quantity known to lie in `[a, b]` (e.g. a cosine
+    /// in `[−1, 1]`): unbounded when the intersection is empty, which only an enclosure that
+    /// misses the true value could cause (fail closed).
+    pub fn clamp(&self, a: i32, b: i32) -> I {
+        if !self.is_finite() {
+            return self.clone();
+        }
+        let p = self.prec();
+        I::new(
+            max2(self.lo.clone(), down(p, a)),
+            min2(self.hi.clone(), up(p, b)),
+        )
+    }
+
+    /// The midpoint and the radius, as exact rationals: every member `x` has
+    /// `|x − mid| ≤ rad` (`None` when unbounded).
+    pub fn mid_rad(&self) -> Option<(Rational, Rational)> {
+        let (lo, hi) = (self.lo_q()?, self.hi_q()?);
+        let mid = Rational::from(&lo + &hi) / 2u32;
+        let rad = Rational::from(&hi - &mid);
+        Some((mid, rad))
+    }
+
     /// `tanh x`.
     pub fn tanh(&self) -> I {
         self.monotone(Float::tanh_round)

@@ -16,6 +16,7 @@ pub mod error;
 pub mod formula;
 pub mod interval;
 pub mod kernel;
+pub mod point;
 pub mod relu_like;
 pub mod smooth;
 pub mod value;
@@ -105,6 +106,7 @@ pub fn check_str(text: &str) -> Result<CheckReport> {
         relu_like::KIND => relu_like::check(value),
         smooth::KIND => smooth::check(value),
         deep_linear::KIND => deep_linear::check(value),
+        point::KIND => point::check(value),
         other => Err(Error::rejected(format!(
             "unknown certificate kind '{other}'"
         ))),

@@ -6,6 +6,7 @@ mod deep_linear;
 mod derive;
 mod explain;
 mod paper;
+mod point;
 mod thm1;
 mod thm2;
 
@@ -40,6 +41,9 @@ enum Command {
     DeepLinear(deep_linear::Args),
     /// Exact gradient and Hessian of a one-hidden-layer loss, derived in an e-graph.
     Derive(derive::Args),
+    /// Certify a candidate critical point found by training: strict local minimum, saddle, or
+    /// not critical (one-hidden-layer networks; Safran & Shamir's Gaussian-input ReLU loss).
+    Point(point::Args),
 }
 
 /// Runs the command line and returns the exit code.
@@ -60,6 +64,7 @@ pub fn run() -> i32 {
         Command::Explain(a) => explain::run(a),
         Command::DeepLinear(a) => deep_linear::run(a),
         Command::Derive(a) => derive::run(a),
+        Command::Point(a) => point::run(a),
     };
     match result {
         Ok(code) => code,
@@ -81,7 +86,7 @@ fn usage_error(e: clap::Error) -> i32 {
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             eprintln!(
-                "critcert: no subcommand given (thm1, thm2, check, paper, explain, deep-linear, derive); try 'critcert --help'"
+                "critcert: no subcommand given (thm1, thm2, check, paper, explain, deep-linear, derive, point); try 'critcert --help'"
             );
             return 2;
         }

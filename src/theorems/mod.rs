@@ -1,6 +1,7 @@
 //! Constructions from the paper that produce certificates. Untrusted: every certificate they
 //! produce is re-checked by [`crate::cert`] before it is handed out.
 
+pub mod point;
 pub mod thm1;
 pub mod thm2;
 pub mod thm2_search;

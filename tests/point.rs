@@ -1,0 +1,225 @@
+//! `critcert point` and the `critical-point` certificate kind: Safran & Shamir's spurious
+//! minimum certified, tampered and false certificates rejected, bad input refused.
+
+use crate::common::{critcert, data, temp_file, text};
+use critcert::cert::check_str;
+use serde_json::{json, Value};
+
+/// Certifies Safran & Shamir's `k = n = 6` point at a fixed radius (one check, not the search).
+fn ss66() -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ss.json");
+    let o = critcert(&[
+        "point",
+        "--model",
+        "gaussian-relu",
+        "--params",
+        &data("safran-shamir/ss-6-6-0.json"),
+        "--radius",
+        "1/100000",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let (stdout, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("verdict: strict-local-minimum"), "{stdout}");
+    std::fs::read_to_string(out).unwrap()
+}
+
+/// Checks `cert` changed by `f`; `Err` carries the failing claim's id (`-` before any claim).
+fn tamper(cert: &str, f: impl FnOnce(&mut Value)) -> Result<(), (String, String)> {
+    let mut v: Value = serde_json::from_str(cert).unwrap();
+    f(&mut v);
+    check_str(&v.to_string())
+        .map(|_| ())
+        .map_err(|e| (e.claim_id().unwrap_or("-").to_string(), e.to_string()))
+}
+
+#[test]
+fn safran_shamir_point_is_a_spurious_strict_minimum_and_tampering_is_rejected() {
+    let cert = ss66();
+    let report = check_str(&cert).unwrap();
+    let ids: Vec<&str> = report.claims.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "smooth-box",
+            "unique-critical-point",
+            "positive-definite",
+            "loss-enclosure",
+            "spurious"
+        ]
+    );
+    let rejected = |f: &dyn Fn(&mut Value), claims: &[&str]| {
+        let (id, why) = tamper(&cert, f).expect_err("tampered certificate accepted");
+        assert!(claims.contains(&id.as_str()), "{id}: {why}");
+    };
+    // A larger radius: the Hessian varies too much over the box for Krawczyk's test.
+    rejected(
+        &|v| v["witness"]["radius"] = json!("1/100"),
+        &["smooth-box", "unique-critical-point"],
+    );
+    // A changed point: no longer near a critical point.
+    rejected(
+        &|v| v["problem"]["point"]["W"][0][0] = json!("1/10"),
+        &["unique-critical-point", "positive-definite"],
+    );
+    // A changed teacher.
+    rejected(
+        &|v| v["problem"]["teachers"][0][0] = json!("1/2"),
+        &["unique-critical-point", "positive-definite"],
+    );
+    // A loss bound that excludes the enclosure.
+    rejected(
+        &|v| v["witness"]["loss_lower"] = json!("1/30"),
+        &["loss-enclosure"],
+    );
+    // A shift above the smallest eigenvalue.
+    rejected(
+        &|v| v["witness"]["shift"] = json!("1"),
+        &["positive-definite"],
+    );
+    // The spurious claim dropped: the claim list is not the canonical one.
+    rejected(
+        &|v| {
+            v["claims"].as_array_mut().unwrap().pop();
+        },
+        &["-"],
+    );
+    // The minimum presented as a saddle along a coordinate direction.
+    rejected(
+        &|v| {
+            let p = 36;
+            let mut d = vec![json!("0"); p];
+            d[0] = json!("1");
+            v["witness"]["verdict"] = json!("saddle");
+            v["witness"].as_object_mut().unwrap().remove("shift");
+            v["witness"]["direction"] = Value::Array(d);
+            let claims = critcert::cert::point::claims("saddle", false);
+            v["claims"] = serde_json::to_value(claims).unwrap();
+        },
+        &["negative-curvature"],
+    );
+    // Unknown fields and duplicate keys.
+    rejected(&|v| v["witness"]["note"] = json!("x"), &["-"]);
+    let dup = cert.replacen("\"precision\"", "\"precision\": 64,\n    \"precision\"", 1);
+    assert!(check_str(&dup).is_err());
+}
+
+#[test]
+fn far_from_critical_is_not_critical_and_a_degenerate_point_is_not_certified() {
+    let (_d, pt) = temp_file(
+        "p.json",
+        r#"{"W1[1,1]": 0.3, "W1[1,2]": -0.2, "W1[2,1]": 0.1, "W1[2,2]": 0.5, "b1[1]": 0, "b1[2]": 0.1, "W2[1,1]": 1, "W2[1,2]": -1, "b2[1]": 0.2}"#,
+    );
+    let theorem2 = data("theorem2.csv");
+    let args = |act: &'static str| {
+        [
+            "point",
+            "--model",
+            "mlp",
+            "--data",
+            &theorem2,
+            "--width",
+            "2",
+            "--activation",
+            act,
+            "--params",
+            &pt,
+        ]
+        .map(String::from)
+    };
+    let a = args("tanh");
+    let o = critcert(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    let (stdout, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("verdict: not-critical"), "{stdout}");
+    // The all-zero point of the same network: the gradient vanishes in the W's and the
+    // Hessian is singular there (the hidden units are interchangeable).
+    let (_d2, zero) = temp_file(
+        "z.json",
+        r#"{"W1[1,1]": 0, "W1[1,2]": 0, "W1[2,1]": 0, "W1[2,2]": 0, "b1[1]": 0, "b1[2]": 0, "W2[1,1]": 0, "W2[1,2]": 0, "b2[1]": "1/3"}"#,
+    );
+    let o = critcert(&[
+        "point",
+        "--model",
+        "mlp",
+        "--data",
+        &theorem2,
+        "--width",
+        "2",
+        "--activation",
+        "tanh",
+        "--params",
+        &zero,
+    ]);
+    let (stdout, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("not-certified") && stdout.contains("singular"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn bad_points_are_one_line_errors_or_not_certified() {
+    let theorem2 = data("theorem2.csv");
+    let cases: [(&str, &str, &[&str], i32, &str); 4] = [
+        (
+            "w.json",
+            r#"{"W": [[1, 0], [0]]}"#,
+            &["--model", "gaussian-relu"],
+            2,
+            "rows of equal length",
+        ),
+        (
+            "w.json",
+            r#"{"W": [[1, 0], [0, 0]]}"#,
+            &["--model", "gaussian-relu"],
+            1,
+            "may be 0",
+        ),
+        (
+            "w.json",
+            r#"{"W": [[1, 0], [0, 1]], "W": [[1, 0], [0, 1]]}"#,
+            &["--model", "gaussian-relu"],
+            2,
+            "duplicate key",
+        ),
+        (
+            "p.json",
+            r#"{"W1[1,1]": 1, "W1[1,2]": 1, "b1[1]": 0, "W2[1,1]": 1, "b2[1]": 0, "extra": 1}"#,
+            &[
+                "--model",
+                "mlp",
+                "--width",
+                "1",
+                "--activation",
+                "tanh",
+                "--data",
+                "THEOREM2",
+            ],
+            2,
+            "unexpected 'extra'",
+        ),
+    ];
+    for (name, body, args, code, needle) in cases {
+        let (_d, p) = temp_file(name, body);
+        let mut a = vec!["point", "--params", &p];
+        a.extend(args.iter().map(|s| {
+            if *s == "THEOREM2" {
+                theorem2.as_str()
+            } else {
+                s
+            }
+        }));
+        let o = critcert(&a);
+        let (stdout, stderr) = text(&o);
+        assert_eq!(o.status.code(), Some(code), "{body}: {stdout}{stderr}");
+        let said = if code == 2 { &stderr } else { &stdout };
+        assert!(said.contains(needle), "{body}: {said}");
+        if code == 2 {
+            assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+        }
+    }
+}
