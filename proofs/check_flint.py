@@ -10,7 +10,9 @@ Usage:
     python3 proofs/check_flint.py CERT.json [CERT.json ...]     # -v: the evidence per claim
     python3 proofs/check_flint.py $(find proofs -name '*.json' | sort)
     python3 proofs/check_flint.py --self-test    # its derivative formulas and Taylor jets
-                                                 # against flint.arb_series (exit 0 or 3)
+                                                 # against flint.arb_series, and the
+                                                 # critical-point gradients and Hessians
+                                                 # against central differences (exit 0 or 3)
 
 Needs Python 3 and python-flint (`pip install python-flint`, tested with 0.9.0); nothing
 else. Exit status: 0 every certificate accepted; 1 some certificate rejected (the failing claim
@@ -38,6 +40,28 @@ What it checks, per kind (the claims are re-derived from `problem` and `witness`
       (exact 9x9 Hessian, Sylvester inertia), second-order-condition (C2.6, C2.7), and
       local-minimum-box (the Taylor bound of proofs/MATH.md §2 with h''' and h'''' enclosed over
       v_k +- 2 rho; for relu-like, positivity of every pre-activation on the box).
+  critical-point (a point theta~ found by training, classified over the box
+      B = theta~ + [-r, r]^p; models gaussian-relu -- Safran & Shamir's population loss of a
+      two-layer ReLU network on Gaussian inputs, through the arc-cosine kernel -- and mlp -- one
+      hidden layer, any activation above, squared loss; at most 1000 parameters, work
+      m*p^2*dy (mlp) or (n + t)*n*k^2 (gaussian-relu) <= 5e7): smooth-box (the gradient and Hessian enclosed over B: no two student/teacher
+      vectors parallel or 0 on B, resp. h'' enclosed at every pre-activation), unique-critical-
+      point (Krawczyk with this checker's own float preconditioner C ~ mid(H)^-1: |C grad(theta~)|
+      + r |I - C H(B)| 1 < r componentwise), positive-definite (s^2 > sum rad^2 and an LDL^T of
+      mid - sI with every pivot shown > 0), negative-curvature (d^T H(B) d < 0 for the exact d,
+      and some diagonal entry of H(B) > 0, so theta* is not a local maximum either),
+      loss-enclosure (loss(theta~) + grad(B).[-r, r]^p inside [loss_lower, loss_upper], compared
+      exactly), spurious (gaussian-relu with at most n teachers: loss_lower > 0), not-critical (a
+      gradient entry at theta~ excludes 0). The gaussian-relu formulas are written with
+      S = sqrt(sum_{a<b} (u_a w_b - u_b w_a)^2) and pi - theta = pi/2 + atan(u.w / S) (see the
+      section of the kind below); over B every kernel term is enclosed both directly and by the
+      mean value form around theta~ (its partial derivatives enclosed over B by forward
+      differentiation in Arb balls), and the two are intersected, which gives Hessian enclosures
+      several times narrower than direct interval evaluation (so this checker accepts radii up to
+      about twice those the Rust checker accepts, never fewer on the certificates tried).
+      Every Hessian entry is enclosed at (a, b) and (b, a) and the two are intersected. A witness
+      field that the verdict does not use (a direction in a minimum, a shift in a saddle, any
+      of radius/shift/direction/loss bounds in a not-critical certificate) is refused.
 
 Arithmetic. Exact values are flint.fmpq (GMP-backed rationals): wherever the Rust checker is
 exact, this one is exact too, by the same rules (closed forms at rational and log-rational
@@ -52,6 +76,9 @@ precision is the certificate's `precision` plus 32 guard bits (soundness never d
 precision; the guard bits keep Arb's function balls, a few ulps wider than MPFR's correctly
 rounded ends, from rejecting a box at the edge of what the Rust checker certifies; at a low
 `precision` such as 32 they can make this checker accept a box radius slightly beyond it).
+The linear algebra of critical-point (the Krawczyk product C*H, the LDL^T) uses Arb balls and
+flint.arb_mat: an interval [lo, hi] becomes the ball arb(lo).union(arb(hi)) containing it; C is
+a point matrix, so the ball product adds only rounding.
 
 Fail closed. An enclosure with an infinite or NaN end, a division by an enclosure that may
 contain 0, a log (sqrt) of an enclosure that may be <= 0 (< 0), a derivative of max/min/abs
@@ -74,7 +101,7 @@ import re
 import sys
 
 try:
-    from flint import arb, ctx, fmpq, fmpz
+    from flint import arb, arb_mat, ctx, fmpq, fmpz
 except ImportError:  # pragma: no cover
     print("check_flint.py: python-flint is required (pip install python-flint)", file=sys.stderr)
     sys.exit(3)
@@ -1787,10 +1814,748 @@ def inertia_of(A):
     return pos, zero, neg
 
 
+# ---------------------------------------------------------------------------------------------
+# Kind critical-point: a candidate critical point θ̃ of a small network's loss, classified over
+# the box B = θ̃ + [−r, r]^p (strict local minimum, saddle) or shown not critical at θ̃.
+#
+# Models. gaussian-relu / population-squared: F(W) = ½ E_x(Σ_i relu(w_iᵀx) − Σ_t relu(v_tᵀx))²,
+# x ~ N(0, I_k), in closed form through the arc-cosine kernel. Written here with the raw
+# quantities a = ‖u‖², b = ‖w‖², d = uᵀw and S = ‖u‖‖w‖ sin θ = sqrt(Σ_{α<β}(u_α w_β − u_β w_α)²)
+# (Lagrange's identity, a sum of squares), φ = π − θ = π/2 + atan(d/S):
+#   κ(u, w) = E relu(uᵀx) relu(wᵀx) = (S + φ d)/(2π),   κ(u, u) = ‖u‖²/2,
+#   F = Σ_i a_i/4 + Σ_{i<j} κ(w_i, w_j) − Σ_{i,t} κ(w_i, v_t) + Σ_t ‖v_t‖²/4 + Σ_{t<t'} κ(v_t, v_t'),
+#   ∇_u κ = ((S/a) u + φ w)/(2π),
+#   ∇²_uu κ = ((S/a)(I − uuᵀ/a) + q qᵀ/(a² S))/(2π),               q = a w − d u,
+#   ∇²_uw κ = (u qᵀ/(a S) + φ I + w rᵀ/(b S))/(2π),  [α][β] = ∂²κ/∂u_α∂w_β, r = b u − d w;
+# all need S > 0 (u, w nonzero and not parallel), shown over the whole box. mlp /
+# half-squared-error: ŷ = W2 h(W1 x + b1) + b2, ℓ = ½ Σ_i ‖ŷ_i − y_i‖², gradient Σ e_o J_o and
+# Hessian Σ J_oᵀJ_o + e_o ∇²ŷ_o. Every Hessian entry is enclosed at both of its positions and the
+# two enclosures are intersected (the Hessian of a C² function is symmetric): an empty
+# intersection rejects.
+#
+# Linear algebra on balls (flint.arb / arb_mat): an interval [lo, hi] becomes the ball
+# arb(lo).union(arb(hi)) ⊇ [lo, hi]. Krawczyk: C is a float inverse of the midpoint Hessian (own
+# Gauss–Jordan; a hint: the test is sound for any C), made exact; with M = I − C·H(B) and
+# c = C·∇ℓ(θ̃) (arb_mat products: C is a point matrix, so the ball products add only rounding),
+# |K_i − θ̃_i| ≤ |c_i| + r Σ_j |M_ij| must be < r for every i. Positive definiteness: the ball
+# midpoints form an exact symmetric matrix mid (radii rad, |A − mid| ≤ rad entrywise for every A
+# in the enclosure); s² > Σ rad² and an LDLᵀ of mid − sI in ball arithmetic with every pivot
+# certainly > 0 give λ_min(A) ≥ λ_min(mid) − ‖A − mid‖₂ > s − ‖rad‖_F > 0.
+
+POINT_KIND = "critical-point"
+POINT_MAX_PARAMS = 1000  # the most parameters (the Hessian has p² entries)
+POINT_MAX_WORK = 50_000_000  # m·p²·dy (mlp), (n + t)·n·k² (gaussian-relu) at most
+POINT_MAX_RADIUS_BITS = 4096  # bits of numerator + denominator of the radius
+
+_CP_SMOOTH = ("smooth-box", "the loss is twice continuously differentiable on the box B = θ̃ + [−r, r]^p: enclosures of its gradient and Hessian over B exist (gaussian-relu: no student is 0 and no two of the student and teacher vectors are parallel on B; mlp: no pre-activation reaches a point where the activation is not twice differentiable)")
+_CP_UNIQUE = ("unique-critical-point", "Krawczyk: −C∇ℓ(θ̃) + (I − C∇²ℓ(B))[−r, r]^p lies in the open cube (−r, r)^p for the checker's preconditioner C, so B contains exactly one critical point θ*")
+_CP_VALUE = ("loss-enclosure", "ℓ(θ*) lies in [loss_lower, loss_upper], which contains ℓ(θ̃) + ∇ℓ(B)·[−r, r]^p")
+_CP_PD = ("positive-definite", "every symmetric matrix in the Hessian enclosure over B is positive definite (mid − sI is positive definite by an interval LDLᵀ and the Frobenius norm of the radius matrix is below s): ℓ is strictly convex on B, so θ* is a strict local minimum and ℓ(θ*) = min over B")
+_CP_SPURIOUS = ("spurious", "loss_lower > 0, while the loss is 0 at the teacher (a student per teacher, the others 0): θ* is a spurious local minimum")
+_CP_NEG = ("negative-curvature", "dᵀ∇²ℓ(θ)d < 0 for the witness's exact direction d and ∇²ℓ(θ)_ii > 0 for some coordinate i, for every θ in B: the critical point θ* is neither a local minimum nor a local maximum, a saddle")
+_CP_NOT = ("not-critical", "some entry of the gradient enclosure at θ̃ excludes 0: θ̃ is not a critical point")
+POINT_VERDICTS = ("strict-local-minimum", "saddle", "not-critical")
+# The witness fields each verdict uses; any other one is refused (one reading per certificate).
+POINT_FIELDS = {
+    "strict-local-minimum": ("radius", "shift", "loss_lower", "loss_upper"),
+    "saddle": ("radius", "direction", "loss_lower", "loss_upper"),
+    "not-critical": (),
+}
+
+
+def point_claims(verdict, spurious):
+    """The canonical claims of a critical-point certificate."""
+    if verdict == "strict-local-minimum":
+        return [_CP_SMOOTH, _CP_UNIQUE, _CP_PD, _CP_VALUE] + ([_CP_SPURIOUS] if spurious else [])
+    if verdict == "saddle":
+        return [_CP_SMOOTH, _CP_UNIQUE, _CP_NEG, _CP_VALUE]
+    return [_CP_NOT]
+
+
+def point_claims_spurious(problem, verdict):
+    """A gaussian-relu minimum with at most n teachers (n students) must claim `spurious`."""
+    if verdict != "strict-local-minimum" or problem.get("model") != "gaussian-relu":
+        return False
+    t, w = problem.get("teachers"), problem.get("point", {}).get("W")
+    if not isinstance(t, list) or not isinstance(w, list):
+        return False
+    n = len(w[0]) if w and isinstance(w[0], list) else 0
+    return len(t) <= n
+
+
+def _string_matrix(what, v):
+    """A JSON array of arrays of strings (the typed reading; the shape is checked later)."""
+    for i, row in enumerate(array(what, v)):
+        for j, s in enumerate(array(f"{what}[{i + 1}]", row)):
+            string(f"{what}[{i + 1},{j + 1}]", s)
+    return v
+
+
+class _Gauss:
+    """gaussian-relu: k-dimensional students (n of them) and exact teachers."""
+
+    def __init__(self, k, n, teachers):
+        self.k, self.n, self.teachers = k, n, teachers
+
+    def names(self):
+        return [f"W[{a + 1},{i + 1}]" for i in range(self.n) for a in range(self.k)]
+
+    def flatten(self, point):
+        W = point["W"]
+        return [W[a][i] for i in range(self.n) for a in range(self.k)]
+
+
+class _Mlp:
+    """mlp: ŷ = W2 h(W1 x + b1) + b2 with the squared loss on (X, Y)."""
+
+    def __init__(self, act, dx, width, dy, X, Y):
+        self.act, self.dx, self.width, self.dy, self.X, self.Y = act, dx, width, dy, X, Y
+
+    def names(self):
+        dx, width, dy = self.dx, self.width, self.dy
+        return ([f"W1[{j + 1},{c + 1}]" for j in range(width) for c in range(dx)]
+                + [f"b1[{j + 1}]" for j in range(width)]
+                + [f"W2[{o + 1},{j + 1}]" for o in range(dy) for j in range(width)]
+                + [f"b2[{o + 1}]" for o in range(dy)])
+
+    def flatten(self, point):
+        return ([v for row in point["W1"] for v in row] + [row[0] for row in point["b1"]]
+                + [v for row in point["W2"] for v in row] + [row[0] for row in point["b2"]])
+
+
+def point_model(p):
+    """The model of a critical-point problem, its point read: (model, θ̃ as a list of fmpq)."""
+    model, loss = p["model"], p["loss"]
+    pt = p["point"]
+
+    def only(names):
+        for key in pt:
+            if key not in names:
+                raise Rejected(f"problem.point: unexpected matrix {short(key)!r} for model {short(model)!r}")
+
+    def need(name, rows, cols):
+        if name not in pt:
+            raise Rejected(f"problem.point has no matrix {name!r}")
+        return mat(f"problem.point.{name}", pt[name], rows, cols)
+
+    if (model, loss) == ("gaussian-relu", "population-squared"):
+        if any(key in p for key in ("activation", "widths", "X", "Y")):
+            raise Rejected("problem: gaussian-relu takes only teachers and point")
+        only(("W",))
+        if "W" not in pt:
+            raise Rejected("problem.point has no matrix 'W'")
+        k = len(pt["W"])
+        n = len(pt["W"][0]) if k else 0
+        if k == 0 or n == 0 or k * n > POINT_MAX_PARAMS:
+            raise Rejected(f"problem.point.W is {k} × {n}: need 1 ≤ k·n ≤ {POINT_MAX_PARAMS}")
+        if "teachers" not in p:
+            raise Rejected("problem: gaussian-relu needs teachers")
+        t = p["teachers"]
+        if not 1 <= len(t) <= POINT_MAX_PARAMS:
+            raise Rejected(f"problem.teachers: need 1 to {POINT_MAX_PARAMS} teachers")
+        work = (n + len(t)) * n * k * k
+        if work > POINT_MAX_WORK:
+            raise Rejected(f"problem: (n + t)·n·k² = {work} interval operations, above {POINT_MAX_WORK}")
+        teachers = mat("problem.teachers", t, len(t), k)
+        m = _Gauss(k, n, teachers)
+        return m, m.flatten({"W": need("W", k, n)})
+    if (model, loss) == ("mlp", "half-squared-error"):
+        if "teachers" in p:
+            raise Rejected("problem: mlp takes no teachers")
+        only(("W1", "b1", "W2", "b2"))
+        if "activation" not in p:
+            raise Rejected("problem: mlp needs an activation")
+        act = smooth_activation(p["activation"])
+        widths = p.get("widths")
+        if widths is None or len(widths) != 3:
+            raise Rejected("problem.widths must be [dx, width, dy]")
+        dx, width, dy = widths
+        params = (dx + 1) * width + (width + 1) * dy
+        if dx == 0 or width == 0 or dy == 0 or params > POINT_MAX_PARAMS:
+            raise Rejected(f"problem.widths {widths}: need positive widths and at most {POINT_MAX_PARAMS} parameters")
+        if "X" not in p:
+            raise Rejected("problem: mlp needs X")
+        if "Y" not in p:
+            raise Rejected("problem: mlp needs Y")
+        m = len(p["X"])
+        if m == 0 or len(p["Y"]) != m or m * params * params * dy > POINT_MAX_WORK:
+            raise Rejected(f"problem: X and Y need the same positive number of rows, and m·p²·dy ≤ {POINT_MAX_WORK} (m = {m}, Y has {len(p['Y'])} rows, p = {params})")
+        X = mat("problem.X", p["X"], m, dx)
+        Y = mat("problem.Y", p["Y"], m, dy)
+        mm = _Mlp(act, dx, width, dy, X, Y)
+        point = {"W1": need("W1", width, dx), "b1": need("b1", width, 1),
+                 "W2": need("W2", dy, width), "b2": need("b2", dy, 1)}
+        return mm, mm.flatten(point)
+    raise Rejected(f"problem: unknown model/loss {short(model)!r}/{short(loss)!r} (gaussian-relu/population-squared or mlp/half-squared-error)")
+
+
+class Dn:
+    """A first-order enclosure for the mean-value form: a ball v enclosing a quantity over the
+    box and balls g enclosing its partial derivatives over the box in the box's m variables
+    (g None: a constant). Arb ball arithmetic throughout; a non-finite ball rejects."""
+
+    __slots__ = ("v", "g")
+
+    def __init__(self, v, g=None):
+        if not v.is_finite():
+            raise NotFinite("an enclosure is not finite")
+        self.v, self.g = v, g
+
+    @staticmethod
+    def from_q(q):
+        return Dn(arb(q))
+
+    @staticmethod
+    def from_int(n):
+        return Dn(arb(n))
+
+    @staticmethod
+    def pi():
+        return Dn(arb.pi())
+
+    @staticmethod
+    def _lin(ga, ca, gb, cb):
+        """ca·ga + cb·gb for gradients (None = 0) and balls ca, cb."""
+        if ga is None and gb is None:
+            return None
+        if gb is None:
+            return [ca * x for x in ga]
+        if ga is None:
+            return [cb * y for y in gb]
+        return [ca * x + cb * y for x, y in zip(ga, gb)]
+
+    def add(self, o):
+        g = self.g if o.g is None else o.g if self.g is None else [x + y for x, y in zip(self.g, o.g)]
+        return Dn(self.v + o.v, g)
+
+    def sub(self, o):
+        g = self.g if o.g is None else [-y for y in o.g] if self.g is None else [x - y for x, y in zip(self.g, o.g)]
+        return Dn(self.v - o.v, g)
+
+    def neg(self):
+        return Dn(-self.v, None if self.g is None else [-x for x in self.g])
+
+    def mul(self, o):
+        return Dn(self.v * o.v, Dn._lin(self.g, o.v, o.g, self.v))
+
+    def sq(self):
+        return Dn(self.v * self.v, None if self.g is None else [(2 * self.v) * x for x in self.g])
+
+    def div(self, o):
+        if o.v.contains(0):
+            return None
+        q = self.v / o.v
+        inv = 1 / o.v
+        g = Dn._lin(self.g, inv, o.g, -q * inv)
+        return Dn(q, g)
+
+    def sqrt(self):
+        if not self.v > 0:
+            raise EvalError(f"sqrt of a number that may be ≤ 0 (its enclosure is {self.show()})")
+        s = self.v.sqrt()
+        return Dn(s, None if self.g is None else [x / (2 * s) for x in self.g])
+
+    def atan(self):
+        c = 1 / (1 + self.v * self.v)
+        return Dn(self.v.atan(), None if self.g is None else [c * x for x in self.g])
+
+    def is_positive(self):
+        return self.v > 0
+
+    def show(self, digits=12):
+        return f"[{self.v.lower().str(digits, radius=False)}, {self.v.upper().str(digits, radius=False)}]"
+
+
+def _mean_value(center, d, r):
+    """The enclosure of a quantity over the box θ̃ + [−r, r]^m: its value at θ̃ (the ball
+    center.v) widened by r·Σ|∂_v| (the mean value theorem, partials enclosed over the box by
+    d.g), intersected with the direct enclosure d.v."""
+    center = Iv(center.v, center.v)
+    lo, hi = d.v.lower(), d.v.upper()
+    if d.g is not None:
+        s = arb(0)
+        for x in d.g:
+            s += abs(x)
+        w = (arb(r) * s).upper()
+        if w.is_finite():  # else the direct enclosure alone
+            lo2, hi2 = _lo(center.lo - w), _hi(center.hi + w)
+            lo, hi = _max([lo, lo2]), _min([hi, hi2])
+    else:
+        lo, hi = _max([lo, center.lo]), _min([hi, center.hi])
+    if not lo <= hi:
+        raise EvalError("two enclosures of one quantity are disjoint (an internal inconsistency: rejected)")
+    return Iv(lo, hi)
+
+
+def _idiv(x, y, what):
+    q = x.div(y)
+    if q is None:
+        raise EvalError(f"{what}: a divisor may be 0 (its enclosure is {y.show(8)})")
+    return q
+
+
+def _isum(xs):
+    it = iter(xs)
+    acc = next(it)
+    for x in it:
+        acc = acc.add(x)
+    return acc
+
+
+def kernel_pair(u, w, order, what, num=Iv):
+    """κ(u, w), ∇_u κ and (order 2) ∇²_uu κ, ∇²_uw κ over u, w (formulas above): intervals
+    (num = Iv) or first-order enclosures (num = Dn)."""
+    k = len(u)
+    a = _isum(x.sq() for x in u)
+    b = _isum(x.sq() for x in w)
+    d = _isum(x.mul(y) for x, y in zip(u, w))
+    s2 = _isum(u[al].mul(w[be]).sub(u[be].mul(w[al])).sq() for al in range(k) for be in range(al + 1, k))
+    if not s2.is_positive():
+        raise EvalError(f"{what}: the two vectors may be parallel or 0 (‖u‖²‖w‖² − (uᵀw)² ∈ {s2.show(8)})")
+    S = s2.sqrt()
+    half_pi = num.pi().div(num.from_int(2))
+    phi = half_pi.add(_idiv(d, S, what).atan())
+    two_pi = num.pi().mul(num.from_int(2))
+    value = _idiv(S.add(phi.mul(d)), two_pi, what)
+    if order == 0:
+        return value, None, None, None
+    s_a = _idiv(S, a, what)
+    grad = [_idiv(s_a.mul(u[al]).add(phi.mul(w[al])), two_pi, what) for al in range(k)]
+    if order == 1:
+        return value, grad, None, None
+    q = [a.mul(w[al]).sub(d.mul(u[al])) for al in range(k)]
+    r = [b.mul(u[al]).sub(d.mul(w[al])) for al in range(k)]
+    aS = a.mul(S)
+    bS = b.mul(S)
+    a2S = a.mul(aS)
+    uu, uw = [], []
+    for al in range(k):
+        row_uu, row_uw = [], []
+        for be in range(k):
+            proj = _idiv(u[al].mul(u[be]), a, what)
+            if al == be:
+                proj = num.from_int(1).sub(proj)
+            else:
+                proj = proj.neg()
+            row_uu.append(_idiv(s_a.mul(proj).add(_idiv(q[al].mul(q[be]), a2S, what)), two_pi, what))
+            t = _idiv(u[al].mul(q[be]), aS, what).add(_idiv(w[al].mul(r[be]), bS, what))
+            if al == be:
+                t = t.add(phi)
+            row_uw.append(_idiv(t, two_pi, what))
+        uu.append(row_uu)
+        uw.append(row_uw)
+    return value, grad, uu, uw
+
+
+def _teacher_constant(teachers):
+    """Σ_t ‖v_t‖²/4 + Σ_{t<t'} κ(v_t, v_t') for exact teachers (parallel pairs allowed:
+    κ = uᵀw/2 for θ = 0, 0 for θ = π)."""
+    total = Iv.from_int(0)
+    for t, v in enumerate(teachers):
+        total = total.add(Iv.from_q(sum((x * x for x in v), Q(0)) / 4))
+        for v2 in teachers[t + 1:]:
+            d = sum((x * y for x, y in zip(v, v2)), Q(0))
+            s2 = sum(((v[al] * v2[be] - v[be] * v2[al]) ** 2 for al in range(len(v)) for be in range(al + 1, len(v))), Q(0))
+            if s2 == 0:
+                total = total.add(Iv.from_q(d / 2 if d > 0 else Q(0)))
+            else:
+                total = total.add(kernel_pair([Iv.from_q(x) for x in v], [Iv.from_q(x) for x in v2], 0, "two teachers")[0])
+    return total
+
+
+def gauss_eval(model, theta, r, order):
+    """Loss, gradient and (order 2) Hessian of the gaussian-relu loss: at θ̃ (r None: the loss
+    and the gradient) or over the box θ̃ + [−r, r]^p (the gradient and the Hessian; the loss
+    is None). Student i is θ[i·k : (i+1)·k]. Over the box, every pair term (value, gradient,
+    Hessian blocks) is enclosed twice, directly and by the mean value form around θ̃ with its
+    derivatives enclosed over the box (Dn), and the two enclosures are intersected."""
+    k, n = model.k, model.n
+    p = k * n
+    center = [Iv.from_q(v) for v in theta]
+    Wc = [center[i * k:(i + 1) * k] for i in range(n)]
+    Vc = [[Iv.from_q(x) for x in v] for v in model.teachers]
+    half = Iv.from_q(Q(1, 2))
+    if r is None:
+        loss = _teacher_constant(model.teachers)
+        grad = [x.mul(half) for x in center]
+    else:
+        loss = None
+        box = [Iv.span(v - r, v + r) for v in theta]
+        grad = [x.mul(half) for x in box]
+        Wb = []
+        for i in range(n):  # student i's k variables, as first-order enclosures
+            Wb.append([Dn(_ball(box[i * k + a]), [arb(int(a == b)) for b in range(k)]) for a in range(k)])
+        Vb = [[Dn(arb(x)) for x in v] for v in model.teachers]
+        Wd = [[Dn(arb(x)) for x in theta[i * k:(i + 1) * k]] for i in range(n)]  # θ̃ as balls
+    H = None
+    if order == 2:
+        H = [[Iv.from_int(0)] * p for _ in range(p)]
+        for e in range(p):
+            H[e][e] = half
+    zeros = [arb(0)] * k
+    for i in range(n):
+        if r is None:
+            loss = loss.add(_isum(x.sq() for x in Wc[i]).mul(Iv.from_q(Q(1, 4))))
+        others = [(j, 1) for j in range(n) if j != i] + [(t, -1) for t in range(len(Vc))]
+        for j, sign in others:
+            what = f"students {i + 1} and {j + 1}" if sign > 0 else f"student {i + 1} and teacher {j + 1}"
+            oc = Wc[j] if sign > 0 else Vc[j]
+            if r is None:
+                val, g, uu, uw = kernel_pair(Wc[i], oc, 1, what)
+                if sign < 0:
+                    loss = loss.sub(val)
+                elif j > i:
+                    loss = loss.add(val)
+            else:
+                _, gc, uuc, uwc = kernel_pair(Wd[i], Wd[j] if sign > 0 else Vb[j], 2, what, Dn)
+                if sign > 0:  # 2k variables: student i's, then student j's
+                    ub = [Dn(x.v, x.g + zeros) for x in Wb[i]]
+                    wb = [Dn(x.v, zeros + x.g) for x in Wb[j]]
+                else:
+                    ub, wb = Wb[i], Vb[j]
+                _, gb, uub, uwb = kernel_pair(ub, wb, 2, what, Dn)
+                g = [_mean_value(gc[a], gb[a], r) for a in range(k)]
+                uu = [[_mean_value(uuc[a][b], uub[a][b], r) for b in range(k)] for a in range(k)]
+                uw = [[_mean_value(uwc[a][b], uwb[a][b], r) for b in range(k)] for a in range(k)]
+            for a in range(k):
+                grad[i * k + a] = grad[i * k + a].add(g[a]) if sign > 0 else grad[i * k + a].sub(g[a])
+            if H is not None:
+                for a in range(k):
+                    row = H[i * k + a]
+                    for b in range(k):
+                        c = i * k + b
+                        row[c] = row[c].add(uu[a][b]) if sign > 0 else row[c].sub(uu[a][b])
+                        if sign > 0:
+                            row[j * k + b] = uw[a][b]
+    return loss, grad, H
+
+
+def mlp_eval(model, theta, r, order):
+    """Loss, gradient and (order 2) Hessian of the mlp loss at θ̃ (r None) or over the box
+    θ̃ + [−r, r]^p, by direct interval evaluation."""
+    act, dx, width, dy = model.act, model.dx, model.width, model.dy
+    th = [Iv.from_q(v) if r is None else Iv.span(v - r, v + r) for v in theta]
+    p = len(th)
+
+    def iw1(j, c):
+        return j * dx + c
+
+    def ib1(j):
+        return width * dx + j
+
+    def iw2(o, j):
+        return width * (dx + 1) + o * width + j
+
+    def ib2(o):
+        return width * (dx + 1) + dy * width + o
+
+    half = Iv.from_q(Q(1, 2))
+    one = Iv.from_int(1)
+    loss = Iv.from_int(0)
+    grad = [Iv.from_int(0)] * p
+    H = [[Iv.from_int(0)] * p for _ in range(p)] if order == 2 else None
+    for i, (x, y) in enumerate(zip(model.X, model.Y)):
+        xt = [Iv.from_q(v) for v in x] + [one]
+        hz = []
+        for j in range(width):
+            z = th[ib1(j)]
+            for c in range(dx):
+                z = z.add(th[iw1(j, c)].mul(xt[c]))
+            try:
+                hz.append(act.enclose_upto(order, z))
+            except EvalError as err:
+                raise EvalError(f"point {i + 1}, hidden unit {j + 1}: {err}") from None
+        e = []
+        for o in range(dy):
+            yhat = th[ib2(o)]
+            for j in range(width):
+                yhat = yhat.add(th[iw2(o, j)].mul(hz[j][0]))
+            e.append(yhat.sub(Iv.from_q(y[o])))
+        loss = loss.add(_isum(v.sq() for v in e).mul(half))
+        for o in range(dy):
+            J = []  # (index, ∂ŷ_o/∂θ_index), the nonzero entries
+            for j in range(width):
+                s = th[iw2(o, j)].mul(hz[j][1])
+                J += [(iw1(j, c), s.mul(xt[c])) for c in range(dx)]
+                J.append((ib1(j), s))
+                J.append((iw2(o, j), hz[j][0]))
+            J.append((ib2(o), one))
+            for a, v in J:
+                grad[a] = grad[a].add(e[o].mul(v))
+            if H is not None:
+                for a, va in J:
+                    row = H[a]
+                    for b, vb in J:
+                        row[b] = row[b].add(va.mul(vb))
+        if H is not None:
+            for j in range(width):
+                back = _isum(e[o].mul(th[iw2(o, j)]) for o in range(dy))
+                curv = back.mul(hz[j][2])
+                idx = [iw1(j, c) for c in range(dx)] + [ib1(j)]
+                for c in range(dx + 1):
+                    for c2 in range(dx + 1):
+                        H[idx[c]][idx[c2]] = H[idx[c]][idx[c2]].add(curv.mul(xt[c].mul(xt[c2])))
+                    for o in range(dy):
+                        t = e[o].mul(hz[j][1]).mul(xt[c])
+                        H[idx[c]][iw2(o, j)] = H[idx[c]][iw2(o, j)].add(t)
+                        H[iw2(o, j)][idx[c]] = H[iw2(o, j)][idx[c]].add(t)
+    return loss, grad, H
+
+
+def _symmetric(H):
+    """The entrywise intersection of H and Hᵀ (both enclose the symmetric Hessian)."""
+    p = len(H)
+    out = [[None] * p for _ in range(p)]
+    for a in range(p):
+        out[a][a] = H[a][a]
+        for b in range(a + 1, p):
+            x, y = H[a][b], H[b][a]
+            lo, hi = _max([x.lo, y.lo]), _min([x.hi, y.hi])
+            if not lo <= hi:
+                raise EvalError(f"the enclosures of H[{a + 1},{b + 1}] and H[{b + 1},{a + 1}] are disjoint")
+            out[a][b] = out[b][a] = Iv(lo, hi)
+    return out
+
+
+def _ball(iv):
+    return arb(iv.lo).union(arb(iv.hi))
+
+
+def float_inverse(A):
+    """A float inverse of A by Gauss–Jordan with partial pivoting, or None (a hint only)."""
+    n = len(A)
+    M = [list(row) + [1.0 if i == j else 0.0 for j in range(n)] for i, row in enumerate(A)]
+    for col in range(n):
+        piv = max(range(col, n), key=lambda r: abs(M[r][col]))
+        v = M[piv][col]
+        if not (abs(v) > 0.0) or v != v or abs(v) == float("inf"):
+            return None
+        M[col], M[piv] = M[piv], M[col]
+        prow = [x / v for x in M[col]]
+        M[col] = prow
+        for r in range(n):
+            if r != col:
+                f = M[r][col]
+                if f != 0.0:
+                    row = M[r]
+                    M[r] = [x - f * y for x, y in zip(row, prow)]
+    inv = [row[n:] for row in M]
+    if any(x != x or abs(x) == float("inf") for row in inv for x in row):
+        return None
+    return inv
+
+
+def arb_to_q(x):
+    """The exact value of a finite arb of radius 0 (an interval end), as an fmpq."""
+    if not (x.is_finite() and x.is_exact()):
+        raise EvalError("an interval end is not a finite exact number")
+    man, exp = x.man_exp()
+    return Q(man) * Q(2) ** int(exp) if exp >= 0 else Q(man, fmpz(2) ** int(-exp))
+
+
+def _sci(x, digits=6):
+    return arb(x).str(digits, radius=False)
+
+
+def check_point(cert):
+    p = obj("problem", cert["problem"], ("model", "loss", "point"), ("teachers", "activation", "widths", "X", "Y"))
+    w = obj("witness", cert["witness"], ("verdict", "precision"),
+            ("radius", "shift", "direction", "loss_lower", "loss_upper"))
+    # The typed reading of every field first.
+    string("problem.model", p["model"])
+    string("problem.loss", p["loss"])
+    if "teachers" in p:
+        _string_matrix("problem.teachers", p["teachers"])
+    if "activation" in p:
+        obj("problem.activation", p["activation"], ("name",), ("s_plus", "s_minus", "formula"))
+        for key in ("name", "s_plus", "s_minus", "formula"):
+            if key in p["activation"]:
+                string(f"problem.activation.{key}", p["activation"][key])
+    if "widths" in p:
+        for i, v in enumerate(array("problem.widths", p["widths"])):
+            natural(f"problem.widths[{i + 1}]", v)
+    for key in ("X", "Y"):
+        if key in p:
+            _string_matrix(f"problem.{key}", p[key])
+    if not isinstance(p["point"], dict):
+        raise Rejected("problem.point: expected an object")
+    for key, m in p["point"].items():
+        _string_matrix(f"problem.point.{short(key)}", m)
+    verdict = string("witness.verdict", w["verdict"])
+    prec = natural("witness.precision", w["precision"], 2 ** 32 - 1)
+    for key in ("radius", "shift", "loss_lower", "loss_upper"):
+        if key in w:
+            string(f"witness.{key}", w[key])
+    if "direction" in w:
+        for i, s in enumerate(array("witness.direction", w["direction"])):
+            string(f"witness.direction[{i + 1}]", s)
+
+    if verdict not in POINT_VERDICTS:
+        raise Rejected(f"unknown verdict {short(verdict)!r}")
+    require_claims(cert["claims"], point_claims(verdict, point_claims_spurious(p, verdict)))
+    if not 32 <= prec <= 4096:
+        raise Rejected("witness.precision must be between 32 and 4096 bits")
+    for key in ("radius", "shift", "direction", "loss_lower", "loss_upper"):
+        if key in w and key not in POINT_FIELDS[verdict]:
+            raise Rejected(f"witness.{key}: a {verdict} certificate has no such field")
+    model, theta = point_model(p)
+    with Prec(prec + GUARD_BITS):
+        return _check_point_claims(model, theta, w, verdict, point_claims_spurious(p, verdict))
+
+
+def _check_point_claims(model, theta, w, verdict, spurious):
+    evidence = []
+    cid = [None]
+    try:
+        _point_claims(model, theta, w, verdict, spurious, evidence, cid)
+    except EvalError as err:
+        raise fail(cid[0], str(err)) from None
+    return evidence
+
+
+def _point_claims(model, theta, w, verdict, spurious, evidence, where):
+    """Appends (claim id, evidence) per claim in order; `where[0]` is the claim being checked."""
+    evaluate = gauss_eval if isinstance(model, _Gauss) else mlp_eval
+    names = model.names()
+    pn = len(theta)
+    cid = where[0] = None
+
+    def field(key):
+        if key not in w:
+            raise fail(cid, f"the witness has no {key}")
+        return w[key]
+
+    try:
+        thin = evaluate(model, theta, None, 1)
+    except EvalError as err:
+        thin = err
+
+    def at_point():
+        if isinstance(thin, EvalError):
+            raise fail(cid, f"at θ̃: {thin}")
+        return thin
+
+    if verdict == "not-critical":
+        cid = where[0] = "not-critical"
+        _, g, _ = at_point()
+        for name, gi in zip(names, g):
+            if gi.is_positive() or gi.is_negative():
+                evidence.append((cid, f"∂ℓ/∂{name} ∈ {gi.show(10)}"))
+                return
+        raise fail(cid, "every gradient entry at θ̃ may be 0")
+
+    cid = where[0] = "smooth-box"
+    r = rational("witness.radius", field("radius"))
+    if r <= 0 or abs(r.p).bit_length() + r.q.bit_length() > POINT_MAX_RADIUS_BITS:
+        raise fail(cid, f"witness.radius must be a positive rational of at most {POINT_MAX_RADIUS_BITS} bits")
+    try:
+        _, grad_b, H = evaluate(model, theta, r, 2)
+        H = _symmetric(H)
+    except EvalError as err:
+        raise fail(cid, f"over B: {err}") from None
+    widest = _max([_ball(x).rad() for row in H for x in row])
+    evidence.append((cid, f"{pn} parameters, r = {r}; gradient and Hessian enclosed over B (widest Hessian radius {_sci(widest, 4)})"))
+
+    cid = where[0] = "unique-critical-point"
+    _, g0, _ = at_point()
+    HB = [[_ball(x) for x in row] for row in H]
+    try:
+        C = float_inverse([[float(b.mid()) for b in row] for row in HB])
+    except (OverflowError, ValueError):
+        C = None
+    if C is None:
+        raise fail(cid, "the midpoint of the Hessian enclosure is singular in floating point (a continuous symmetry?): no preconditioner")
+    Cm = arb_mat([[arb(c) for c in row] for row in C])
+    eye = arb_mat([[arb(int(i == j)) for j in range(pn)] for i in range(pn)])
+    M = eye - Cm * arb_mat(HB)
+    cg = Cm * arb_mat([[_ball(x)] for x in g0])
+    ra = arb(r)
+    worst = Q(0)
+    for i in range(pn):
+        s = arb(0)
+        for j in range(pn):
+            s += abs(M[i, j])
+        reach = (abs(cg[i, 0]) + ra * s).upper()
+        if not reach.is_finite() or not arb_to_q(reach) < r:
+            raise fail(cid, f"|K_{i + 1} − θ̃_{i + 1}| ≤ {_sci(reach)} is not shown below r = {_sci(ra)}")
+        worst = max(worst, arb_to_q(reach))
+    evidence.append((cid, f"K(B) − θ̃ ⊂ [−ρ, ρ]^p with ρ/r ≤ {_sci(arb(worst / r).upper(), 4)}"))
+
+    if verdict == "strict-local-minimum":
+        cid = where[0] = "positive-definite"
+        s = rational("witness.shift", field("shift"))
+        if s <= 0:
+            raise fail(cid, "witness.shift must be positive")
+        sa = arb(s)
+        rad2 = arb(0)
+        A = []
+        for i, row in enumerate(HB):
+            out = []
+            for j, b in enumerate(row):
+                rad2 += b.rad() * b.rad()
+                out.append(b.mid() - sa if i == j else b.mid())
+            A.append(out)
+        if not (sa * sa - rad2 > 0):
+            raise fail(cid, f"‖rad‖_F² ≤ {_sci(rad2.upper())} is not shown below s² = {_sci(sa * sa)}")
+        for kk in range(pn):
+            piv = A[kk][kk]
+            if not piv > 0:
+                raise fail(cid, f"pivot {kk + 1} of mid − sI is {piv.str(6)} (not shown positive)")
+            for i in range(kk + 1, pn):
+                Ai = A[i]
+                l = Ai[kk] / piv
+                if l.is_zero():
+                    continue
+                for j in range(kk + 1, i + 1):
+                    Ai[j] -= l * A[j][kk]
+        low = sa - rad2.sqrt()
+        evidence.append((cid, f"λ_min over B ≥ s − ‖rad‖_F ≥ {_sci(low.lower())} (s = {s})"))
+    else:
+        cid = where[0] = "negative-curvature"
+        dvec = vec("witness.direction", field("direction"))
+        if len(dvec) != pn:
+            raise fail(cid, f"witness.direction has {len(dvec)} entries, expected {pn}")
+        quad = Iv.from_int(0)
+        for a in range(pn):
+            if dvec[a] == 0:
+                continue
+            quad = quad.add(H[a][a].mul(Iv.from_q(dvec[a] * dvec[a])))
+            for b in range(a + 1, pn):
+                if dvec[b] != 0:
+                    quad = quad.add(H[a][b].mul(Iv.from_q(2 * dvec[a] * dvec[b])))
+        if not quad.is_negative():
+            raise fail(cid, f"dᵀ∇²ℓ(B)d ∈ {quad.show(6)} is not shown negative")
+        up = next((a for a in range(pn) if H[a][a].is_positive()), None)
+        if up is None:
+            raise fail(cid, "no diagonal entry of the Hessian enclosure over B is shown positive: θ* may be a local maximum")
+        evidence.append((cid, f"dᵀ∇²ℓ(B)d ∈ {quad.show(6)}; ∇²ℓ(B)_{{{up + 1},{up + 1}}} ∈ {H[up][up].show(6)} (positive curvature along {names[up]})"))
+
+    cid = where[0] = "loss-enclosure"
+    lo = rational("witness.loss_lower", field("loss_lower"))
+    hi = rational("witness.loss_upper", field("loss_upper"))
+    loss0, _, _ = at_point()
+    span = Iv.span(-r, r)
+    enc = loss0
+    for gb in grad_b:
+        enc = enc.add(gb.mul(span))
+    if not (arb_to_q(enc.lo) >= lo and arb_to_q(enc.hi) <= hi):
+        raise fail(cid, f"ℓ(θ̃) + ∇ℓ(B)·[−r, r]^p ∈ {enc.show(10)} is not shown inside [{_sci(arb(lo))}, {_sci(arb(hi))}]")
+    evidence.append((cid, f"ℓ(θ*) ∈ {enc.show(10)}"))
+
+    if spurious:
+        cid = where[0] = "spurious"
+        if not (isinstance(model, _Gauss) and len(model.teachers) <= model.n):
+            raise fail(cid, "only a gaussian-relu minimum with at most n teachers is spurious")
+        if lo <= 0:
+            raise fail(cid, f"loss_lower = {short(lo)} is not positive")
+        evidence.append((cid, f"ℓ(θ*) ≥ {short(lo)} > 0 = F(teacher): {len(model.teachers)} teachers ≤ {model.n} students"))
+
+
 KINDS = {
     "relu-like-spurious-minimum": check_relu_like,
     "deep-linear-critical-point": check_deep_linear,
     SMOOTH_KIND: check_smooth,
+    POINT_KIND: check_point,
 }
 
 
@@ -1941,15 +2706,61 @@ def self_test():
     return fails
 
 
+def point_self_test():
+    """critical-point: the closed-form loss, gradient and Hessian of both models against
+    central differences of the loss and the gradient (256 bits, step 2⁻⁴⁰), and κ against a
+    known value. Returns the list of failures."""
+    fails = []
+    step = Q(1, 2 ** 40)
+
+    def mid(x):
+        return arb(x.lo).union(arb(x.hi)).mid()
+
+    def close(a, b, what, tol=arb(10) ** -18):
+        if not abs(a - b) < tol:
+            fails.append(f"critical-point: {what}: {a.str(20)} vs central difference {b.str(20)}")
+
+    with Prec(256):
+        # κ((1, 0), (1, 1)) = (1 + 3π/4)/(2π) (θ = π/4).
+        kv = kernel_pair([Iv.from_int(1), Iv.from_int(0)], [Iv.from_int(1), Iv.from_int(1)], 0, "test")[0]
+        want = (1 + 3 * arb.pi() / 4) / (2 * arb.pi())
+        close(mid(kv), want, "κ((1,0),(1,1))")
+        gauss = _Gauss(3, 3, [[Q(1), Q(0), Q(0)], [Q(0), Q(1), Q(0)], [Q(1, 3), Q(-1, 2), Q(1)]])
+        gpoint = [Q(v, 7) for v in (5, 1, -2, 1, 6, 2, -3, 2, 4)]
+        mlp = _Mlp(Act("tanh"), 2, 2, 2, SMOOTH_X, [[y, 1 - y] for y in SMOOTH_Y])
+        mpoint = [Q(v, 5) for v in (3, -1, 2, 4, 1, -2, 2, -1, 3, 1, -1, 2)]
+        for name, model, point, ev in (("gaussian-relu", gauss, gpoint, gauss_eval), ("mlp", mlp, mpoint, mlp_eval)):
+            p = len(point)
+            try:
+                loss, g, _ = ev(model, point, None, 1)
+                _, gb, H = ev(model, point, Q(1, 2 ** 200), 2)
+                H = _symmetric(H)
+            except EvalError as e:
+                fails.append(f"critical-point: {name}: {e}")
+                continue
+            for a in range(p):
+                up = list(point)
+                dn = list(point)
+                up[a] += step
+                dn[a] -= step
+                lu, gu, _ = ev(model, up, None, 1)
+                ld, gd, _ = ev(model, dn, None, 1)
+                close(mid(g[a]), (mid(lu) - mid(ld)) / (2 * arb(step)), f"{name}: ∂ℓ/∂θ_{a + 1}")
+                close(mid(gb[a]), mid(g[a]), f"{name}: ∂ℓ/∂θ_{a + 1} over a tiny box")
+                for b in range(p):
+                    close(mid(H[b][a]), (mid(gu[b]) - mid(gd[b])) / (2 * arb(step)), f"{name}: H[{b + 1},{a + 1}]")
+    return fails
+
+
 def main(argv):
     for stream in (sys.stdout, sys.stderr):  # never fail on printing a hostile string
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     if "--self-test" in argv:
-        fails = self_test()
+        fails = self_test() + point_self_test()
         for f in fails:
             print(f"self-test: {f}", file=sys.stderr)
-        print(f"self-test: {'passed' if not fails else f'{len(fails)} failures'}: named activations and formula jets agree with flint.arb_series")
+        print(f"self-test: {'passed' if not fails else f'{len(fails)} failures'}: named activations and formula jets agree with flint.arb_series; critical-point gradients and Hessians agree with central differences")
         return 3 if fails else 0
     verbose = "-v" in argv or "--verbose" in argv
     files = [a for a in argv if not a.startswith("-")]  # --skip-other-kinds: accepted, a no-op

@@ -17,8 +17,19 @@ each result:
   harmless changes -- both checkers must ACCEPT: keys reordered, whitespace, a smaller radius,
   a higher precision, v4 given as a bracketed root of C2.1, a 1,000,000-character number.
 
+  critical-point (every certificate of the kind under proofs/, and any given with --point
+  FILE; none present: a message, and the cases are skipped) -- reject: a radius 1000 times
+  larger, a changed point entry, a changed or missing teacher (gaussian-relu) or data value
+  (mlp), loss_lower raised to loss_upper (above the true value), loss_upper lowered to
+  loss_lower, the verdict changed to saddle with a direction, a shift above the largest
+  Hessian diagonal entry (so above λ_min) or 0, the spurious claim removed, loss_lower = 0 for
+  a spurious claim, a field of another verdict (a direction in a minimum, a radius in a
+  not-critical certificate), a duplicated witness.radius key, unknown fields in problem and
+  problem.point, a null radius; for a not-critical certificate, the verdict changed to
+  strict-local-minimum; accept: a higher precision.
+
 Usage:
-    python3 proofs/tamper_both.py [-v] [-k SUBSTRING]
+    python3 proofs/tamper_both.py [-v] [-k SUBSTRING] [--point CERT.json ...]
     CRITCERT_CHECK="target/debug/critcert-check" python3 proofs/tamper_both.py
 
 The Rust checker is the command in the environment variable CRITCERT_CHECK (split like a shell
@@ -303,6 +314,113 @@ def deep_linear_changes(c):
     return out
 
 
+# critical-point ---------------------------------------------------------------------------------
+
+def point_claims(verdict, spurious):
+    return [{"id": i, "statement": s} for i, s in cf.point_claims(verdict, spurious)]
+
+
+def point_reclaim(c):
+    v = c["witness"]["verdict"]
+    c["claims"] = point_claims(v, cf.point_claims_spurious(c["problem"], v))
+    return c
+
+
+def point_hessian_diagonal_max(c):
+    """The largest diagonal entry of the Hessian at θ̃ (enclosed over a box of radius 2⁻²⁰⁰,
+    upper ends): λ_min ≤ every diagonal entry, so a shift above this is above λ_min."""
+    model, theta = cf.point_model(c["problem"])
+    ev = cf.gauss_eval if isinstance(model, cf._Gauss) else cf.mlp_eval
+    with cf.Prec(128):
+        _, _, H = ev(model, theta, cf.Q(1, 2 ** 200), 2)
+        return max(Fraction(str(cf.arb_to_q(H[a][a].hi))) for a in range(len(H)))
+
+
+def point_changes(c):
+    out = []
+    w0 = c["witness"]
+    verdict = w0["verdict"]
+    gauss = c["problem"]["model"] == "gaussian-relu"
+    if verdict == "not-critical":
+        # θ̃ is not critical: no box around it holds a minimum or a saddle of the claimed kind.
+        w = copy.deepcopy(c)
+        w["witness"] = {"verdict": "strict-local-minimum", "precision": w0["precision"], "radius": "1/1000",
+                        "shift": "1/1000", "loss_lower": "0", "loss_upper": "1000000"}
+        out.append(("wrong-verdict: strict-local-minimum", "reject", dumps(point_reclaim(w))))
+        w = copy.deepcopy(c)
+        w["witness"]["radius"] = "1/1000"
+        out.append(("field-of-another-verdict: radius", "reject", dumps(w)))
+        return out
+    r = F(w0["radius"])
+    w = copy.deepcopy(c)
+    w["witness"]["radius"] = S(1000 * r)
+    out.append(("larger-radius-x1000", "reject", dumps(w)))
+    w = copy.deepcopy(c)
+    w["witness"]["precision"] = 256
+    out.append(("higher-precision", "accept", dumps(w)))
+    w = copy.deepcopy(c)
+    name = sorted(c["problem"]["point"])[0]
+    w["problem"]["point"][name][0][0] = S(F(c["problem"]["point"][name][0][0]) + Fraction(1, 100))
+    out.append(("point-entry", "reject", dumps(w)))  # the gradient at θ̃ is no longer small
+    if gauss:
+        w = copy.deepcopy(c)
+        t0 = c["problem"]["teachers"][0]
+        w["problem"]["teachers"][0] = [S(2 * F(x)) for x in t0]
+        out.append(("teacher", "reject", dumps(w)))  # θ̃ is no longer near a critical point
+        w = copy.deepcopy(c)
+        del w["problem"]["teachers"]
+        out.append(("teachers-missing", "reject", dumps(w)))
+    else:
+        w = copy.deepcopy(c)
+        w["problem"]["Y"][0][0] = S(F(c["problem"]["Y"][0][0]) + 1)
+        out.append(("data-value", "reject", dumps(w)))
+    w = copy.deepcopy(c)
+    w["witness"]["loss_lower"] = w0["loss_upper"]  # above ℓ(θ*), which is < loss_upper
+    out.append(("loss-lower-above-the-value", "reject", dumps(w)))
+    w = copy.deepcopy(c)
+    w["witness"]["loss_upper"] = w0["loss_lower"]
+    out.append(("loss-upper-below-the-value", "reject", dumps(w)))
+    if verdict == "strict-local-minimum":
+        p = len(cf.point_model(c["problem"])[1])
+        w = copy.deepcopy(c)
+        ws = {k: v for k, v in w0.items() if k != "shift"}
+        ws["verdict"] = "saddle"
+        ws["direction"] = ["1"] + ["0"] * (p - 1)
+        w["witness"] = ws
+        out.append(("wrong-verdict: saddle with a direction", "reject", dumps(point_reclaim(w))))
+        w = copy.deepcopy(c)
+        w["witness"]["shift"] = S(point_hessian_diagonal_max(c) + Fraction(1, 1000))
+        out.append(("shift-above-lambda-min", "reject", dumps(w)))
+        w = copy.deepcopy(c)
+        w["witness"]["shift"] = "0"
+        out.append(("shift-zero", "reject", dumps(w)))
+        w = copy.deepcopy(c)
+        w["witness"]["direction"] = ["1"] + ["0"] * (p - 1)
+        out.append(("field-of-another-verdict: direction", "reject", dumps(w)))
+        if any(x["id"] == "spurious" for x in c["claims"]):
+            w = copy.deepcopy(c)
+            w["claims"] = [x for x in c["claims"] if x["id"] != "spurious"]
+            out.append(("spurious-claim-removed", "reject", dumps(w)))
+            w = copy.deepcopy(c)
+            w["witness"]["loss_lower"] = "0"
+            out.append(("spurious-with-loss-lower-0", "reject", dumps(w)))
+    # A duplicate key inside the witness: the second radius is 1000 times larger.
+    body = json.dumps(c, ensure_ascii=False)
+    dup = f'"witness": {{"radius": "{S(1000 * r)}", '
+    assert body.count('"witness": {') == 1
+    out.append(("duplicated-key: witness.radius", "reject", body.replace('"witness": {', dup)))
+    w = copy.deepcopy(c)
+    w["problem"]["point"]["extra"] = [["0"]]
+    out.append(("unknown-field: problem.point.extra", "reject", dumps(w)))
+    w = copy.deepcopy(c)
+    w["problem"]["note"] = "1"
+    out.append(("unknown-field: problem.note", "reject", dumps(w)))
+    w = copy.deepcopy(c)
+    w["witness"]["radius"] = None
+    out.append(("null-field: witness.radius", "reject", dumps(w)))
+    return out
+
+
 # Hostile and constructed certificates ---------------------------------------------------------
 
 THEOREM2_DATA = {"x": [["1", "0"], ["0", "1"], ["1/2", "1/2"]], "y": ["0", "0", "1"]}
@@ -422,6 +540,7 @@ def verdict(cmd, path):
 def main(argv):
     verbose = "-v" in argv
     only = argv[argv.index("-k") + 1] if "-k" in argv else None
+    extra = [os.path.abspath(argv[i + 1]) for i, a in enumerate(argv[:-1]) if a == "--point"]
     rust = shlex.split(os.environ.get("CRITCERT_CHECK", "")) or [os.path.join(ROOT, "target", "release", "critcert"), "check"]
     if not (os.path.exists(rust[0]) or "/" not in rust[0]):
         print(f"tamper_both.py: the Rust checker {rust[0]} does not exist: build it (cargo build --release) "
@@ -429,7 +548,9 @@ def main(argv):
         return 2
     python = [sys.executable, os.path.join(HERE, "check_flint.py")]
     certs = sorted(os.path.join(d, f) for d, _, fs in os.walk(HERE) for f in fs if f.endswith(".json"))
+    certs += extra
     cases = []
+    points = 0
     for path in certs:
         rel = os.path.relpath(path, ROOT)
         c = json.load(open(path, encoding="utf-8"))
@@ -438,9 +559,15 @@ def main(argv):
             changes += relu_like_changes(c)
         elif c["kind"] == "smooth-counterexample":
             changes += smooth_changes(c, os.path.basename(path))
+        elif c["kind"] == "critical-point":
+            changes += point_changes(c)
+            points += 1
         else:
             changes += deep_linear_changes(c)
         cases += [(f"{rel}: {n}", e, t) for n, e, t in changes]
+    if points == 0:
+        print("tamper_both.py: no critical-point certificate under proofs/ (or given with --point FILE): "
+              "its cases are skipped")
     cases += [(f"constructed: {n}", e, t) for n, e, t in hostile_cases()]
     if only:
         cases = [x for x in cases if only in x[0]]

@@ -4,6 +4,7 @@
 use crate::common::{critcert, data, temp_file, text};
 use critcert::cert::check_str;
 use serde_json::{json, Value};
+use std::path::PathBuf;
 
 /// Certifies Safran & Shamir's `k = n = 6` point at a fixed radius (one check, not the search).
 fn ss66() -> String {
@@ -100,6 +101,8 @@ fn safran_shamir_point_is_a_spurious_strict_minimum_and_tampering_is_rejected() 
         },
         &["negative-curvature"],
     );
+    // A field of another verdict: one reading per certificate.
+    rejected(&|v| v["witness"]["direction"] = json!(["1"]), &["-"]);
     // Unknown fields and duplicate keys.
     rejected(&|v| v["witness"]["note"] = json!("x"), &["-"]);
     let dup = cert.replacen("\"precision\"", "\"precision\": 64,\n    \"precision\"", 1);
@@ -222,4 +225,64 @@ fn bad_points_are_one_line_errors_or_not_certified() {
             assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
         }
     }
+}
+
+#[test]
+fn theorem2_sigmoid_minimum_as_floats_is_not_certified_hessian_singular() {
+    // The paper's sigmoid minimum (W1 = 0, b1 = (ln 1/3, ln 1/2), W2 = (2/3, 1/2), b2 = 0) as a
+    // trainer would print it: degenerate, so Krawczyk's test cannot isolate it (thm2 proves it
+    // a local minimum with its own argument).
+    let (_d, pt) = temp_file(
+        "m.json",
+        r#"{"W1[1,1]": 0, "W1[1,2]": 0, "W1[2,1]": 0, "W1[2,2]": 0,
+            "b1[1]": -1.0986122886681098, "b1[2]": -0.6931471805599453,
+            "W2[1,1]": 0.6666666666666666, "W2[1,2]": 0.5, "b2[1]": 0}"#,
+    );
+    let o = critcert(&[
+        "point",
+        "--model",
+        "mlp",
+        "--data",
+        &data("theorem2.csv"),
+        "--width",
+        "2",
+        "--activation",
+        "sigmoid",
+        "--params",
+        &pt,
+        "--json",
+    ]);
+    let (stdout, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{stdout}{stderr}");
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["verdict"], "not-certified");
+    assert!(
+        v["reason"].as_str().unwrap().contains("Hessian singular"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn trained_tanh_network_on_iris_is_a_strict_local_minimum() {
+    // examples/train_tanh.py: gradient descent and Newton's method in floating point.
+    let pt = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/points/iris-tanh.json");
+    let o = critcert(&[
+        "point",
+        "--model",
+        "mlp",
+        "--data",
+        &data("iris.csv"),
+        "--width",
+        "1",
+        "--activation",
+        "tanh",
+        "--params",
+        pt.to_str().unwrap(),
+        "--radius",
+        "1/1000000",
+    ]);
+    let (stdout, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("verdict: strict-local-minimum"), "{stdout}");
+    assert!(!stdout.contains("spurious"), "{stdout}");
 }

@@ -334,15 +334,6 @@ impl I {
         )
     }
 
-    /// The midpoint and the radius, as exact rationals: every member `x` has
-    /// `|x − mid| ≤ rad` (`None` when unbounded).
-    pub fn mid_rad(&self) -> Option<(Rational, Rational)> {
-        let (lo, hi) = (self.lo_q()?, self.hi_q()?);
-        let mid = Rational::from(&lo + &hi) / 2u32;
-        let rad = Rational::from(&hi - &mid);
-        Some((mid, rad))
-    }
-
     /// `tanh x`.
     pub fn tanh(&self) -> I {
         self.monotone(Float::tanh_round)

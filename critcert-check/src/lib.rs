@@ -13,6 +13,7 @@
 pub mod activation;
 pub mod deep_linear;
 pub mod error;
+pub mod f64i;
 pub mod formula;
 pub mod interval;
 pub mod kernel;

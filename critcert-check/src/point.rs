@@ -15,11 +15,16 @@
 //!   positive definite by an interval `LDLᵀ`, and `‖rad‖_F < s`), or an exact direction `d` with
 //!   `dᵀ∇²ℓ(B)d < 0`;
 //! - **value**: `ℓ(θ*) ∈ ℓ(θ̃) + ∇ℓ(B)·[−r, r]^p` (mean-value form).
+//!
+//! The loss, gradient and Hessian are enclosed with MPFR intervals ([`I`]); the `O(p³)` linear
+//! algebra (Krawczyk's product and the elimination) with outward-rounded binary64 intervals
+//! ([`F`]). The mathematics: `proofs/MATH.md` §6.
 
 // Matrix code reads best with explicit indices.
 #![allow(clippy::needless_range_loop)]
 
 use super::activation::Act;
+use super::f64i::F;
 use super::interval::I;
 use super::kernel::{q, q_mat, q_vec, Q};
 use super::smooth::{parse_activation, Activation};
@@ -35,8 +40,10 @@ pub const KIND: &str = "critical-point";
 /// The most parameters a certificate may have (the Hessian has `p²` entries).
 pub const MAX_PARAMS: usize = 1000;
 
-/// The most interval operations the Hessian of an `mlp` certificate may take (`m · p²`).
-pub const MAX_WORK: u128 = 400_000_000;
+/// The most interval operations the Hessian of a certificate may take: `m · p² · dy` for `mlp`,
+/// `(n + t) · n · k²` for `gaussian-relu` (`t` teachers), so that a check takes at most about a
+/// minute.
+pub const MAX_WORK: u128 = 50_000_000;
 
 /// The problem: the model, its data, and the point `θ̃`.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -124,7 +131,7 @@ pub fn claims(verdict: &str, spurious: bool) -> Vec<Claim> {
         "saddle" => vec![
             smooth,
             unique,
-            c("negative-curvature", "dᵀ∇²ℓ(θ)d < 0 for every θ in B, for the witness's exact direction d: the critical point θ* is a saddle"),
+            c("negative-curvature", "dᵀ∇²ℓ(θ)d < 0 for the witness's exact direction d and ∇²ℓ(θ)_ii > 0 for some coordinate i, for every θ in B: the critical point θ* is neither a local minimum nor a local maximum, a saddle"),
             value,
         ],
         _ => vec![c(
@@ -163,6 +170,22 @@ enum Model {
         x: Vec<Vec<Q>>,
         y: Vec<Vec<Q>>,
     },
+}
+
+/// The midpoint and the radius of `x` as exact rationals: every member is within `rad` of
+/// `mid` (`None` when unbounded).
+fn mid_rad(x: &I) -> Option<(Q, Q)> {
+    let (lo, hi) = (x.lo_q()?, x.hi_q()?);
+    let mid = Q::from(&lo + &hi) / 2u32;
+    let rad = Q::from(&hi - &mid);
+    Some((mid, rad))
+}
+
+/// `x` as a binary64 interval, rounded outward (`None` when unbounded; an endpoint beyond
+/// binary64's range becomes infinite, which fails every later decision).
+fn to_f(x: &I) -> Option<F> {
+    let (lo, hi) = (x.lo_q()?, x.hi_q()?);
+    Some(F::new(F::around(&lo).lo, F::around(&hi).hi))
 }
 
 fn bad(what: &str) -> Error {
@@ -211,6 +234,12 @@ fn parse_model(p: &Problem) -> Result<Model> {
                 .ok_or_else(|| bad("problem: gaussian-relu needs teachers"))?;
             if t.is_empty() || t.len() > MAX_PARAMS {
                 return Err(bad("problem.teachers: need 1 to 1000 teachers"));
+            }
+            let work = ((n + t.len()) * n) as u128 * (k * k) as u128;
+            if work > MAX_WORK {
+                return Err(bad(&format!(
+                    "problem: (n + t)·n·k² = {work} interval operations, above {MAX_WORK}"
+                )));
             }
             let teachers = q_mat("problem.teachers", t, t.len(), k)?;
             Ok(Model::Gauss { k, n, teachers })
@@ -796,7 +825,7 @@ impl Checks<'_> {
         let widest = h
             .iter()
             .flatten()
-            .filter_map(|x| x.mid_rad().map(|(_, r)| r))
+            .filter_map(|x| mid_rad(x).map(|(_, r)| r))
             .max()
             .unwrap_or_default();
         Ok(format!(
@@ -807,70 +836,75 @@ impl Checks<'_> {
         ))
     }
 
-    /// `unique-critical-point`: Krawczyk's test.
+    /// The Hessian enclosure over `B` as binary64 intervals (rounded outward).
+    fn hess_f64(&self) -> Result<Vec<Vec<F>>> {
+        self.hess()?
+            .iter()
+            .map(|row| row.iter().map(to_f).collect::<Option<Vec<F>>>())
+            .collect::<Option<_>>()
+            .ok_or_else(|| bad("a Hessian entry over B is unbounded or beyond binary64's range"))
+    }
+
+    /// `unique-critical-point`: Krawczyk's test, in outward-rounded binary64 intervals.
     fn unique(&self) -> Result<String> {
         let r = self.radius()?;
-        let h = self.hess()?;
-        let g = &self.thin()?.grad;
+        let h = self.hess_f64()?;
+        let g: Vec<F> = self
+            .thin()?
+            .grad
+            .iter()
+            .map(to_f)
+            .collect::<Option<_>>()
+            .ok_or_else(|| bad("a gradient entry at θ̃ is unbounded"))?;
+        let rf = Some(F::around(&r))
+            .filter(|x| x.is_positive())
+            .ok_or_else(|| bad("the radius is beyond binary64's range"))?;
         let p = self.point.len();
-        let prec = self.prec;
         let mid: Vec<Vec<f64>> = h
             .iter()
-            .map(|row| {
-                row.iter()
-                    .map(|x| x.mid_rad().map_or(f64::NAN, |(m, _)| m.to_f64()))
-                    .collect()
-            })
+            .map(|row| row.iter().map(|x| x.lo / 2.0 + x.hi / 2.0).collect())
             .collect();
         let c = float_inverse(&mid).ok_or_else(|| {
             bad("the midpoint of the Hessian enclosure is singular in floating point (a continuous symmetry?): no preconditioner")
         })?;
-        let c: Vec<Vec<I>> = c
-            .iter()
-            .map(|row| {
-                row.iter()
-                    .map(|v| Q::from_f64(*v).map(|q| I::from_q(prec, &q)))
-                    .collect::<Option<Vec<I>>>()
-            })
-            .collect::<Option<_>>()
-            .ok_or_else(|| bad("a non-finite preconditioner entry"))?;
-        let span = I::span(prec, &Q::from(-&r), &r);
-        let mut worst = Q::new();
+        let mut worst = 0f64;
         for i in 0..p {
-            let cg = dot(&c[i], g, prec);
-            let mut k = cg.neg();
-            for j in 0..p {
-                let mut m = I::from_i(prec, i32::from(i == j));
-                for l in 0..p {
-                    m = m.sub(&c[i][l].mul(&h[l][j]));
+            // Row i of C·∇²ℓ(B), and (Cg)_i.
+            let mut row = vec![F::point(0.0); p];
+            let mut cg = F::point(0.0);
+            for l in 0..p {
+                let cil = c[i][l];
+                if cil == 0.0 {
+                    continue;
                 }
-                k = k.add(&m.mul(&span));
+                cg = cg.add(g[l].scale(cil));
+                for (x, hlj) in row.iter_mut().zip(&h[l]) {
+                    *x = x.add(hlj.scale(cil));
+                }
             }
-            let (lo, hi) = match (k.lo_q(), k.hi_q()) {
-                (Some(lo), Some(hi)) => (lo, hi),
-                _ => return Err(bad(&format!("K_{} is unbounded", i + 1))),
-            };
-            let reach = Q::from(lo.abs_ref()).max(hi.clone().abs());
-            if reach >= r {
+            // |K_i − θ̃_i| ≤ |(Cg)_i| + r Σ_j |(I − C∇²ℓ(B))_ij|.
+            let sum = row.iter().enumerate().fold(F::point(0.0), |s, (j, x)| {
+                s.add(F::point(
+                    F::point(f64::from(u8::from(i == j))).sub(*x).mag(),
+                ))
+            });
+            let reach = F::point(cg.mag()).add(sum.mul(rf));
+            if !(reach.is_finite() && reach.hi < rf.lo) {
                 return Err(bad(&format!(
-                    "K_{} − θ̃_{} ∈ [{:.6e}, {:.6e}] is not inside (−r, r), r = {:.6e}",
+                    "|K_{} − θ̃_{}| ≤ {:.6e} is not below r = {:.6e}",
                     i + 1,
                     i + 1,
-                    lo.to_f64(),
-                    hi.to_f64(),
-                    r.to_f64()
+                    reach.hi,
+                    rf.lo
                 )));
             }
-            worst = worst.max(reach);
+            worst = worst.max(reach.hi / rf.lo);
         }
-        let ratio = Q::from(&worst / &r);
-        Ok(format!(
-            "K(B) − θ̃ ⊂ [−ρ, ρ]^p with ρ/r ≤ {:.4}",
-            ratio.to_f64()
-        ))
+        Ok(format!("K(B) − θ̃ ⊂ [−ρ, ρ]^p with ρ/r ≤ {worst:.4}"))
     }
 
-    /// `positive-definite`: `mid − sI` by interval `LDLᵀ`, and `‖rad‖_F < s`.
+    /// `positive-definite`: `mid − sI` by an interval `LDLᵀ` (binary64, outward), and
+    /// `‖rad‖_F < s` (MPFR).
     fn positive_definite(&self) -> Result<String> {
         let s = q(
             "witness.shift",
@@ -885,17 +919,16 @@ impl Checks<'_> {
         let h = self.hess()?;
         let prec = self.prec;
         let p = h.len();
-        let mut a: Mi = Vec::with_capacity(p);
+        let mut a: Vec<Vec<F>> = Vec::with_capacity(p);
         let mut rad2 = I::from_i(prec, 0);
         for (i, row) in h.iter().enumerate() {
             let mut out = Vec::with_capacity(p);
             for (j, x) in row.iter().enumerate() {
-                let (mid, rad) = x
-                    .mid_rad()
-                    .ok_or_else(|| bad("an unbounded Hessian entry over B"))?;
+                let (mid, rad) =
+                    mid_rad(x).ok_or_else(|| bad("an unbounded Hessian entry over B"))?;
                 rad2 = rad2.add(&I::from_q(prec, &rad).sq());
                 let shifted = if i == j { Q::from(&mid - &s) } else { mid };
-                out.push(I::from_q(prec, &shifted));
+                out.push(F::around(&shifted));
             }
             a.push(out);
         }
@@ -907,20 +940,27 @@ impl Checks<'_> {
                 s_i.sq().show(6)
             )));
         }
+        // Symmetric elimination on the upper triangle: the exact matrices stay symmetric, so
+        // a[k][i] stands for a[i][k].
         for k in 0..p {
-            let piv = a[k][k].clone();
+            let piv = a[k][k];
             if !piv.is_positive() {
                 return Err(bad(&format!(
-                    "pivot {} of mid − sI is {} (not shown positive)",
+                    "pivot {} of mid − sI is in [{:.6e}, {:.6e}] (not shown positive)",
                     k + 1,
-                    piv.show(6)
+                    piv.lo,
+                    piv.hi
                 )));
             }
-            for i in k + 1..p {
-                let f = a[i][k].div(&piv).ok_or_else(|| bad("a pivot may be 0"))?;
-                for j in k + 1..p {
-                    let t = f.mul(&a[k][j]);
-                    a[i][j] = a[i][j].sub(&t);
+            let (top, rest) = a.split_at_mut(k + 1);
+            let pivot_row = &top[k];
+            for (off, row) in rest.iter_mut().enumerate() {
+                let i = k + 1 + off;
+                let f = pivot_row[i]
+                    .div_positive(piv)
+                    .ok_or_else(|| bad("an elimination factor is unbounded"))?;
+                for j in i..p {
+                    row[j] = row[j].sub(f.mul(pivot_row[j]));
                 }
             }
         }
@@ -958,7 +998,16 @@ impl Checks<'_> {
                 quad.show(6)
             )));
         }
-        Ok(format!("dᵀ∇²ℓ(B)d ∈ {}", quad.show(6)))
+        let up = (0..p).find(|&i| h[i][i].is_positive()).ok_or_else(|| {
+            bad("no diagonal entry of the Hessian enclosure is shown positive: θ* may be a local maximum")
+        })?;
+        Ok(format!(
+            "dᵀ∇²ℓ(B)d ∈ {}; ∇²ℓ(B)_{{{},{}}} ∈ {}",
+            quad.show(6),
+            up + 1,
+            up + 1,
+            h[up][up].show(6)
+        ))
     }
 
     /// The enclosure `ℓ(θ̃) + ∇ℓ(B)·[−r, r]^p` of `ℓ(θ*)`.
@@ -1055,6 +1104,23 @@ pub fn check(value: serde_json::Value) -> Result<CheckReport> {
         &cert.claims,
         &claims(&w.verdict, claims_spurious(&cert.problem, &w.verdict)),
     )?;
+    // One reading: the witness holds exactly the fields its verdict uses.
+    let minimum = w.verdict == "strict-local-minimum";
+    let saddle = w.verdict == "saddle";
+    for (name, present, wanted) in [
+        ("radius", w.radius.is_some(), minimum || saddle),
+        ("loss_lower", w.loss_lower.is_some(), minimum || saddle),
+        ("loss_upper", w.loss_upper.is_some(), minimum || saddle),
+        ("shift", w.shift.is_some(), minimum),
+        ("direction", w.direction.is_some(), saddle),
+    ] {
+        if present && !wanted {
+            return Err(bad(&format!(
+                "witness.{name} does not belong to a {} certificate",
+                w.verdict
+            )));
+        }
+    }
     if !(32..=4096).contains(&w.precision) {
         return Err(bad("witness.precision must be between 32 and 4096 bits"));
     }

@@ -740,6 +740,11 @@ fn proofs_dir() -> PathBuf {
     FsPath::new(env!("CARGO_MANIFEST_DIR")).join("../proofs")
 }
 
+/// The kinds the harness mutates: those its oracle can re-derive. `critical-point`
+/// certificates (`critcert point`) are covered instead by the tamper tests of `tests/point.rs`
+/// and `proofs/tamper_both.py` (both checkers); an oracle for them is future work.
+const MUTATED_KINDS: [&str; 3] = [oracle::DEEP, RELU_LIKE, SMOOTH];
+
 fn load_certs() -> Vec<Cert> {
     fn walk(dir: &FsPath, out: &mut Vec<PathBuf>) {
         for e in std::fs::read_dir(dir).unwrap() {
@@ -757,22 +762,25 @@ fn load_certs() -> Vec<Cert> {
     files.sort();
     files
         .into_iter()
-        .map(|p| {
+        .filter_map(|p| {
             let text = std::fs::read_to_string(&p).unwrap();
             let value: Value = serde_json::from_str(&text).unwrap();
             let kind = value["kind"].as_str().unwrap_or("").to_string();
+            if !MUTATED_KINDS.contains(&kind.as_str()) {
+                return None;
+            }
             let name = p
                 .strip_prefix(&root)
                 .unwrap()
                 .to_string_lossy()
                 .replace('\\', "/");
-            Cert {
+            Some(Cert {
                 name,
                 kind,
                 index: Index::new(&value),
                 value,
                 text,
-            }
+            })
         })
         .collect()
 }

@@ -377,7 +377,10 @@ fn decimal(x: &Q, digits: u32, down: bool) -> Q {
     if *x == 0 {
         return Q::new();
     }
-    let mag = x.to_f64().abs().log10().floor() as i32;
+    // The decimal exponent of |x|, within one: from the sizes of numerator and denominator
+    // (a float would underflow or overflow for extreme values).
+    let bits = i64::from(x.numer().significant_bits()) - i64::from(x.denom().significant_bits());
+    let mag = ((bits as f64) * std::f64::consts::LOG10_2).floor() as i32;
     let e = digits as i32 - 1 - mag;
     let scale = Q::from(rug::ops::Pow::pow(rug::Integer::from(10), e.unsigned_abs()));
     let scaled = if e >= 0 {
@@ -401,7 +404,7 @@ fn mids(h: &[Vec<I>]) -> Option<Vec<Vec<f64>>> {
     h.iter()
         .map(|row| {
             row.iter()
-                .map(|x| x.mid_rad().map(|(m, _)| m.to_f64()))
+                .map(|x| Some((x.lo_q()? + x.hi_q()?).to_f64() / 2.0))
                 .collect()
         })
         .collect()
@@ -503,7 +506,10 @@ pub fn certify(problem: &Problem, opts: &PointOptions, progress: &dyn Fn(&str)) 
     let g: Vec<f64> = at
         .grad
         .iter()
-        .map(|x| x.mid_rad().map_or(f64::NAN, |(m, _)| m.to_f64()))
+        .map(|x| match (x.lo_q(), x.hi_q()) {
+            (Some(lo), Some(hi)) => (lo + hi).to_f64() / 2.0,
+            _ => f64::NAN,
+        })
         .collect();
     let (values, v0) = eigen(&h)?;
     let (lmin, lmax) = (values[0], values[p - 1]);
