@@ -399,6 +399,13 @@ fn python_checker_has_the_canonical_claims() {
     ] {
         all.extend(deep_linear::claims(verdict, strict));
     }
+    for (verdict, spurious) in [
+        ("strict-local-minimum", true),
+        ("saddle", false),
+        ("not-critical", false),
+    ] {
+        all.extend(critcert::cert::point::claims(verdict, spurious));
+    }
     for c in all {
         assert!(
             py.contains(&format!("\"{}\"", c.statement)),
@@ -597,7 +604,7 @@ fn both_checkers_agree_on_every_single_number_change_of_the_deep_linear_proofs()
 fn committed_proofs_pass_the_python_checker() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("proofs");
     let mut count = 0;
-    for e in ["thm1", "thm2", "thm4"]
+    for e in ["thm1", "thm2", "thm4", "safran-shamir"]
         .iter()
         .filter_map(|d| std::fs::read_dir(root.join(d)).ok())
         .flatten()
@@ -610,5 +617,5 @@ fn committed_proofs_pass_the_python_checker() {
             }
         }
     }
-    assert!(count >= 20, "proofs/ has only {count} certificates");
+    assert!(count >= 24, "proofs/ has only {count} certificates");
 }

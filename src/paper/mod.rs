@@ -22,6 +22,7 @@ use crate::deeplinear::load::{read_matrix, read_weights};
 use crate::error::{Error, Result};
 use crate::exact::{QMatrix, Q};
 use crate::model::{parse_activation, read_csv};
+use crate::theorems::point::{self, identity_teachers, read_students, ModelSpec, PointOptions};
 use crate::theorems::thm1::{self, Thm1Options};
 use crate::theorems::thm2;
 use crate::theorems::thm4::{self, DeepLinear};
@@ -211,6 +212,42 @@ fn thm4_task(data_dir: &Path, case: &'static str, claim: &'static str) -> Task {
     }
 }
 
+/// Safran & Shamir's points (`<data_dir>/safran-shamir/ss-k-n-f.json`): `(k, n, family)`.
+const SAFRAN_SHAMIR: [(usize, usize, usize); 4] = [(6, 6, 0), (7, 7, 0), (8, 8, 0), (8, 9, 0)];
+
+/// MPFR precision of the `critical-point` certificates, in bits.
+const POINT_PRECISION: u32 = 128;
+
+fn safran_shamir_task(data_dir: &Path, (k, n, f): (usize, usize, usize)) -> Task {
+    let name = format!("ss-{k}-{n}-{f}");
+    let file = data_dir.join("safran-shamir").join(format!("{name}.json"));
+    Task {
+        path: format!("safran-shamir/{name}.json"),
+        result: "Safran & Shamir",
+        claim: format!(
+            "two-layer ReLU network on Gaussian inputs, k = {k} inputs and teachers, n = {n} students: a spurious strict local minimum near their point"
+        ),
+        method: "MPFR intervals (Krawczyk)",
+        produce: Box::new(move || {
+            let w = read_students(&file)?;
+            let spec = ModelSpec::GaussianRelu {
+                teachers: identity_teachers(w.len()),
+            };
+            let problem = point::problem(&spec, &[("W".to_string(), w)].into());
+            let opts = PointOptions {
+                precision: POINT_PRECISION,
+                radius: None,
+            };
+            match point::certify(&problem, &opts, &|_| {})? {
+                point::Outcome::Certified { cert, .. } => Ok(cert::to_json(&*cert)),
+                point::Outcome::NotCertified(why) => {
+                    Err(Error::NotCertified(format!("{}: {why}", file.display())))
+                }
+            }
+        }),
+    }
+}
+
 /// Every certificate of the paper, in report order. Datasets are read from `data_dir`
 /// (`examples/data` in the repository).
 pub fn registry(data_dir: &Path) -> Vec<Task> {
@@ -232,6 +269,10 @@ pub fn registry(data_dir: &Path) -> Vec<Task> {
     // Theorem 4 / Corollary 5: a global minimum, a strict and a non-strict saddle.
     for (case, claim) in THM4_CASES {
         tasks.push(thm4_task(data_dir, case, claim));
+    }
+    // Beyond the paper: Safran & Shamir's spurious minima, certified by `critcert point`.
+    for point in SAFRAN_SHAMIR {
+        tasks.push(safran_shamir_task(data_dir, point));
     }
     tasks
 }

@@ -17,6 +17,7 @@ const PYTHON_CHECKED_KINDS: &[&str] = &[
     relu_like::KIND,
     crate::cert::smooth::KIND,
     crate::cert::deep_linear::KIND,
+    crate::cert::point::KIND,
 ];
 
 /// Whether `proofs/check_flint.py` also checks the certificate `cert` (parsed JSON): every
@@ -249,6 +250,16 @@ fn about(result: &str) -> &'static str {
              ∇ℓ0 = 0 or ≠ 0, and for a saddle evaluates the exact loss polynomials along two \
              explicit curves (descent and ascent), plus a direction of negative curvature for a \
              strict saddle."
+        }
+        "Safran & Shamir" => {
+            "Beyond the paper: Safran and Shamir (ICML 2018) found, by gradient descent, spurious \
+             local minima of the population loss of two-layer ReLU networks with Gaussian inputs \
+             and an identity teacher. Their points are floating-point numbers, not closed forms. \
+             `critcert point` reads each exactly and proves, with MPFR intervals over an explicit \
+             box around it, that the box holds exactly one critical point (Krawczyk's test), that \
+             the Hessian is positive definite on the whole box (a strict local minimum), and that \
+             its loss is enclosed above 0, the loss at the teacher: the minimum is spurious. The \
+             mathematics, including the arc-cosine kernel's derivatives, is in [MATH.md](MATH.md) §6."
         }
         _ => "",
     }
