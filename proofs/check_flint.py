@@ -1095,9 +1095,10 @@ def value(act, k, x):
 
 
 # ---------------------------------------------------------------------------------------------
-# Kind relu-like-spurious-minimum (Theorem 1).
+# Kind relu-like-spurious-minimum (Theorem 1): check_thm1, as critcert-check/src/thm1.rs.
 
-RELU_LIKE_CLAIMS = [
+THM1_KIND = "relu-like-spurious-minimum"
+THM1_CLAIMS = [
     ("normal-equations", "W̄ is a least-squares solution: (W̄X̃ − Y)X̃ᵀ = 0 exactly, so ℓ0(W̄) is the minimum loss of any affine model"),
     ("minimum-output", "the network at the minimum outputs exactly W̄X̃, so its loss is ℓ0(W̄)"),
     ("local-minimum-region", "every hidden pre-activation at the minimum is at least μ > 0 and ρ(1 + max_i ‖x_i‖₁) ≤ μ, so on the region ‖W1 − Ŵ1‖_max < ρ, ‖b1 − b̂1‖_max < ρ (any W2, b2) the network is affine in x and its loss is at least ℓ0(W̄): the minimum is a local minimum"),
@@ -1106,7 +1107,7 @@ RELU_LIKE_CLAIMS = [
 ]
 
 
-def relu_like_point(what, p, d1, dx):
+def thm1_point(what, p, d1, dx):
     obj(what, p, ("W1", "b1", "W2", "b2"))
     return {
         "W1": mat(f"{what}.W1", p["W1"], d1, dx),
@@ -1116,9 +1117,9 @@ def relu_like_point(what, p, d1, dx):
     }
 
 
-def check_relu_like(cert):
+def check_thm1(cert):
     """Returns a list of (claim id, evidence) or raises Rejected."""
-    require_claims(cert["claims"], RELU_LIKE_CLAIMS)
+    require_claims(cert["claims"], THM1_CLAIMS)
     p = obj("problem", cert["problem"], ("activation", "width", "data"))
     act = obj("problem.activation", p["activation"], ("name", "s_plus", "s_minus"))
     if act["name"] != "relu-like":
@@ -1152,9 +1153,9 @@ def check_relu_like(cert):
     alpha = rational("witness.alpha", w["alpha"])
     if alpha <= 0:
         raise Rejected("witness.alpha must be positive")
-    minimum = relu_like_point("witness.minimum", w["minimum"], d1, dx)
+    minimum = thm1_point("witness.minimum", w["minimum"], d1, dx)
     rho = rational("witness.radius", w["radius"])
-    better = relu_like_point("witness.better_point", w["better_point"], d1, dx)
+    better = thm1_point("witness.better_point", w["better_point"], d1, dx)
     con = obj("witness.construction", w["construction"], ("case", "beta", "gamma"), ("tie_break",))
     if con["case"] not in ("J-nonempty", "J-empty"):
         raise Rejected("witness.construction.case must be 'J-nonempty' or 'J-empty'")
@@ -1215,13 +1216,15 @@ def check_relu_like(cert):
 
 
 # ---------------------------------------------------------------------------------------------
-# Kind deep-linear-critical-point (Theorem 4 / Corollary 5), exact path.
+# Kind deep-linear-critical-point (Theorem 4 / Corollary 5), exact path: check_thm4, as
+# critcert-check/src/thm4.rs.
 
+THM4_KIND = "deep-linear-critical-point"
 _DL_WIDTH = ("width", "every hidden width d_j (1 ≤ j ≤ H) is at least min(dx, dy)")
 _DL_CRITICAL = ("critical-point", "every layer gradient W_{H+1:j+1}ᵀ ∇ℓ0(W_{H+1:1}) W_{j−1:1}ᵀ is exactly 0: the point is a critical point of ℓ")
 
 
-def deep_linear_claims(verdict, strict):
+def thm4_claims(verdict, strict):
     if verdict == "global-minimum":
         return [_DL_WIDTH, _DL_CRITICAL,
                 ("product-gradient-zero", "∇ℓ0(W_{H+1:1}) = (W_{H+1:1}X − Y)Xᵀ is exactly 0"),
@@ -1254,14 +1257,14 @@ def _nonzero(a):
     return [(i, j, v) for i, row in enumerate(a) for j, v in enumerate(row) if v != 0]
 
 
-def check_deep_linear(cert):
+def check_thm4(cert):
     w = obj("witness", cert["witness"], ("verdict", "point"),
             ("descent_curve", "ascent_curve", "negative_curvature_direction"))
     verdict = w["verdict"]
     if verdict not in ("global-minimum", "saddle", "not-critical"):
         raise Rejected(f"witness.verdict {verdict!r} is not global-minimum, saddle or not-critical")
     strict = "negative_curvature_direction" in w
-    require_claims(cert["claims"], deep_linear_claims(verdict, strict))
+    require_claims(cert["claims"], thm4_claims(verdict, strict))
     if verdict != "saddle" and any(k in w for k in ("descent_curve", "ascent_curve", "negative_curvature_direction")):
         raise Rejected("witness: curves and directions belong to a saddle only")
     p = obj("problem", cert["problem"], ("loss", "widths", "X", "Y"))
@@ -1371,13 +1374,14 @@ def check_deep_linear(cert):
 
 
 # ---------------------------------------------------------------------------------------------
-# Kind smooth-counterexample (Theorem 2, Corollary 3; proofs/MATH.md §2, Appendices B-D).
+# Kind smooth-counterexample (Theorem 2, Corollary 3; proofs/MATH.md §2, Appendices B-D):
+# check_thm2, as critcert-check/src/thm2.rs.
 #
 # The fixed data X (rows are points) = [[1, 0], [0, 1], [1/2, 1/2]], Y = [0, 0, 1]; a 2-2-1
 # network ŷ = W2·h(W1·x + b1) + b2. Parameters are flattened in the order W1[1,1], W1[1,2],
 # W1[2,1], W1[2,2], b1[1], b1[2], W2[1,1], W2[1,2], b2[1].
 
-SMOOTH_KIND = "smooth-counterexample"
+THM2_KIND = "smooth-counterexample"
 SMOOTH_X = [[Q(1), Q(0)], [Q(0), Q(1)], [Q(1, 2), Q(1, 2)]]
 SMOOTH_Y = [Q(0), Q(0), Q(1)]
 THIRD = Q(1, 3)
@@ -1393,7 +1397,7 @@ _SC_BOX = ("local-minimum-box", "on the box ‖θ − θ̂‖_max ≤ ρ, with P
 _SC_SPURIOUS = ("spurious-minimum", "the local minimum has loss 1/3 > 0 = the loss of the zero-loss point: it is not global")
 
 
-def smooth_claims(relu_like, v4_root, hessian):
+def thm2_claims(relu_like, v4_root, hessian):
     """The canonical claims, by family, bracketed v4 and claimed Hessian inertia."""
     v = [_SC_ZERO_ROOT if v4_root else _SC_ZERO, _SC_LOSS, _SC_CRITICAL]
     if hessian:
@@ -1406,7 +1410,7 @@ def _trim(s):
     return s.strip(_TRIM)
 
 
-def smooth_activation(a):
+def thm2_activation(a):
     """The problem's activation (the Rust checker's parse_activation, strictly)."""
     obj("problem.activation", a, ("name",), ("s_plus", "s_minus", "formula"))
     name = string("problem.activation.name", a["name"])
@@ -1552,10 +1556,10 @@ def _zero_loss_root(act, h, v3, root, m12):
     return ev, dd
 
 
-def check_smooth(cert):
+def check_thm2(cert):
     p = obj("problem", cert["problem"], ("activation", "architecture", "data"))
     w = obj("witness", cert["witness"], ("precision", "zero_loss", "minimum", "radius"), ("hessian_inertia",))
-    act = smooth_activation(p["activation"])
+    act = thm2_activation(p["activation"])
     relu_like = act.name == "relu-like"
     # The typed reading of every field first (as the Rust checker's deserialisation).
     arch = [natural(f"problem.architecture[{i + 1}]", v) for i, v in enumerate(array("problem.architecture", p["architecture"]))]
@@ -1587,7 +1591,7 @@ def check_smooth(cert):
     if len(zraw) != 4:
         raise Rejected(f"witness.zero_loss.v: expected 4 entries, found {len(zraw)}")
     v4_root = zraw[3] if _is_root(zraw[3]) else None
-    expected = smooth_claims(relu_like, v4_root is not None, inertia is not None)
+    expected = thm2_claims(relu_like, v4_root is not None, inertia is not None)
     require_claims(cert["claims"], expected)
     if arch != [2, 2, 1]:
         raise Rejected("problem.architecture must be [2, 2, 1]")
@@ -1613,10 +1617,10 @@ def check_smooth(cert):
     u1 = real("witness.minimum.u1", mn["u1"])
     rho = rational("witness.radius", w["radius"])
     with Prec(prec + GUARD_BITS):
-        return _check_smooth_claims(act, relu_like, zv, v4_root, mv, u1, mn["u2"], rho, inertia, prec)
+        return _check_thm2_claims(act, relu_like, zv, v4_root, mv, u1, mn["u2"], rho, inertia, prec)
 
 
-def _check_smooth_claims(act, relu_like, zv, v4_root, mv, u1, u2_raw, rho, inertia, prec):
+def _check_thm2_claims(act, relu_like, zv, v4_root, mv, u1, u2_raw, rho, inertia, prec):
     evidence = []
     cid = None
 
@@ -1788,9 +1792,9 @@ def inertia_of(A):
 
 
 KINDS = {
-    "relu-like-spurious-minimum": check_relu_like,
-    "deep-linear-critical-point": check_deep_linear,
-    SMOOTH_KIND: check_smooth,
+    THM1_KIND: check_thm1,
+    THM2_KIND: check_thm2,
+    THM4_KIND: check_thm4,
 }
 
 

@@ -292,7 +292,7 @@ fn false_claims_are_rejected() {
             w.shift_remove("ascent_curve");
             w.shift_remove("negative_curvature_direction");
             v["claims"] =
-                serde_json::to_value(critcert::cert::deep_linear::claims(verdict, false)).unwrap();
+                serde_json::to_value(critcert::cert::thm4::claims(verdict, false)).unwrap();
         })
     };
     // A saddle presented as a global minimum.
@@ -312,8 +312,7 @@ fn false_claims_are_rejected() {
         v["witness"]["verdict"] = "saddle".into();
         v["witness"]["descent_curve"] = s["witness"]["descent_curve"].clone();
         v["witness"]["ascent_curve"] = s["witness"]["ascent_curve"].clone();
-        v["claims"] =
-            serde_json::to_value(critcert::cert::deep_linear::claims("saddle", false)).unwrap();
+        v["claims"] = serde_json::to_value(critcert::cert::thm4::claims("saddle", false)).unwrap();
     })
     .unwrap_err();
     assert_eq!(e.0, "product-gradient-nonzero", "{}", e.1);

@@ -3,7 +3,7 @@
 
 use crate::common::{critcert, data, text};
 use critcert::cert::activation::Act;
-use critcert::cert::{relu_like, to_json};
+use critcert::cert::{thm1, to_json};
 use critcert::exact::Q;
 use critcert::model::{read_csv, Dataset};
 use critcert::paper::{self, Status};
@@ -382,22 +382,22 @@ fn python_checker_covers_every_kind_and_passes_its_self_test() {
 
 #[test]
 fn python_checker_has_the_canonical_claims() {
-    use critcert::cert::{deep_linear, smooth};
+    use critcert::cert::{thm2, thm4};
     let py = std::fs::read_to_string(python_checker()).unwrap();
-    let mut all = relu_like::claims();
+    let mut all = thm1::claims();
     for (relu, root, hessian) in [
         (true, false, true),
         (false, false, true),
         (false, true, false),
     ] {
-        all.extend(smooth::claims(relu, root, hessian));
+        all.extend(thm2::claims(relu, root, hessian));
     }
     for (verdict, strict) in [
         ("global-minimum", false),
         ("saddle", true),
         ("not-critical", false),
     ] {
-        all.extend(deep_linear::claims(verdict, strict));
+        all.extend(thm4::claims(verdict, strict));
     }
     for c in all {
         assert!(
@@ -504,7 +504,7 @@ fn explain_accepted_and_rejected() {
         stdout.contains("Data: 3 points with 2 inputs (x1, x2)"),
         "{stdout}"
     );
-    for c in relu_like::claims() {
+    for c in thm1::claims() {
         assert!(stdout.contains(&format!(". {}\n", c.id)), "{stdout}");
     }
     assert!(

@@ -5,7 +5,7 @@
 use crate::common::{critcert, text};
 use critcert::cert::activation::{Act, Pt};
 use critcert::cert::interval::I;
-use critcert::cert::smooth::{Coef, Real};
+use critcert::cert::thm2::{Coef, Real};
 use critcert::cert::{check_str, to_json};
 use critcert::exact::{inertia, Q};
 use critcert::theorems::thm2::{certify, certify_with, hessian, numbers};

@@ -2,7 +2,7 @@
 //! an exponent tower makes a certificate fail, never pass, and quickly. Each test builds a
 //! hostile certificate from a committed one and asserts on the failing claim's id.
 
-use critcert_check::{check_str, smooth, Error};
+use critcert_check::{check_str, thm2, Error};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -23,7 +23,7 @@ fn formula_cert(formula: &str, v: Value, minimum: Value, radius: &str) -> Value 
         "minimum": minimum,
         "radius": radius,
     });
-    c["claims"] = serde_json::to_value(smooth::claims(false, root, false)).unwrap();
+    c["claims"] = serde_json::to_value(thm2::claims(false, root, false)).unwrap();
     c
 }
 

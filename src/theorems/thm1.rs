@@ -1,7 +1,8 @@
 //! Theorem 1: for ReLU-like activations, any dataset that no affine model fits exactly gives
 //! a one-hidden-layer network a spurious local minimum (proofs/MATH.md §1 and Appendix A).
+//! Certificate kind `relu-like-spurious-minimum`, checked by [`crate::cert::thm1`].
 
-use crate::cert::relu_like::{self, Construction, Data, Point, Problem, ReluLike, Witness};
+use crate::cert::thm1::{self, Construction, Data, Point, Problem, ReluLike, Witness};
 use crate::cert::{self, Certificate, CheckReport};
 use crate::error::{Error, Result};
 use crate::exact::matrix::over_common_denominator;
@@ -27,7 +28,7 @@ pub struct Thm1Options {
 #[derive(Clone, Debug)]
 pub struct Thm1Result {
     /// The certificate (already accepted by the checker).
-    pub certificate: relu_like::Cert,
+    pub certificate: thm1::Cert,
     /// The checker's report.
     pub report: CheckReport,
     /// Loss at the local minimum, `ℓ0(W̄)`.
@@ -114,7 +115,7 @@ pub fn certify(data: &Dataset, opts: &Thm1Options) -> Result<Thm1Result> {
 
     let certificate = Certificate {
         critcert: cert::VERSION,
-        kind: relu_like::KIND.into(),
+        kind: thm1::KIND.into(),
         problem: Problem {
             activation: ReluLike {
                 name: "relu-like".into(),
@@ -137,7 +138,7 @@ pub fn certify(data: &Dataset, opts: &Thm1Options) -> Result<Thm1Result> {
             better_point: better,
             construction,
         },
-        claims: relu_like::claims(),
+        claims: thm1::claims(),
     };
     let report = cert::check_str(&cert::to_json(&certificate)).map_err(|e| {
         Error::NotCertified(format!(

@@ -15,7 +15,7 @@
 use super::thm2::Numbers;
 use crate::cert::activation::{Act, Pt};
 use crate::cert::interval::I;
-use crate::cert::smooth::{box_bounds, value, Coef, Entry, Real, Root, Solve};
+use crate::cert::thm2::{box_bounds, value, Coef, Entry, Real, Root, Solve};
 use crate::cert::value::V;
 use crate::error::{Error, Result};
 use crate::exact::{format_rational, Q};

@@ -1,6 +1,7 @@
 //! Theorem 4 and Corollary 5, exactly: a point of a deep linear network with rational weights
 //! and data is classified as a global minimum, a saddle or not a critical point, and certified
-//! (proofs/MATH.md §3 and Appendix E).
+//! (proofs/MATH.md §3 and Appendix E). Certificate kind `deep-linear-critical-point`, checked by
+//! [`crate::cert::thm4`]; the f64 path for large networks is [`crate::deeplinear`].
 //!
 //! Saddle witnesses: for a strict saddle both curves are lines `Ŵ + tV` along a negative and a
 //! positive direction of an exact LDLᵀ of the Hessian. For a non-strict saddle (e.g. `Ŵ = 0`
@@ -11,7 +12,7 @@
 //! `Ŵ_{H+1:1} ± t^{H+1} κ e_p e_qᵀ`, `κ = Π‖c_j‖² > 0`, so the loss changes by
 //! `± t^{H+1} κ ∇ℓ0[p,q]` to lowest order.
 
-use crate::cert::deep_linear::{self, Cert, Curve, Layers, Problem, Witness};
+use crate::cert::thm4::{self, Cert, Curve, Layers, Problem, Witness};
 use crate::cert::{self, Certificate, CheckReport};
 use crate::error::{Error, Result};
 use crate::exact::ldl::{factorise, Inertia};
@@ -244,7 +245,7 @@ pub fn analyse(net: &DeepLinear) -> Result<Analysis> {
             let strict = witness.negative_curvature_direction.is_some();
             let c: Cert = Certificate {
                 critcert: cert::VERSION,
-                kind: deep_linear::KIND.into(),
+                kind: thm4::KIND.into(),
                 problem: Problem {
                     loss: "half-squared-frobenius".into(),
                     widths: d.clone(),
@@ -252,7 +253,7 @@ pub fn analyse(net: &DeepLinear) -> Result<Analysis> {
                     y: net.y.to_rows().iter().map(|r| strings(r)).collect(),
                 },
                 witness,
-                claims: deep_linear::claims(verdict.name(), strict),
+                claims: thm4::claims(verdict.name(), strict),
             };
             let report = cert::check_str(&cert::to_json(&c)).map_err(|e| {
                 Error::NotCertified(format!(
