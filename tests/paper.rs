@@ -1,7 +1,7 @@
 //! `critcert paper`, `critcert explain`, and the second checker (`proofs/check_flint.py`,
 //! python-flint): tamper tests run against both checkers.
 
-use crate::common::{critcert, data, text};
+use crate::common::{critcert, data, reversed_keys, text};
 use critcert::cert::activation::Act;
 use critcert::cert::{thm1, to_json};
 use critcert::exact::Q;
@@ -102,19 +102,6 @@ fn set(v: &mut Value, path: &[&str], new: Value) {
         };
     }
     *cur = new;
-}
-
-fn reversed_keys(v: &Value) -> Value {
-    match v {
-        Value::Object(m) => Value::Object(
-            m.iter()
-                .rev()
-                .map(|(k, v)| (k.clone(), reversed_keys(v)))
-                .collect(),
-        ),
-        Value::Array(a) => Value::Array(a.iter().map(reversed_keys).collect()),
-        other => other.clone(),
-    }
 }
 
 #[test]

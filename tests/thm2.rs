@@ -2,7 +2,7 @@
 //! false-claim tests, the float64 Hessian's blindness, interval properties, formula jets against
 //! the closed forms, and the directed-rounding source scan.
 
-use crate::common::{critcert, text};
+use crate::common::{accepts, critcert, failing_claim, rejects, text};
 use critcert::cert::activation::{Act, Pt};
 use critcert::cert::interval::I;
 use critcert::cert::thm2::{Coef, Real};
@@ -31,29 +31,8 @@ fn cert(act: &Act) -> Value {
     serde_json::from_str(&to_json(&certify(act, 128).unwrap().certificate)).unwrap()
 }
 
-fn rejects(v: &Value) -> String {
-    rejection(v).to_string()
-}
-
-fn rejection(v: &Value) -> critcert::cert::Error {
-    match check_str(&v.to_string()) {
-        Err(e) => e,
-        Ok(_) => panic!("tampered certificate accepted: {v}"),
-    }
-}
-
-/// The id of the claim that the checker says fails (`None`: a field or the form is rejected
-/// before any claim); tests assert on it, not on the wording of the reason.
-fn failing_claim(v: &Value) -> Option<String> {
-    rejection(v).claim_id().map(str::to_string)
-}
-
 fn assert_claim_fails(v: &Value, id: &str) {
     assert_eq!(failing_claim(v).as_deref(), Some(id), "{}", rejects(v));
-}
-
-fn accepts(v: &Value) {
-    check_str(&v.to_string()).unwrap_or_else(|e| panic!("rejected: {e}"));
 }
 
 /// Runs `critcert thm2 --activation name --out FILE`, requires a certificate that `check`

@@ -215,9 +215,10 @@ pub fn analyse(net: &DeepLinear) -> Result<Analysis> {
             let f = factorise(&h).expect("the Hessian is symmetric");
             hessian_inertia = Some(f.inertia);
             if let (Some(neg), Some(pos)) = (&f.negative_direction, &f.positive_direction) {
-                witness.descent_curve = Some(line(&unflatten(neg, &d)));
-                witness.ascent_curve = Some(line(&unflatten(pos, &d)));
-                witness.negative_curvature_direction = Some(layers_json(&unflatten(neg, &d)));
+                let (neg, pos) = (unflatten(neg, &d)?, unflatten(pos, &d)?);
+                witness.descent_curve = Some(line(&neg));
+                witness.ascent_curve = Some(line(&pos));
+                witness.negative_curvature_direction = Some(layers_json(&neg));
                 saddle_construction = Some("hessian-ldl");
             }
         }
@@ -292,15 +293,17 @@ fn line(v: &[QMatrix]) -> Curve {
     layers_json(v).into_iter().map(|m| vec![m]).collect()
 }
 
-/// Splits a flat parameter vector (layer 1 first, each row-major) into layers.
-fn unflatten(v: &[Q], d: &[usize]) -> Vec<QMatrix> {
+/// Splits a flat parameter vector (layer 1 first, each row-major) into layers; an error
+/// (never reached: the vector comes from the Hessian of these layers) when it does not fit.
+fn unflatten(v: &[Q], d: &[usize]) -> Result<Vec<QMatrix>> {
     let mut off = 0;
     (1..d.len())
         .map(|j| {
             let n = d[j] * d[j - 1];
-            let m = QMatrix::from_vec(d[j], d[j - 1], v[off..off + n].to_vec());
+            let part = v.get(off..off + n).unwrap_or_default().to_vec();
             off += n;
-            m
+            QMatrix::try_from_vec(d[j], d[j - 1], part)
+                .map_err(|e| Error::NotCertified(format!("a Hessian direction: {e}")))
         })
         .collect()
 }
@@ -473,7 +476,7 @@ mod tests {
     fn null_vector_is_in_the_kernel() {
         let a = m(&[&[1, 2, 3], &[2, 4, 6]]);
         let v = null_vector(&a).unwrap();
-        let col = QMatrix::from_vec(3, 1, v);
+        let col = QMatrix::try_from_vec(3, 1, v).unwrap();
         assert!(a.mul(&col).unwrap().is_zero());
         assert!(!col.is_zero());
         assert!(null_vector(&QMatrix::identity(2)).is_none());
