@@ -29,8 +29,9 @@ What it checks, per kind (the claims are re-derived from `problem` and `witness`
       arctan, elu, selu with lambda/alpha as the exact decimals 1.0507009873554804934193349852946
       / 1.6732632423543772848170429916717, softplus, gelu, silu, quadratic, relu-like with its
       slopes) and formula activations (`{"name": "formula", "formula": "..."}`, the grammar and
-      limits of the Rust checker: + - * / ^n with |n| <= 64, decimals, x, pi, exp ln log sqrt
-      tanh atan arctan erf abs, max min; at most 1000 bytes, 64 levels, degree <= 4096):
+      limits of the Rust checker: + - * /, ^n and ^(p/q) with |n|, |p|, q <= 64, decimals, x,
+      pi, exp ln log sqrt sin cos tanh atan arctan erf abs, max min; at most 1000 bytes, 64
+      levels, degree <= 4096):
       zero-loss-point (C2.1 exactly, or for a bracketed v4 by the intermediate value theorem:
       h enclosed -- hence continuous -- on [a, b] and h(v1)h(x) - h(v2)h(v3) of certain opposite
       signs at a and b; C2.2 D != 0, over the whole bracket for a bracketed v4), minimum-loss
@@ -69,7 +70,7 @@ rejected); Python's 4300-digit int-string limit is lifted and numbers are parsed
 """
 
 import json
-from math import lcm as _lcm
+from math import gcd as _gcd, lcm as _lcm
 import re
 import sys
 
@@ -344,6 +345,36 @@ class Iv:
     def erf(self):
         return self._monotone(arb.erf)
 
+    def _trig(self, f, shift):
+        """sin (shift 1/2) or cos (shift 0): the ends' values, and (-1)^k wherever an extremum
+        (k + shift)·π may lie in the interval (t = x/π − shift an integer k)."""
+        t = self.div(Iv.pi()).sub(Iv.from_q(Q(shift)))
+        lo_k, hi_k = t.lo.ceil(), t.hi.floor()
+        ends = [f(self.lo), f(self.hi)]
+        lo, hi = _min([_lo(e) for e in ends]), _max([_hi(e) for e in ends])
+        if lo_k < hi_k:
+            return Iv(arb(-1), arb(1))
+        if lo_k == hi_k:
+            if int(lo_k.unique_fmpz()) % 2 == 0:
+                hi = arb(1)
+            else:
+                lo = arb(-1)
+        return Iv(lo, hi)
+
+    def sin(self):
+        return self._trig(arb.sin, 1 / Q(2))
+
+    def cos(self):
+        return self._trig(arb.cos, Q(0))
+
+    def root(self, q):
+        """The real q-th root; the interval must be positive (or, for odd q, negative)."""
+        if self.is_positive():
+            return self._monotone(lambda b: b.root(q))
+        if q % 2 == 1 and self.is_negative():
+            return self.neg().root(q).neg()
+        raise EvalError(f"a root of a number that may be {'≤ 0' if q % 2 == 0 else '0'} (its enclosure is {self.show()})")
+
     def show(self, digits=12):
         return f"[{self.lo.str(digits, radius=False)}, {self.hi.str(digits, radius=False)}]"
 
@@ -431,13 +462,13 @@ class Prec:
 
 FORMULA_MAX_LEN = 1000  # bytes
 FORMULA_MAX_DEPTH = 64  # nesting of parentheses, calls and signs
-FORMULA_MAX_EXPONENT = 64  # |n| of a^n
+FORMULA_MAX_EXPONENT = 64  # |n| of a^n, and |p|, q of a^(p/q)
 FORMULA_MAX_DEGREE = 4096  # degree bound in x (powers of powers multiply)
 _WS = b" \t\n\r\x0c"  # Rust's u8::is_ascii_whitespace
 # Unicode White_Space (what Rust's str::trim removes).
 _TRIM = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 _FUNS = {"exp": "exp", "ln": "ln", "log": "ln", "sqrt": "sqrt", "tanh": "tanh", "atan": "atan",
-         "arctan": "atan", "erf": "erf", "abs": "abs"}
+         "arctan": "atan", "erf": "erf", "abs": "abs", "sin": "sin", "cos": "cos"}
 
 
 class FormulaError(Exception):
@@ -516,11 +547,23 @@ class _Parser:
         if not t or int(t) > 2 ** 31 - 1:  # Rust: parse::<i32>() of the digits
             self.err("expected an integer exponent")
         n = int(t)
+        d = 1
+        if paren and self.eat("/"):
+            self.peek()
+            t = self.take(_digit)
+            if not t or int(t) > 2 ** 31 - 1:
+                self.err("expected an integer denominator")
+            d = int(t)
         if paren and not self.eat(")"):
             self.err("expected ')'")
         if n > FORMULA_MAX_EXPONENT:
             self.err(f"exponent {n} beyond ±{FORMULA_MAX_EXPONENT}")
-        return ("pow", base, -n if negative else n)
+        if d == 0 or d > FORMULA_MAX_EXPONENT:
+            self.err(f"exponent denominator {d} not in 1..={FORMULA_MAX_EXPONENT}")
+        g = _gcd(n, d)
+        n, d = n // g, d // g
+        n = -n if negative else n
+        return ("pow", base, n) if d == 1 else ("rpow", base, n, d)
 
     def atom(self):
         c = self.peek()
@@ -566,7 +609,8 @@ class _Parser:
 
 def formula_degree(f):
     """The Rust checker's degree bound: x 1, numbers 0, sums the larger, products and quotients
-    the sum, a^n |n| times, a call its argument (saturating at 2^64 - 1)."""
+    the sum, a^n |n| times, a^(p/q) ceil(|p|/q) times, a call its argument (saturating at
+    2^64 - 1)."""
     cap = 2 ** 64 - 1
     op = f[0]
     if op == "x":
@@ -581,6 +625,8 @@ def formula_degree(f):
         return min(cap, formula_degree(f[1]) + formula_degree(f[2]))
     if op == "pow":
         return min(cap, formula_degree(f[1]) * abs(f[2]))
+    if op == "rpow":
+        return min(cap, formula_degree(f[1]) * -(-abs(f[2]) // f[3]))
     raise AssertionError(op)
 
 
@@ -657,8 +703,10 @@ def _scalar(fun, v):
             return Q(1)
         if fun == "ln" and q == 1:
             return Q(0)
-        if fun in ("tanh", "atan", "erf") and q == 0:
+        if fun in ("tanh", "atan", "erf", "sin") and q == 0:
             return Q(0)
+        if fun == "cos" and q == 0:
+            return Q(1)
         if fun == "sqrt" and q >= 0 and q.p.is_square() and q.q.is_square():
             return Q(q.p.isqrt(), q.q.isqrt())
         if fun == "abs":
@@ -676,6 +724,10 @@ def _scalar(fun, v):
         return x.atan()
     if fun == "erf":
         return x.erf()
+    if fun == "sin":
+        return x.sin()
+    if fun == "cos":
+        return x.cos()
     if fun == "abs":
         return x.abs()
     raise AssertionError(fun)
@@ -695,6 +747,29 @@ def _pick(a, b, larger):
             return [max(x, y) if larger else min(x, y)]
         return [to_iv(x).hull(to_iv(y))]
     raise EvalError(f"{'max' if larger else 'min'}(…) is not smooth where its arguments meet, and they may meet here: no derivative")
+
+
+def _rpow_scalar(v, p, q):
+    """v^(p/q) (q ≥ 2, lowest terms): v must be shown > 0, or ≠ 0 for odd q; exact when v is
+    a q-th power of a rational."""
+    s = vsign(v)
+    if s is None or s == 0 or (s < 0 and q % 2 == 0):
+        raise EvalError(f"^({p}/{q}) of a number that may be {'≤ 0' if q % 2 == 0 else '0'}: not shown in its domain")
+    if is_exact(v):
+        m = abs(v)
+        rn, rd = m.p.root(q), m.q.root(q)
+        if rn ** q == m.p and rd ** q == m.q:
+            return exact(Q(s * rn, rd) ** p)
+    r = to_iv(v).root(q)
+    out = Iv.from_int(1)
+    for _ in range(abs(p)):
+        out = out.mul(r)
+    if p > 0:
+        return out
+    inv = Iv.from_int(1).div(out)
+    if inv is None:
+        raise EvalError(f"^({p}/{q}) of a number that may be 0")
+    return inv
 
 
 def _exp_jet(f0, a):
@@ -740,6 +815,20 @@ def formula_jet(f, x):
             for _ in range(m):
                 r = _cauchy(r, a)
         return _divide(konst(Q(1)), r) if e < 0 else r
+    if op == "rpow":
+        # f = a^r, r = p/q: a·f' = r·a'·f, so f_k = Σ_{j=1..k} (r·j − (k − j)) a_j f_{k−j} / (k·a_0).
+        a, p, q = formula_jet(f[1], x), f[2], f[3]
+        r = Q(p, q)
+        out = [_rpow_scalar(a[0], p, q)]
+        for k in range(1, n):
+            s = _zero()
+            for j in range(1, k + 1):
+                s = vadd(s, vmul(_scale(a[j], r * j - (k - j)), out[k - j]))
+            c = vdiv(s, _scale(a[0], k))
+            if c is None:
+                raise EvalError("a denominator may be 0")
+            out.append(c)
+        return out
     if op in ("max", "min"):
         return _pick(formula_jet(f[1], x), formula_jet(f[2], x), op == "max")
     if op == "call":
@@ -753,6 +842,18 @@ def formula_jet(f, x):
             return j
         if fun == "exp":
             return _exp_jet(f0, a)
+        if fun in ("sin", "cos"):
+            # s' = c·a', c' = −s·a'.
+            s, c = [_scalar("sin", a[0])], [_scalar("cos", a[0])]
+            for k in range(1, n):
+                ds, dc = _zero(), _zero()
+                for j in range(1, k + 1):
+                    aj = _scale(a[j], j)
+                    ds = vadd(ds, vmul(aj, c[k - j]))
+                    dc = vsub(dc, vmul(aj, s[k - j]))
+                s.append(_scale(ds, Q(1, k)))
+                c.append(_scale(dc, Q(1, k)))
+            return s if fun == "sin" else c
         if fun == "ln":
             return _integrate(f0, a, _divide(konst(Q(1)), a))
         if fun == "sqrt":
@@ -1917,6 +2018,7 @@ def self_test():
         "max(x, 2*x) + min(exp(x), 30)": lambda x, neg: (x if neg else 2 * x) + x.exp(),
         "ln(2 + tanh(x))^3 - 1/(1 + x^2)^2 + x^(-3)": lambda x, neg: (2 + th(x)).log() ** 3 - 1 / ((1 + x * x) * (1 + x * x)) + 1 / (x * x * x),
         "x + x^2/3 + 1/(1 + x)": lambda x, neg: x + x * x / 3 + 1 / (1 + x),
+        "sin(x)*cos(2*x) + (1 + x^2)^(3/2) - (x^2 + 1)^(-1/3)": lambda x, neg: x.sin() * (2 * x).cos() + (1 + x * x) * (1 + x * x).sqrt() - ((1 + x * x).log() / -3).exp(),
     }
     points = [Pt(Q(p)) for p in (Q(-13, 10), Q(-1, 2), Q(1, 4), Q(7, 10), Q(2))]
     points += [Pt(Q(0), [(Q(1), Q(3))]), Pt(Q(0), [(Q(1), Q(1, 2))]), Pt(Q(0), [(Q(1, 2), Q(2))])]

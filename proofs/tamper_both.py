@@ -400,6 +400,23 @@ def hostile_cases():
         assert n[2] > 0, f"{name}: the Hessian has no negative eigenvalue ({n})"
         out.append((f"minimum claimed at a saddle: {name}, inertia {n}", "reject", dumps(thm2_cert(
             act, zero, {"v": v, "u1": u[0], "u2": u[1]}, "1/1000", inertia=n))))
+    # sin, cos, sqrt and x^(3/2) (numbers from critcert thm2): true as given; false with another
+    # formula or a box so large that a sqrt or a power of a possibly negative number is needed.
+    a = thm2_cert(formula("sin(x) + x^(3/2)"), ["1", "1/2", "1/2", {"solve": "C2.1", "bracket": ["129/512", "259/1024"]}],
+                  {"v": ["1", "1/2"], "u1": "-1/6", "u2": {"solve": "C2.3"}}, "38223/2097152")
+    b = thm2_cert(formula("x*sqrt(x) + cos(x)"), ["0", "1", "1", {"solve": "C2.1", "bracket": ["2013/1024", "1007/512"]}],
+                  {"v": ["1", "1"], "u1": "1/6", "u2": {"solve": "C2.3"}}, "52157/1048576")
+    out.append(("formula: sin(x) + x^(3/2)", "accept", dumps(a)))
+    out.append(("formula: x*sqrt(x) + cos(x)", "accept", dumps(b)))
+    c = copy.deepcopy(a)
+    c["problem"]["activation"]["formula"] = "cos(x) + x^(3/2)"
+    out.append(("formula: cos(x) + x^(3/2) with the numbers of sin(x) + x^(3/2)", "reject", dumps(c)))
+    for cert, what in ((a, "x^(3/2)"), (b, "sqrt")):
+        c = copy.deepcopy(cert)
+        c["witness"]["radius"] = "2"
+        out.append((f"formula: {what} of a possibly negative number over the box", "reject", dumps(c)))
+    out.append(("formula: x^(1/2) at a negative point", "reject", dumps(thm2_cert(
+        formula("x^(1/2) + x^2"), ["-1", "1", "2", "0"], quad_min, "1/1000"))))
     # A log point given as {"ln": ..., "times": null}.
     c = json.load(open(os.path.join(HERE, "thm2", "tanh.json")))
     c["witness"]["minimum"]["v"][1] = {"ln": "2", "times": None}

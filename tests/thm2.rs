@@ -72,7 +72,7 @@ fn cli_json_and_bad_input() {
     assert_eq!(v["hessian_inertia"]["zero"], json!(6));
     assert_eq!(v["minimum"]["loss"], json!("1/3"));
     for args in [
-        vec!["thm2", "--activation", "sin(x)"],
+        vec!["thm2", "--activation", "sinh(x)"],
         vec!["thm2", "--activation", "x +"],
         vec!["thm2", "--activation", "relu-like:1:1"],
         vec!["thm2", "--activation", "tanh", "--precision", "8"],
@@ -296,7 +296,7 @@ fn tampered_formula_certificates_are_rejected() {
     w["problem"]["activation"]["formula"] = json!("x");
     assert_claim_fails(&w, "zero-loss-point");
     let mut w = v.clone();
-    w["problem"]["activation"]["formula"] = json!("sin(x)");
+    w["problem"]["activation"]["formula"] = json!("sinh(x)");
     assert!(rejects(&w).contains("unknown function"));
     // A hostile formula is refused, not evaluated: no unbounded recursion or loop.
     w["problem"]["activation"]["formula"] =

@@ -73,7 +73,7 @@ mod tests {
             Act::ReluLike(1.into(), (1, 100).into())
         );
         assert!(parse_activation("relu-like:1:1").is_err());
-        assert!(parse_activation("sin(x)").is_err());
+        assert!(parse_activation("sinh(x)").is_err());
         assert!(matches!(
             parse_activation("mish").unwrap(),
             Act::Formula(..)
