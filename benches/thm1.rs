@@ -103,9 +103,9 @@ fn benches(c: &mut Criterion) {
             })
         });
         let a = data.augmented();
-        let y = QMatrix::from_vec(data.len(), 1, data.y.clone());
+        let y = QMatrix::try_from_vec(data.len(), 1, data.y.clone()).expect("one target per point");
         group.bench_function(format!("least-squares-kernel/{name}"), |b| {
-            b.iter(|| least_squares(&a, &y).rank)
+            b.iter(|| least_squares(&a, &y).expect("one row per point").rank)
         });
         // Rational-type choice: the Gram system of this dataset, eliminated with GMP and with
         // num-bigint.
@@ -134,6 +134,7 @@ fn benches(c: &mut Criterion) {
         group.bench_function(format!("bareiss-gmp/{name}"), |b| {
             b.iter(|| {
                 critcert::exact::elimination::bareiss(gram.clone(), n)
+                    .expect("a square matrix")
                     .pivot_cols
                     .len()
             })

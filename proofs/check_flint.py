@@ -31,8 +31,9 @@ What it checks, per kind (the claims are re-derived from `problem` and `witness`
       arctan, elu, selu with lambda/alpha as the exact decimals 1.0507009873554804934193349852946
       / 1.6732632423543772848170429916717, softplus, gelu, silu, quadratic, relu-like with its
       slopes) and formula activations (`{"name": "formula", "formula": "..."}`, the grammar and
-      limits of the Rust checker: + - * / ^n with |n| <= 64, decimals, x, pi, exp ln log sqrt
-      tanh atan arctan erf abs, max min; at most 1000 bytes, 64 levels, degree <= 4096):
+      limits of the Rust checker: + - * /, ^n and ^(p/q) with |n|, |p|, q <= 64, decimals, x,
+      pi, exp ln log sqrt sin cos tanh atan arctan erf abs, max min; at most 1000 bytes, 64
+      levels, degree <= 4096):
       zero-loss-point (C2.1 exactly, or for a bracketed v4 by the intermediate value theorem:
       h enclosed -- hence continuous -- on [a, b] and h(v1)h(x) - h(v2)h(v3) of certain opposite
       signs at a and b; C2.2 D != 0, over the whole bracket for a bracketed v4), minimum-loss
@@ -96,7 +97,7 @@ rejected); Python's 4300-digit int-string limit is lifted and numbers are parsed
 """
 
 import json
-from math import lcm as _lcm
+from math import gcd as _gcd, lcm as _lcm
 import re
 import sys
 
@@ -371,6 +372,36 @@ class Iv:
     def erf(self):
         return self._monotone(arb.erf)
 
+    def _trig(self, f, shift):
+        """sin (shift 1/2) or cos (shift 0): the ends' values, and (-1)^k wherever an extremum
+        (k + shift)·π may lie in the interval (t = x/π − shift an integer k)."""
+        t = self.div(Iv.pi()).sub(Iv.from_q(Q(shift)))
+        lo_k, hi_k = t.lo.ceil(), t.hi.floor()
+        ends = [f(self.lo), f(self.hi)]
+        lo, hi = _min([_lo(e) for e in ends]), _max([_hi(e) for e in ends])
+        if lo_k < hi_k:
+            return Iv(arb(-1), arb(1))
+        if lo_k == hi_k:
+            if int(lo_k.unique_fmpz()) % 2 == 0:
+                hi = arb(1)
+            else:
+                lo = arb(-1)
+        return Iv(lo, hi)
+
+    def sin(self):
+        return self._trig(arb.sin, 1 / Q(2))
+
+    def cos(self):
+        return self._trig(arb.cos, Q(0))
+
+    def root(self, q):
+        """The real q-th root; the interval must be positive (or, for odd q, negative)."""
+        if self.is_positive():
+            return self._monotone(lambda b: b.root(q))
+        if q % 2 == 1 and self.is_negative():
+            return self.neg().root(q).neg()
+        raise EvalError(f"a root of a number that may be {'≤ 0' if q % 2 == 0 else '0'} (its enclosure is {self.show()})")
+
     def show(self, digits=12):
         return f"[{self.lo.str(digits, radius=False)}, {self.hi.str(digits, radius=False)}]"
 
@@ -458,13 +489,13 @@ class Prec:
 
 FORMULA_MAX_LEN = 1000  # bytes
 FORMULA_MAX_DEPTH = 64  # nesting of parentheses, calls and signs
-FORMULA_MAX_EXPONENT = 64  # |n| of a^n
+FORMULA_MAX_EXPONENT = 64  # |n| of a^n, and |p|, q of a^(p/q)
 FORMULA_MAX_DEGREE = 4096  # degree bound in x (powers of powers multiply)
 _WS = b" \t\n\r\x0c"  # Rust's u8::is_ascii_whitespace
 # Unicode White_Space (what Rust's str::trim removes).
 _TRIM = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 _FUNS = {"exp": "exp", "ln": "ln", "log": "ln", "sqrt": "sqrt", "tanh": "tanh", "atan": "atan",
-         "arctan": "atan", "erf": "erf", "abs": "abs"}
+         "arctan": "atan", "erf": "erf", "abs": "abs", "sin": "sin", "cos": "cos"}
 
 
 class FormulaError(Exception):
@@ -543,11 +574,23 @@ class _Parser:
         if not t or int(t) > 2 ** 31 - 1:  # Rust: parse::<i32>() of the digits
             self.err("expected an integer exponent")
         n = int(t)
+        d = 1
+        if paren and self.eat("/"):
+            self.peek()
+            t = self.take(_digit)
+            if not t or int(t) > 2 ** 31 - 1:
+                self.err("expected an integer denominator")
+            d = int(t)
         if paren and not self.eat(")"):
             self.err("expected ')'")
         if n > FORMULA_MAX_EXPONENT:
             self.err(f"exponent {n} beyond ±{FORMULA_MAX_EXPONENT}")
-        return ("pow", base, -n if negative else n)
+        if d == 0 or d > FORMULA_MAX_EXPONENT:
+            self.err(f"exponent denominator {d} not in 1..={FORMULA_MAX_EXPONENT}")
+        g = _gcd(n, d)
+        n, d = n // g, d // g
+        n = -n if negative else n
+        return ("pow", base, n) if d == 1 else ("rpow", base, n, d)
 
     def atom(self):
         c = self.peek()
@@ -593,7 +636,8 @@ class _Parser:
 
 def formula_degree(f):
     """The Rust checker's degree bound: x 1, numbers 0, sums the larger, products and quotients
-    the sum, a^n |n| times, a call its argument (saturating at 2^64 - 1)."""
+    the sum, a^n |n| times, a^(p/q) ceil(|p|/q) times, a call its argument (saturating at
+    2^64 - 1)."""
     cap = 2 ** 64 - 1
     op = f[0]
     if op == "x":
@@ -608,6 +652,8 @@ def formula_degree(f):
         return min(cap, formula_degree(f[1]) + formula_degree(f[2]))
     if op == "pow":
         return min(cap, formula_degree(f[1]) * abs(f[2]))
+    if op == "rpow":
+        return min(cap, formula_degree(f[1]) * -(-abs(f[2]) // f[3]))
     raise AssertionError(op)
 
 
@@ -684,8 +730,10 @@ def _scalar(fun, v):
             return Q(1)
         if fun == "ln" and q == 1:
             return Q(0)
-        if fun in ("tanh", "atan", "erf") and q == 0:
+        if fun in ("tanh", "atan", "erf", "sin") and q == 0:
             return Q(0)
+        if fun == "cos" and q == 0:
+            return Q(1)
         if fun == "sqrt" and q >= 0 and q.p.is_square() and q.q.is_square():
             return Q(q.p.isqrt(), q.q.isqrt())
         if fun == "abs":
@@ -703,6 +751,10 @@ def _scalar(fun, v):
         return x.atan()
     if fun == "erf":
         return x.erf()
+    if fun == "sin":
+        return x.sin()
+    if fun == "cos":
+        return x.cos()
     if fun == "abs":
         return x.abs()
     raise AssertionError(fun)
@@ -722,6 +774,29 @@ def _pick(a, b, larger):
             return [max(x, y) if larger else min(x, y)]
         return [to_iv(x).hull(to_iv(y))]
     raise EvalError(f"{'max' if larger else 'min'}(…) is not smooth where its arguments meet, and they may meet here: no derivative")
+
+
+def _rpow_scalar(v, p, q):
+    """v^(p/q) (q ≥ 2, lowest terms): v must be shown > 0, or ≠ 0 for odd q; exact when v is
+    a q-th power of a rational."""
+    s = vsign(v)
+    if s is None or s == 0 or (s < 0 and q % 2 == 0):
+        raise EvalError(f"^({p}/{q}) of a number that may be {'≤ 0' if q % 2 == 0 else '0'}: not shown in its domain")
+    if is_exact(v):
+        m = abs(v)
+        rn, rd = m.p.root(q), m.q.root(q)
+        if rn ** q == m.p and rd ** q == m.q:
+            return exact(Q(s * rn, rd) ** p)
+    r = to_iv(v).root(q)
+    out = Iv.from_int(1)
+    for _ in range(abs(p)):
+        out = out.mul(r)
+    if p > 0:
+        return out
+    inv = Iv.from_int(1).div(out)
+    if inv is None:
+        raise EvalError(f"^({p}/{q}) of a number that may be 0")
+    return inv
 
 
 def _exp_jet(f0, a):
@@ -767,6 +842,20 @@ def formula_jet(f, x):
             for _ in range(m):
                 r = _cauchy(r, a)
         return _divide(konst(Q(1)), r) if e < 0 else r
+    if op == "rpow":
+        # f = a^r, r = p/q: a·f' = r·a'·f, so f_k = Σ_{j=1..k} (r·j − (k − j)) a_j f_{k−j} / (k·a_0).
+        a, p, q = formula_jet(f[1], x), f[2], f[3]
+        r = Q(p, q)
+        out = [_rpow_scalar(a[0], p, q)]
+        for k in range(1, n):
+            s = _zero()
+            for j in range(1, k + 1):
+                s = vadd(s, vmul(_scale(a[j], r * j - (k - j)), out[k - j]))
+            c = vdiv(s, _scale(a[0], k))
+            if c is None:
+                raise EvalError("a denominator may be 0")
+            out.append(c)
+        return out
     if op in ("max", "min"):
         return _pick(formula_jet(f[1], x), formula_jet(f[2], x), op == "max")
     if op == "call":
@@ -780,6 +869,18 @@ def formula_jet(f, x):
             return j
         if fun == "exp":
             return _exp_jet(f0, a)
+        if fun in ("sin", "cos"):
+            # s' = c·a', c' = −s·a'.
+            s, c = [_scalar("sin", a[0])], [_scalar("cos", a[0])]
+            for k in range(1, n):
+                ds, dc = _zero(), _zero()
+                for j in range(1, k + 1):
+                    aj = _scale(a[j], j)
+                    ds = vadd(ds, vmul(aj, c[k - j]))
+                    dc = vsub(dc, vmul(aj, s[k - j]))
+                s.append(_scale(ds, Q(1, k)))
+                c.append(_scale(dc, Q(1, k)))
+            return s if fun == "sin" else c
         if fun == "ln":
             return _integrate(f0, a, _divide(konst(Q(1)), a))
         if fun == "sqrt":
@@ -1122,9 +1223,10 @@ def value(act, k, x):
 
 
 # ---------------------------------------------------------------------------------------------
-# Kind relu-like-spurious-minimum (Theorem 1).
+# Kind relu-like-spurious-minimum (Theorem 1): check_thm1, as critcert-check/src/thm1.rs.
 
-RELU_LIKE_CLAIMS = [
+THM1_KIND = "relu-like-spurious-minimum"
+THM1_CLAIMS = [
     ("normal-equations", "W̄ is a least-squares solution: (W̄X̃ − Y)X̃ᵀ = 0 exactly, so ℓ0(W̄) is the minimum loss of any affine model"),
     ("minimum-output", "the network at the minimum outputs exactly W̄X̃, so its loss is ℓ0(W̄)"),
     ("local-minimum-region", "every hidden pre-activation at the minimum is at least μ > 0 and ρ(1 + max_i ‖x_i‖₁) ≤ μ, so on the region ‖W1 − Ŵ1‖_max < ρ, ‖b1 − b̂1‖_max < ρ (any W2, b2) the network is affine in x and its loss is at least ℓ0(W̄): the minimum is a local minimum"),
@@ -1133,7 +1235,7 @@ RELU_LIKE_CLAIMS = [
 ]
 
 
-def relu_like_point(what, p, d1, dx):
+def thm1_point(what, p, d1, dx):
     obj(what, p, ("W1", "b1", "W2", "b2"))
     return {
         "W1": mat(f"{what}.W1", p["W1"], d1, dx),
@@ -1143,9 +1245,9 @@ def relu_like_point(what, p, d1, dx):
     }
 
 
-def check_relu_like(cert):
+def check_thm1(cert):
     """Returns a list of (claim id, evidence) or raises Rejected."""
-    require_claims(cert["claims"], RELU_LIKE_CLAIMS)
+    require_claims(cert["claims"], THM1_CLAIMS)
     p = obj("problem", cert["problem"], ("activation", "width", "data"))
     act = obj("problem.activation", p["activation"], ("name", "s_plus", "s_minus"))
     if act["name"] != "relu-like":
@@ -1179,9 +1281,9 @@ def check_relu_like(cert):
     alpha = rational("witness.alpha", w["alpha"])
     if alpha <= 0:
         raise Rejected("witness.alpha must be positive")
-    minimum = relu_like_point("witness.minimum", w["minimum"], d1, dx)
+    minimum = thm1_point("witness.minimum", w["minimum"], d1, dx)
     rho = rational("witness.radius", w["radius"])
-    better = relu_like_point("witness.better_point", w["better_point"], d1, dx)
+    better = thm1_point("witness.better_point", w["better_point"], d1, dx)
     con = obj("witness.construction", w["construction"], ("case", "beta", "gamma"), ("tie_break",))
     if con["case"] not in ("J-nonempty", "J-empty"):
         raise Rejected("witness.construction.case must be 'J-nonempty' or 'J-empty'")
@@ -1242,13 +1344,15 @@ def check_relu_like(cert):
 
 
 # ---------------------------------------------------------------------------------------------
-# Kind deep-linear-critical-point (Theorem 4 / Corollary 5), exact path.
+# Kind deep-linear-critical-point (Theorem 4 / Corollary 5), exact path: check_thm4, as
+# critcert-check/src/thm4.rs.
 
+THM4_KIND = "deep-linear-critical-point"
 _DL_WIDTH = ("width", "every hidden width d_j (1 ≤ j ≤ H) is at least min(dx, dy)")
 _DL_CRITICAL = ("critical-point", "every layer gradient W_{H+1:j+1}ᵀ ∇ℓ0(W_{H+1:1}) W_{j−1:1}ᵀ is exactly 0: the point is a critical point of ℓ")
 
 
-def deep_linear_claims(verdict, strict):
+def thm4_claims(verdict, strict):
     if verdict == "global-minimum":
         return [_DL_WIDTH, _DL_CRITICAL,
                 ("product-gradient-zero", "∇ℓ0(W_{H+1:1}) = (W_{H+1:1}X − Y)Xᵀ is exactly 0"),
@@ -1281,14 +1385,14 @@ def _nonzero(a):
     return [(i, j, v) for i, row in enumerate(a) for j, v in enumerate(row) if v != 0]
 
 
-def check_deep_linear(cert):
+def check_thm4(cert):
     w = obj("witness", cert["witness"], ("verdict", "point"),
             ("descent_curve", "ascent_curve", "negative_curvature_direction"))
     verdict = w["verdict"]
     if verdict not in ("global-minimum", "saddle", "not-critical"):
         raise Rejected(f"witness.verdict {verdict!r} is not global-minimum, saddle or not-critical")
     strict = "negative_curvature_direction" in w
-    require_claims(cert["claims"], deep_linear_claims(verdict, strict))
+    require_claims(cert["claims"], thm4_claims(verdict, strict))
     if verdict != "saddle" and any(k in w for k in ("descent_curve", "ascent_curve", "negative_curvature_direction")):
         raise Rejected("witness: curves and directions belong to a saddle only")
     p = obj("problem", cert["problem"], ("loss", "widths", "X", "Y"))
@@ -1398,13 +1502,14 @@ def check_deep_linear(cert):
 
 
 # ---------------------------------------------------------------------------------------------
-# Kind smooth-counterexample (Theorem 2, Corollary 3; proofs/MATH.md §2, Appendices B-D).
+# Kind smooth-counterexample (Theorem 2, Corollary 3; proofs/MATH.md §2, Appendices B-D):
+# check_thm2, as critcert-check/src/thm2.rs.
 #
 # The fixed data X (rows are points) = [[1, 0], [0, 1], [1/2, 1/2]], Y = [0, 0, 1]; a 2-2-1
 # network ŷ = W2·h(W1·x + b1) + b2. Parameters are flattened in the order W1[1,1], W1[1,2],
 # W1[2,1], W1[2,2], b1[1], b1[2], W2[1,1], W2[1,2], b2[1].
 
-SMOOTH_KIND = "smooth-counterexample"
+THM2_KIND = "smooth-counterexample"
 SMOOTH_X = [[Q(1), Q(0)], [Q(0), Q(1)], [Q(1, 2), Q(1, 2)]]
 SMOOTH_Y = [Q(0), Q(0), Q(1)]
 THIRD = Q(1, 3)
@@ -1420,7 +1525,7 @@ _SC_BOX = ("local-minimum-box", "on the box ‖θ − θ̂‖_max ≤ ρ, with P
 _SC_SPURIOUS = ("spurious-minimum", "the local minimum has loss 1/3 > 0 = the loss of the zero-loss point: it is not global")
 
 
-def smooth_claims(relu_like, v4_root, hessian):
+def thm2_claims(relu_like, v4_root, hessian):
     """The canonical claims, by family, bracketed v4 and claimed Hessian inertia."""
     v = [_SC_ZERO_ROOT if v4_root else _SC_ZERO, _SC_LOSS, _SC_CRITICAL]
     if hessian:
@@ -1433,7 +1538,7 @@ def _trim(s):
     return s.strip(_TRIM)
 
 
-def smooth_activation(a):
+def thm2_activation(a):
     """The problem's activation (the Rust checker's parse_activation, strictly)."""
     obj("problem.activation", a, ("name",), ("s_plus", "s_minus", "formula"))
     name = string("problem.activation.name", a["name"])
@@ -1579,10 +1684,10 @@ def _zero_loss_root(act, h, v3, root, m12):
     return ev, dd
 
 
-def check_smooth(cert):
+def check_thm2(cert):
     p = obj("problem", cert["problem"], ("activation", "architecture", "data"))
     w = obj("witness", cert["witness"], ("precision", "zero_loss", "minimum", "radius"), ("hessian_inertia",))
-    act = smooth_activation(p["activation"])
+    act = thm2_activation(p["activation"])
     relu_like = act.name == "relu-like"
     # The typed reading of every field first (as the Rust checker's deserialisation).
     arch = [natural(f"problem.architecture[{i + 1}]", v) for i, v in enumerate(array("problem.architecture", p["architecture"]))]
@@ -1614,7 +1719,7 @@ def check_smooth(cert):
     if len(zraw) != 4:
         raise Rejected(f"witness.zero_loss.v: expected 4 entries, found {len(zraw)}")
     v4_root = zraw[3] if _is_root(zraw[3]) else None
-    expected = smooth_claims(relu_like, v4_root is not None, inertia is not None)
+    expected = thm2_claims(relu_like, v4_root is not None, inertia is not None)
     require_claims(cert["claims"], expected)
     if arch != [2, 2, 1]:
         raise Rejected("problem.architecture must be [2, 2, 1]")
@@ -1640,10 +1745,10 @@ def check_smooth(cert):
     u1 = real("witness.minimum.u1", mn["u1"])
     rho = rational("witness.radius", w["radius"])
     with Prec(prec + GUARD_BITS):
-        return _check_smooth_claims(act, relu_like, zv, v4_root, mv, u1, mn["u2"], rho, inertia, prec)
+        return _check_thm2_claims(act, relu_like, zv, v4_root, mv, u1, mn["u2"], rho, inertia, prec)
 
 
-def _check_smooth_claims(act, relu_like, zv, v4_root, mv, u1, u2_raw, rho, inertia, prec):
+def _check_thm2_claims(act, relu_like, zv, v4_root, mv, u1, u2_raw, rho, inertia, prec):
     evidence = []
     cid = None
 
@@ -1965,7 +2070,7 @@ def point_model(p):
         only(("W1", "b1", "W2", "b2"))
         if "activation" not in p:
             raise Rejected("problem: mlp needs an activation")
-        act = smooth_activation(p["activation"])
+        act = thm2_activation(p["activation"])
         widths = p.get("widths")
         if widths is None or len(widths) != 3:
             raise Rejected("problem.widths must be [dx, width, dy]")
@@ -2552,9 +2657,9 @@ def _point_claims(model, theta, w, verdict, spurious, evidence, where):
 
 
 KINDS = {
-    "relu-like-spurious-minimum": check_relu_like,
-    "deep-linear-critical-point": check_deep_linear,
-    SMOOTH_KIND: check_smooth,
+    THM1_KIND: check_thm1,
+    THM2_KIND: check_thm2,
+    THM4_KIND: check_thm4,
     POINT_KIND: check_point,
 }
 
@@ -2678,6 +2783,7 @@ def self_test():
         "max(x, 2*x) + min(exp(x), 30)": lambda x, neg: (x if neg else 2 * x) + x.exp(),
         "ln(2 + tanh(x))^3 - 1/(1 + x^2)^2 + x^(-3)": lambda x, neg: (2 + th(x)).log() ** 3 - 1 / ((1 + x * x) * (1 + x * x)) + 1 / (x * x * x),
         "x + x^2/3 + 1/(1 + x)": lambda x, neg: x + x * x / 3 + 1 / (1 + x),
+        "sin(x)*cos(2*x) + (1 + x^2)^(3/2) - (x^2 + 1)^(-1/3)": lambda x, neg: x.sin() * (2 * x).cos() + (1 + x * x) * (1 + x * x).sqrt() - ((1 + x * x).log() / -3).exp(),
     }
     points = [Pt(Q(p)) for p in (Q(-13, 10), Q(-1, 2), Q(1, 4), Q(7, 10), Q(2))]
     points += [Pt(Q(0), [(Q(1), Q(3))]), Pt(Q(0), [(Q(1), Q(1, 2))]), Pt(Q(0), [(Q(1, 2), Q(2))])]

@@ -144,7 +144,7 @@ def with_null(c, where, key):
 
 # Theorem 1 ------------------------------------------------------------------------------------
 
-def relu_like_changes(c):
+def thm1_changes(c):
     out = []
     w = copy.deepcopy(c)
     w["problem"]["data"]["y"][0] = S(F(c["problem"]["data"]["y"][0]) + 1)
@@ -175,8 +175,8 @@ def relu_like_changes(c):
 
 # Theorem 2 ------------------------------------------------------------------------------------
 
-def smooth_claims(relu_like, root, hessian):
-    return [{"id": i, "statement": s} for i, s in cf.smooth_claims(relu_like, root, hessian)]
+def thm2_claims(relu_like, root, hessian):
+    return [{"id": i, "statement": s} for i, s in cf.thm2_claims(relu_like, root, hessian)]
 
 
 def is_relu(c):
@@ -185,7 +185,7 @@ def is_relu(c):
 
 def reclaim(c):
     w = c["witness"]
-    c["claims"] = smooth_claims(is_relu(c), isinstance(w["zero_loss"]["v"][3], dict) and "solve" in w["zero_loss"]["v"][3],
+    c["claims"] = thm2_claims(is_relu(c), isinstance(w["zero_loss"]["v"][3], dict) and "solve" in w["zero_loss"]["v"][3],
                                 "hessian_inertia" in w)
     return c
 
@@ -218,7 +218,7 @@ def bump_v4(v4):
     return v
 
 
-def smooth_changes(c, base):
+def thm2_changes(c, base):
     out = []
     w = copy.deepcopy(c)
     w["problem"]["data"]["y"][2] = "2"
@@ -274,10 +274,10 @@ def smooth_changes(c, base):
 # Theorem 4 ------------------------------------------------------------------------------------
 
 def dl_claims(verdict, strict):
-    return [{"id": i, "statement": s} for i, s in cf.deep_linear_claims(verdict, strict)]
+    return [{"id": i, "statement": s} for i, s in cf.thm4_claims(verdict, strict)]
 
 
-def deep_linear_changes(c):
+def thm4_changes(c):
     out = []
     w0 = c["witness"]
     verdict = w0["verdict"]
@@ -426,7 +426,7 @@ def point_changes(c):
 THEOREM2_DATA = {"x": [["1", "0"], ["0", "1"], ["1/2", "1/2"]], "y": ["0", "0", "1"]}
 
 
-def smooth_cert(activation, v, minimum, radius, precision=128, inertia=None):
+def thm2_cert(activation, v, minimum, radius, precision=128, inertia=None):
     w = {"precision": precision, "zero_loss": {"v": v}, "minimum": minimum, "radius": radius}
     if inertia is not None:
         w["hessian_inertia"] = inertia
@@ -442,7 +442,7 @@ def formula(text):
 
 def exact_inertia(act, v, u):
     """The exact Hessian inertia at the minimum (v_k, u_k rational), via check_flint."""
-    a = cf.smooth_activation(act)
+    a = cf.thm2_activation(act)
     hs = [[cf.value(a, k, cf.Pt(cf.Q(vk))) for k in range(3)] for vk in v]
     assert all(cf.is_exact(x) for row in hs for x in row)
     return list(cf.inertia_of(cf._hessian([cf.Q(x) for x in u], hs)))
@@ -454,50 +454,50 @@ def hostile_cases():
     quad_min = {"v": ["1", "1"], "u1": "1/6", "u2": "1/6"}
     # The known attack: h(22) = 0 and h(22.1) ≈ −10^(1.7e9); the only root of C2.1 in [21, 23]
     # is v4 = 22, where D = 0.
-    out.append(("hostile: min(x^2, (x-22)((x-22)^2(0-exp(exp(x))))), bracket [21,23]", "reject", dumps(smooth_cert(
+    out.append(("hostile: min(x^2, (x-22)((x-22)^2(0-exp(exp(x))))), bracket [21,23]", "reject", dumps(thm2_cert(
         formula("min(x^2, (x - 22)*((x - 22)^2*(0 - exp(exp(x)))))"),
         ["1", "2", "22", root], quad_min, "87381/524288"))))
     # Mirror image with max: the same D = 0 at the only root.
-    out.append(("hostile: max(-x^2, ...) mirror", "reject", dumps(smooth_cert(
+    out.append(("hostile: max(-x^2, ...) mirror", "reject", dumps(thm2_cert(
         formula("0 - max(0 - x^2, (x - 22)*((x - 22)^2*exp(exp(x))))"),
         ["1", "2", "22", root], quad_min, "87381/524288"))))
     # 0·huge in D: h = (x − 22)exp(exp(x)); the root is 22, where D = 0.
-    out.append(("hostile: (x-22)*exp(exp(x)), D = 0 at the root", "reject", dumps(smooth_cert(
+    out.append(("hostile: (x-22)*exp(exp(x)), D = 0 at the root", "reject", dumps(thm2_cert(
         formula("(x - 22)*exp(exp(x))"), ["1", "2", "22", root],
         {"v": ["1", "1"], "u1": "1/6", "u2": {"solve": "C2.3"}}, "1/1000"))))
     # Triple exponential: the same construction around 3, overflowing already at 3.1.
-    out.append(("hostile: min(x^2, (x-3)((x-3)^2(0-exp(exp(exp(x)))))), bracket [2,4]", "reject", dumps(smooth_cert(
+    out.append(("hostile: min(x^2, (x-3)((x-3)^2(0-exp(exp(exp(x)))))), bracket [2,4]", "reject", dumps(thm2_cert(
         formula("min(x^2, (x - 3)*((x - 3)^2*(0 - exp(exp(exp(x))))))"),
         ["1", "2", "3", {"solve": "C2.1", "bracket": ["2", "4"]}], quad_min, "87381/524288"))))
     # A pole inside the IVT bracket: h = x/(x − 22) changes sign across its pole at 22, but has no
     # root in [21, 23] (its only root is 0).
-    out.append(("hostile: pole inside the bracket, x/(x-22)", "reject", dumps(smooth_cert(
+    out.append(("hostile: pole inside the bracket, x/(x-22)", "reject", dumps(thm2_cert(
         formula("x/(x - 22)"), ["1", "0", "2", root],
         {"v": ["1", "1"], "u1": "1/6", "u2": {"solve": "C2.3"}}, "1/1000"))))
     # A pole inside the local-minimum box: h = x(x + 1/(x − 0.51)), minimum at v = 1/2
     # (h(1/2) = −199/4, u1 = u2 = −2/597: C2.3, C2.6, C2.7 hold) with ρ = 1/10, so the box's
     # pre-activations reach the pole at 0.51.
-    out.append(("hostile: pole inside the local-minimum box", "reject", dumps(smooth_cert(
+    out.append(("hostile: pole inside the local-minimum box", "reject", dumps(thm2_cert(
         formula("x*(x + 1/(x - 0.51))"), ["1", "0", "2", "0"],
         {"v": ["1/2", "1/2"], "u1": "-2/597", "u2": "-2/597"}, "1/10"))))
     # Overflow inside the local-minimum box: h = x² + (x² − 1)²exp(exp(exp(x))) is exactly 1 at
     # ±1, but on v ± 2ρ = 1 ± 2.2 its derivatives overflow (MPFR) or are unbounded in sign.
-    out.append(("hostile: exp(exp(exp(x))) overflow inside the box", "reject", dumps(smooth_cert(
+    out.append(("hostile: exp(exp(exp(x))) overflow inside the box", "reject", dumps(thm2_cert(
         formula("x^2 + (x^2 - 1)^2*exp(exp(exp(x)))"), ["1", "1", "-1", "1"], quad_min, "11/10"))))
     # 0·huge at the exact points: h = x² + 0·exp(exp(exp(exp(exp(x))))) is x², but neither
     # checker can bound the factor (it overflows MPFR and Arb alike), and 0 times an unbounded
     # enclosure is unbounded, not 0: fail closed.
-    out.append(("hostile: 0*exp(exp(exp(exp(exp(x))))) (fail closed)", "reject", dumps(smooth_cert(
+    out.append(("hostile: 0*exp(exp(exp(exp(exp(x))))) (fail closed)", "reject", dumps(thm2_cert(
         formula("x^2 + 0*exp(exp(exp(exp(exp(x)))))"), ["1", "1", "-1", "1"], quad_min, "1/1000"))))
     # A pole at the minimum: h = x(1 + 0.001/(x − 1)) has no value at v = 1.
-    out.append(("hostile: pole at the minimum, x*(1 + 0.001/(x - 1))", "reject", dumps(smooth_cert(
+    out.append(("hostile: pole at the minimum, x*(1 + 0.001/(x - 1))", "reject", dumps(thm2_cert(
         formula("x*(1 + 0.001/(x - 1))"), ["3", "0", "4", "0"], quad_min, "1/1000"))))
     # ln of a number that may be ≤ 0 over the box: h = x(1 + ln(x + 0.05)), v = 1, ρ = 3/5.
-    out.append(("hostile: ln(x + 0.05) over the box", "reject", dumps(smooth_cert(
+    out.append(("hostile: ln(x + 0.05) over the box", "reject", dumps(thm2_cert(
         formula("x*(1 + ln(x + 0.05))"), ["1", "0", "2", "0"],
         {"v": ["1", "1"], "u1": "1/6", "u2": {"solve": "C2.3"}}, "3/5"))))
     # A kink where a derivative is needed: h = x(1 + |x − 1|/10) at the minimum v = 1.
-    out.append(("hostile: abs(x-1) kink at the minimum", "reject", dumps(smooth_cert(
+    out.append(("hostile: abs(x-1) kink at the minimum", "reject", dumps(thm2_cert(
         formula("x*(1 + abs(x - 1)/10)"), ["1", "0", "2", "0"], quad_min, "1/1000"))))
     # Named activations over a bracket that reaches MPFR's overflow (e^(7.5·10^8)): σ(x) =
     # 1/(1 + e^(−x)) at x = −10^9, softplus ln(1 + eˣ) at x = 10^9. In each, D changes sign
@@ -516,8 +516,25 @@ def hostile_cases():
         zero = ["1", "0", "1/2", "0"] if act["name"] == "formula" else ["1", "1", "-1", "1"]
         n = exact_inertia(act, v, u)
         assert n[2] > 0, f"{name}: the Hessian has no negative eigenvalue ({n})"
-        out.append((f"minimum claimed at a saddle: {name}, inertia {n}", "reject", dumps(smooth_cert(
+        out.append((f"minimum claimed at a saddle: {name}, inertia {n}", "reject", dumps(thm2_cert(
             act, zero, {"v": v, "u1": u[0], "u2": u[1]}, "1/1000", inertia=n))))
+    # sin, cos, sqrt and x^(3/2) (numbers from critcert thm2): true as given; false with another
+    # formula or a box so large that a sqrt or a power of a possibly negative number is needed.
+    a = thm2_cert(formula("sin(x) + x^(3/2)"), ["1", "1/2", "1/2", {"solve": "C2.1", "bracket": ["129/512", "259/1024"]}],
+                  {"v": ["1", "1/2"], "u1": "-1/6", "u2": {"solve": "C2.3"}}, "38223/2097152")
+    b = thm2_cert(formula("x*sqrt(x) + cos(x)"), ["0", "1", "1", {"solve": "C2.1", "bracket": ["2013/1024", "1007/512"]}],
+                  {"v": ["1", "1"], "u1": "1/6", "u2": {"solve": "C2.3"}}, "52157/1048576")
+    out.append(("formula: sin(x) + x^(3/2)", "accept", dumps(a)))
+    out.append(("formula: x*sqrt(x) + cos(x)", "accept", dumps(b)))
+    c = copy.deepcopy(a)
+    c["problem"]["activation"]["formula"] = "cos(x) + x^(3/2)"
+    out.append(("formula: cos(x) + x^(3/2) with the numbers of sin(x) + x^(3/2)", "reject", dumps(c)))
+    for cert, what in ((a, "x^(3/2)"), (b, "sqrt")):
+        c = copy.deepcopy(cert)
+        c["witness"]["radius"] = "2"
+        out.append((f"formula: {what} of a possibly negative number over the box", "reject", dumps(c)))
+    out.append(("formula: x^(1/2) at a negative point", "reject", dumps(thm2_cert(
+        formula("x^(1/2) + x^2"), ["-1", "1", "2", "0"], quad_min, "1/1000"))))
     # A log point given as {"ln": ..., "times": null}.
     c = json.load(open(os.path.join(HERE, "thm2", "tanh.json")))
     c["witness"]["minimum"]["v"][1] = {"ln": "2", "times": None}
@@ -556,14 +573,14 @@ def main(argv):
         c = json.load(open(path, encoding="utf-8"))
         changes = generic_changes(c)
         if c["kind"] == "relu-like-spurious-minimum":
-            changes += relu_like_changes(c)
+            changes += thm1_changes(c)
         elif c["kind"] == "smooth-counterexample":
-            changes += smooth_changes(c, os.path.basename(path))
+            changes += thm2_changes(c, os.path.basename(path))
         elif c["kind"] == "critical-point":
             changes += point_changes(c)
             points += 1
         else:
-            changes += deep_linear_changes(c)
+            changes += thm4_changes(c)
         cases += [(f"{rel}: {n}", e, t) for n, e, t in changes]
     if points == 0:
         print("tamper_both.py: no critical-point certificate under proofs/ (or given with --point FILE): "

@@ -6,6 +6,11 @@
 //! searches, untrusted) → [`cert`] (certificates and the trusted checker). [`exact`] is the
 //! exact arithmetic core shared by the untrusted side.
 //!
+//! Imports go one way, with no cycle between top-level modules: the command line →
+//! [`paper`] → [`theorems`] → [`expr`] → [`model`] → [`cert`], each also using the shared
+//! [`exact`], [`error`] and [`io`]; [`deeplinear`] (the f64 path) is used by the command line
+//! and [`paper`] only.
+//!
 //! The checker is its own crate, `critcert-check`, re-exported here as [`cert`]: it depends on
 //! rug, serde and thiserror only, so the compiler guarantees that it cannot import the e-graph,
 //! the searches, the loaders, BLAS or plotting. The producer calls it; it never calls back.

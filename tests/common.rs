@@ -1,5 +1,7 @@
 //! Helpers shared by the integration tests.
 
+use critcert::cert::{check_str, Error};
+use serde_json::Value;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
@@ -34,4 +36,42 @@ pub fn temp_file(name: &str, contents: &str) -> (tempfile::TempDir, String) {
     let p = dir.path().join(name);
     std::fs::write(&p, contents).unwrap();
     (dir, p.display().to_string())
+}
+
+/// The checker's rejection of a certificate; panics if it is accepted.
+pub fn rejection(v: &Value) -> Error {
+    match check_str(&v.to_string()) {
+        Err(e) => e,
+        Ok(_) => panic!("tampered certificate accepted: {v}"),
+    }
+}
+
+/// The checker's reason for rejecting a certificate; panics if it is accepted.
+pub fn rejects(v: &Value) -> String {
+    rejection(v).to_string()
+}
+
+/// The id of the claim the checker says fails (`None`: a field or the form is rejected before
+/// any claim); tests assert on it, not on the wording of the reason.
+pub fn failing_claim(v: &Value) -> Option<String> {
+    rejection(v).claim_id().map(str::to_string)
+}
+
+/// Requires the checker to accept a certificate.
+pub fn accepts(v: &Value) {
+    check_str(&v.to_string()).unwrap_or_else(|e| panic!("rejected: {e}"));
+}
+
+/// The same JSON with the keys of every object in reverse order (a harmless change).
+pub fn reversed_keys(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .rev()
+                .map(|(k, v)| (k.clone(), reversed_keys(v)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(reversed_keys).collect()),
+        other => other.clone(),
+    }
 }

@@ -1,9 +1,9 @@
 //! `critcert paper`, `critcert explain`, and the second checker (`proofs/check_flint.py`,
 //! python-flint): tamper tests run against both checkers.
 
-use crate::common::{critcert, data, text};
+use crate::common::{critcert, data, reversed_keys, text};
 use critcert::cert::activation::Act;
-use critcert::cert::{relu_like, to_json};
+use critcert::cert::{thm1, to_json};
 use critcert::exact::Q;
 use critcert::model::{read_csv, Dataset};
 use critcert::paper::{self, Status};
@@ -102,19 +102,6 @@ fn set(v: &mut Value, path: &[&str], new: Value) {
         };
     }
     *cur = new;
-}
-
-fn reversed_keys(v: &Value) -> Value {
-    match v {
-        Value::Object(m) => Value::Object(
-            m.iter()
-                .rev()
-                .map(|(k, v)| (k.clone(), reversed_keys(v)))
-                .collect(),
-        ),
-        Value::Array(a) => Value::Array(a.iter().map(reversed_keys).collect()),
-        other => other.clone(),
-    }
 }
 
 #[test]
@@ -382,22 +369,22 @@ fn python_checker_covers_every_kind_and_passes_its_self_test() {
 
 #[test]
 fn python_checker_has_the_canonical_claims() {
-    use critcert::cert::{deep_linear, smooth};
+    use critcert::cert::{thm2, thm4};
     let py = std::fs::read_to_string(python_checker()).unwrap();
-    let mut all = relu_like::claims();
+    let mut all = thm1::claims();
     for (relu, root, hessian) in [
         (true, false, true),
         (false, false, true),
         (false, true, false),
     ] {
-        all.extend(smooth::claims(relu, root, hessian));
+        all.extend(thm2::claims(relu, root, hessian));
     }
     for (verdict, strict) in [
         ("global-minimum", false),
         ("saddle", true),
         ("not-critical", false),
     ] {
-        all.extend(deep_linear::claims(verdict, strict));
+        all.extend(thm4::claims(verdict, strict));
     }
     for (verdict, spurious) in [
         ("strict-local-minimum", true),
@@ -511,7 +498,7 @@ fn explain_accepted_and_rejected() {
         stdout.contains("Data: 3 points with 2 inputs (x1, x2)"),
         "{stdout}"
     );
-    for c in relu_like::claims() {
+    for c in thm1::claims() {
         assert!(stdout.contains(&format!(". {}\n", c.id)), "{stdout}");
     }
     assert!(

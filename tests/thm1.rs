@@ -1,6 +1,6 @@
 //! Theorem 1: the CLI, bad inputs, certificates, tamper and false-claim tests, properties.
 
-use crate::common::{critcert, data, temp_file, text};
+use crate::common::{critcert, data, failing_claim, rejects, reversed_keys, temp_file, text};
 use critcert::cert::{check_str, to_json};
 use critcert::exact::Q;
 use critcert::model::Dataset;
@@ -27,21 +27,6 @@ fn small_data() -> Dataset {
         vec![q(&[0, 1]), q(&[1, 0]), q(&[2, 2]), q(&[3, 1])],
         q(&[0, 2, 1, 5]),
     )
-}
-
-fn rejects(v: &Value) -> String {
-    match check_str(&v.to_string()) {
-        Err(e) => e.to_string(),
-        Ok(_) => panic!("tampered certificate accepted"),
-    }
-}
-
-/// The id of the claim the checker says fails (tests assert on it, not on the wording).
-fn failing_claim(v: &Value) -> Option<String> {
-    match check_str(&v.to_string()) {
-        Err(e) => e.claim_id().map(str::to_string),
-        Ok(_) => panic!("tampered certificate accepted"),
-    }
 }
 
 #[test]
@@ -298,19 +283,7 @@ fn harmless_changes_are_accepted() {
     let v = cert_json(&small_data(), &relu());
     // Re-serialised compactly, and with keys in reverse order.
     assert!(check_str(&v.to_string()).is_ok());
-    fn reverse(v: &Value) -> Value {
-        match v {
-            Value::Object(m) => Value::Object(
-                m.iter()
-                    .rev()
-                    .map(|(k, x)| (k.clone(), reverse(x)))
-                    .collect(),
-            ),
-            Value::Array(a) => Value::Array(a.iter().map(reverse).collect()),
-            other => other.clone(),
-        }
-    }
-    assert!(check_str(&serde_json::to_string_pretty(&reverse(&v)).unwrap()).is_ok());
+    assert!(check_str(&serde_json::to_string_pretty(&reversed_keys(&v)).unwrap()).is_ok());
     // A smaller radius is still true.
     let mut t = v.clone();
     let rho = Q::from(Q::parse(v["witness"]["radius"].as_str().unwrap()).unwrap()) / 3u32;

@@ -2,10 +2,10 @@
 //! false-claim tests, the float64 Hessian's blindness, interval properties, formula jets against
 //! the closed forms, and the directed-rounding source scan.
 
-use crate::common::{critcert, text};
+use crate::common::{accepts, critcert, failing_claim, rejects, text};
 use critcert::cert::activation::{Act, Pt};
 use critcert::cert::interval::I;
-use critcert::cert::smooth::{Coef, Real};
+use critcert::cert::thm2::{Coef, Real};
 use critcert::cert::{check_str, to_json};
 use critcert::exact::{inertia, Q};
 use critcert::theorems::thm2::{certify, certify_with, hessian, numbers};
@@ -31,29 +31,8 @@ fn cert(act: &Act) -> Value {
     serde_json::from_str(&to_json(&certify(act, 128).unwrap().certificate)).unwrap()
 }
 
-fn rejects(v: &Value) -> String {
-    rejection(v).to_string()
-}
-
-fn rejection(v: &Value) -> critcert::cert::Error {
-    match check_str(&v.to_string()) {
-        Err(e) => e,
-        Ok(_) => panic!("tampered certificate accepted: {v}"),
-    }
-}
-
-/// The id of the claim that the checker says fails (`None`: a field or the form is rejected
-/// before any claim); tests assert on it, not on the wording of the reason.
-fn failing_claim(v: &Value) -> Option<String> {
-    rejection(v).claim_id().map(str::to_string)
-}
-
 fn assert_claim_fails(v: &Value, id: &str) {
     assert_eq!(failing_claim(v).as_deref(), Some(id), "{}", rejects(v));
-}
-
-fn accepts(v: &Value) {
-    check_str(&v.to_string()).unwrap_or_else(|e| panic!("rejected: {e}"));
 }
 
 /// Runs `critcert thm2 --activation name --out FILE`, requires a certificate that `check`
@@ -93,7 +72,7 @@ fn cli_json_and_bad_input() {
     assert_eq!(v["hessian_inertia"]["zero"], json!(6));
     assert_eq!(v["minimum"]["loss"], json!("1/3"));
     for args in [
-        vec!["thm2", "--activation", "sin(x)"],
+        vec!["thm2", "--activation", "sinh(x)"],
         vec!["thm2", "--activation", "x +"],
         vec!["thm2", "--activation", "relu-like:1:1"],
         vec!["thm2", "--activation", "tanh", "--precision", "8"],
@@ -317,7 +296,7 @@ fn tampered_formula_certificates_are_rejected() {
     w["problem"]["activation"]["formula"] = json!("x");
     assert_claim_fails(&w, "zero-loss-point");
     let mut w = v.clone();
-    w["problem"]["activation"]["formula"] = json!("sin(x)");
+    w["problem"]["activation"]["formula"] = json!("sinh(x)");
     assert!(rejects(&w).contains("unknown function"));
     // A hostile formula is refused, not evaluated: no unbounded recursion or loop.
     w["problem"]["activation"]["formula"] =

@@ -1,10 +1,13 @@
 //! The checker's formula activations: `h` written as a formula in `x`, parsed here
 //! (independently of the derivation engine) and evaluated by Taylor arithmetic to order 4.
 //!
-//! Grammar: sums and differences of products and quotients of powers (`^` takes an integer) of
-//! exact decimal numbers, `x`, `pi`, calls `exp ln log sqrt tanh atan arctan erf abs` (one
-//! argument) and `max min` (two), and parenthesised formulas. Every primitive is continuous on
-//! its domain, so a formula that evaluates over an interval is continuous there.
+//! Grammar: sums and differences of products and quotients of powers of exact decimal numbers,
+//! `x`, `pi`, calls `exp ln log sqrt sin cos tanh atan arctan erf abs` (one argument) and
+//! `max min` (two), and parenthesised formulas. A power is `a^n` or `a^(n)` for an integer `n`
+//! or `a^(p/q)` for a rational exponent (`q ≥ 1`; `|n|, |p|, q ≤ 64`), read in lowest terms; a
+//! non-integer power needs its base shown positive (or, for odd `q`, shown non-zero). Every
+//! primitive is continuous on its domain, so a formula that evaluates over an interval is
+//! continuous there.
 //!
 //! A *jet* is the list of Taylor coefficients `f⁽ᵏ⁾(ξ)/k!`, `k ≤ n`. Evaluating the formula on
 //! the jet `(X, 1, 0, …)` of the identity with an interval `X` encloses every coefficient for
@@ -33,6 +36,10 @@ pub enum Fun {
     Ln,
     /// `√x`.
     Sqrt,
+    /// `sin x`.
+    Sin,
+    /// `cos x`.
+    Cos,
     /// `tanh x`.
     Tanh,
     /// `arctan x`.
@@ -64,6 +71,8 @@ pub enum F {
     Div(Box<F>, Box<F>),
     /// `aⁿ` for an integer `n`.
     Pow(Box<F>, i32),
+    /// `a^(p/q)` for a rational exponent in lowest terms with `q ≥ 2`.
+    RatPow(Box<F>, i32, u32),
     /// A one-argument primitive.
     Call(Fun, Box<F>),
     /// `max(a, b)`.
@@ -76,7 +85,7 @@ pub enum F {
 pub const MAX_LEN: usize = 1000;
 /// The deepest nesting of parentheses, calls and signs accepted.
 pub const MAX_DEPTH: usize = 64;
-/// The largest `|n|` of a power `a^n` accepted.
+/// The largest `|n|` of a power `a^n` accepted, and the largest `|p|` and `q` of `a^(p/q)`.
 pub const MAX_EXPONENT: u32 = 64;
 /// The largest degree in `x` accepted (see [`F::degree`]): `(((x^64)^64)^64)` is refused.
 pub const MAX_DEGREE: u64 = 4096;
@@ -164,13 +173,34 @@ impl Parser<'_> {
         let Ok(n) = self.take(|c| c.is_ascii_digit()).parse::<i32>() else {
             return self.err("expected an integer exponent");
         };
+        let mut d = 1;
+        if paren && self.eat(b'/') {
+            self.peek();
+            let Ok(t) = self.take(|c| c.is_ascii_digit()).parse::<i32>() else {
+                return self.err("expected an integer denominator");
+            };
+            d = t;
+        }
         if paren && !self.eat(b')') {
             return self.err("expected ')'");
         }
         if n.unsigned_abs() > MAX_EXPONENT {
             return self.err(&format!("exponent {n} beyond ±{MAX_EXPONENT}"));
         }
-        Ok(F::Pow(Box::new(base), if negative { -n } else { n }))
+        if d == 0 || d.unsigned_abs() > MAX_EXPONENT {
+            return self.err(&format!(
+                "exponent denominator {d} not in 1..={MAX_EXPONENT}"
+            ));
+        }
+        // In lowest terms (g ≥ 1 because d ≥ 1).
+        let g = gcd(n.unsigned_abs(), d.unsigned_abs()) as i32;
+        let (n, d) = (n / g, d / g);
+        let n = if negative { -n } else { n };
+        Ok(if d == 1 {
+            F::Pow(Box::new(base), n)
+        } else {
+            F::RatPow(Box::new(base), n, d.unsigned_abs())
+        })
     }
 
     fn atom(&mut self) -> Result<F, String> {
@@ -209,6 +239,8 @@ impl Parser<'_> {
                     "exp" => Fun::Exp,
                     "ln" | "log" => Fun::Ln,
                     "sqrt" => Fun::Sqrt,
+                    "sin" => Fun::Sin,
+                    "cos" => Fun::Cos,
                     "tanh" => Fun::Tanh,
                     "atan" | "arctan" => Fun::Atan,
                     "erf" => Fun::Erf,
@@ -234,6 +266,15 @@ impl Parser<'_> {
             Some(_) => self.err("unexpected character"),
             None => self.err("unexpected end"),
         }
+    }
+}
+
+/// The greatest common divisor.
+fn gcd(a: u32, b: u32) -> u32 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
     }
 }
 
@@ -302,7 +343,8 @@ fn scalar(fun: Fun, v: &V, p: u32) -> Result<V, String> {
         let exact = match fun {
             Fun::Exp if *q == 0 => Some(Q::from(1)),
             Fun::Ln if *q == 1 => Some(Q::new()),
-            Fun::Tanh | Fun::Atan | Fun::Erf if *q == 0 => Some(Q::new()),
+            Fun::Tanh | Fun::Atan | Fun::Erf | Fun::Sin if *q == 0 => Some(Q::new()),
+            Fun::Cos if *q == 0 => Some(Q::from(1)),
             Fun::Sqrt
                 if *q >= 0 && q.numer().is_perfect_square() && q.denom().is_perfect_square() =>
             {
@@ -326,7 +368,45 @@ fn scalar(fun: Fun, v: &V, p: u32) -> Result<V, String> {
         Fun::Tanh => x.tanh(),
         Fun::Atan => x.atan(),
         Fun::Erf => x.erf(),
+        Fun::Sin => x.sin(),
+        Fun::Cos => x.cos(),
         Fun::Abs => x.abs(),
+    }))
+}
+
+/// `v^(p/q)` (`q ≥ 2`, lowest terms): `v` must be shown positive, or non-zero for odd `q`;
+/// exact when `v` is the `q`-th power of a rational.
+pub fn rat_pow(v: &V, p: i32, q: u32, prec: u32) -> Result<V, String> {
+    let sign = v.sign();
+    if sign.is_none_or(|s| s == Ordering::Equal || (s == Ordering::Less && q.is_multiple_of(2))) {
+        return Err(format!(
+            "^({p}/{q}) of a number that may be {}: not shown in its domain",
+            if q.is_multiple_of(2) { "≤ 0" } else { "0" }
+        ));
+    }
+    if let V::E(a) = v {
+        let (n, d) = (a.numer().clone().abs(), a.denom().clone());
+        let (rn, rd) = (n.clone().root(q), d.clone().root(q));
+        if rn.clone().pow(q) == n && rd.clone().pow(q) == d {
+            let mut r = Q::from((rn, rd));
+            if sign == Some(Ordering::Less) {
+                r = -r;
+            }
+            let r = if p < 0 { r.recip() } else { r };
+            return Ok(V::exact(r.pow(p.unsigned_abs()), prec));
+        }
+    }
+    let root = v
+        .to_i(prec)
+        .root(q)
+        .ok_or_else(|| format!("^({p}/{q}): no enclosure of the root"))?;
+    let power = (0..p.unsigned_abs()).fold(I::from_i(prec, 1), |r, _| r.mul(&root));
+    Ok(V::N(if p < 0 {
+        I::from_i(prec, 1)
+            .div(&power)
+            .ok_or_else(|| format!("^({p}/{q}) of a number that may be 0"))?
+    } else {
+        power
     }))
 }
 
@@ -384,7 +464,8 @@ impl F {
     }
 
     /// A bound of the formula's degree in `x`, counting a call as its argument (`exp(x^3)`: 3):
-    /// `x` 1, numbers 0, sums the larger, products and quotients the sum, `a^n` `|n|` times.
+    /// `x` 1, numbers 0, sums the larger, products and quotients the sum, `a^n` `|n|` times,
+    /// `a^(p/q)` `⌈|p|/q⌉` times.
     /// It bounds how fast exact values can grow, and so the cost of evaluating the formula.
     pub fn degree(&self) -> u64 {
         match self {
@@ -394,6 +475,9 @@ impl F {
             F::Add(a, b) | F::Sub(a, b) | F::Max(a, b) | F::Min(a, b) => a.degree().max(b.degree()),
             F::Mul(a, b) | F::Div(a, b) => a.degree().saturating_add(b.degree()),
             F::Pow(a, n) => a.degree().saturating_mul(u64::from(n.unsigned_abs())),
+            F::RatPow(a, p, q) => a
+                .degree()
+                .saturating_mul(u64::from(p.unsigned_abs().div_ceil(*q))),
         }
     }
 
@@ -432,6 +516,22 @@ impl F {
                     r
                 }
             }
+            F::RatPow(a, e, q) => {
+                // f = a^r, r = e/q: a·f' = r·a'·f, so
+                // f_k = Σ_{j=1..k} (r·j − (k − j)) a_j f_{k−j} / (k·a_0).
+                let a = a.jet(x, p)?;
+                let r = Q::from((*e, *q));
+                let mut f = vec![rat_pow(&a[0], *e, *q, p)?];
+                for k in 1..n {
+                    let s = (1..=k).fold(zero(), |s, j| {
+                        let c = Q::from(&r * j as u32) - (k - j) as u32;
+                        s.add(&scale(&a[j], c, p).mul(&f[k - j], p), p)
+                    });
+                    let d = scale(&a[0], Q::from(k as u32), p);
+                    f.push(s.div(&d, p).ok_or("a denominator may be 0")?);
+                }
+                f
+            }
             F::Max(a, b) | F::Min(a, b) => {
                 pick(a.jet(x, p)?, b.jet(x, p)?, matches!(self, F::Max(..)), p)?
             }
@@ -444,6 +544,29 @@ impl F {
                         let mut j = pick(a, neg, true, p)?;
                         j[0] = f0;
                         j
+                    }
+                    Fun::Sin | Fun::Cos => {
+                        // s' = c·a', c' = −s·a': both built coefficient by coefficient.
+                        let (mut s, mut c) = (
+                            vec![scalar(Fun::Sin, &a[0], p)?],
+                            vec![scalar(Fun::Cos, &a[0], p)?],
+                        );
+                        for k in 1..n {
+                            let (ds, dc) = (1..=k).fold((zero(), zero()), |(ds, dc), j| {
+                                let aj = scale(&a[j], Q::from(j as u32), p);
+                                (
+                                    ds.add(&aj.mul(&c[k - j], p), p),
+                                    dc.sub(&aj.mul(&s[k - j], p), p),
+                                )
+                            });
+                            s.push(scale(&ds, Q::from((1, k as u32)), p));
+                            c.push(scale(&dc, Q::from((1, k as u32)), p));
+                        }
+                        if *fun == Fun::Sin {
+                            s
+                        } else {
+                            c
+                        }
                     }
                     Fun::Exp => {
                         // e' = e·a': e_k = (1/k) Σ j a_j e_{k−j}.
@@ -579,7 +702,7 @@ mod tests {
             "(x",
             "x $",
             "y",
-            "sin(x)",
+            "sinh(x)",
             "max(x)",
             "exp(x, 1)",
             "",
@@ -660,6 +783,70 @@ mod tests {
                 assert!(all.contains(&at), "order {k} at {t}");
             }
         }
+    }
+
+    #[test]
+    fn sin_cos_and_rational_powers() {
+        assert_eq!(exact("sin(x)", 3, Q::new()), Some(Q::from(-1)));
+        assert_eq!(exact("cos(x)", 4, Q::new()), Some(Q::from(1)));
+        assert_eq!(exact("sin(x)", 0, Q::from(1)), None);
+        // x^(3/2) at 4: 8, 3, 3/8, −3/64, 9/512; x^(1/3) at −8: −2, 1/12.
+        for (k, v) in [
+            (0, qq(8, 1)),
+            (1, qq(3, 1)),
+            (2, qq(3, 8)),
+            (3, qq(-3, 64)),
+            (4, qq(9, 512)),
+        ] {
+            assert_eq!(exact("x^(3/2)", k, Q::from(4)), Some(v), "{k}");
+        }
+        assert_eq!(exact("x^(1/3)", 1, Q::from(-8)), Some(qq(1, 12)));
+        assert_eq!(exact("x^(-1/2)", 0, qq(4, 9)), Some(qq(3, 2)));
+        // In lowest terms: x^(4/2) is x², defined for negative x.
+        assert_eq!(F::parse("x^(4/2)").unwrap(), F::Pow(Box::new(F::X), 2));
+        assert_eq!(exact("x^(4/2)", 0, Q::from(-3)), Some(Q::from(9)));
+        // Enclosures: sin on [1, 2] lies in [sin 1, 1]; cos'(1/2) = −sin(1/2) ≈ −0.47943.
+        let s = F::parse("sin(x)")
+            .unwrap()
+            .derivative(0, &V::N(I::span(128, &qq(1, 1), &qq(2, 1))), 128)
+            .unwrap()
+            .to_i(128);
+        assert!(s.lo_q().unwrap() > qq(84, 100) && s.hi_q().unwrap() == 1);
+        let c = encl("cos(x)", 1, qq(1, 2));
+        assert!(c.lo_q().unwrap() > qq(-47943, 100000) && c.hi_q().unwrap() < qq(-47942, 100000));
+        // x^(3/2) and x·√x agree to order 4 at an inexact point.
+        for k in 0..=4 {
+            assert!(encl("x^(3/2)", k, qq(1, 3)).overlaps(&encl("x*sqrt(x)", k, qq(1, 3))));
+        }
+        // Fail closed outside the domain: a base that may be ≤ 0 (even q) or 0 (odd q).
+        let across = V::N(I::span(64, &qq(-1, 2), &qq(1, 2)));
+        for f in ["x^(3/2)", "x^(1/3)", "x^(-1/2)", "sqrt(x)", "sqrt(x - 1)"] {
+            assert!(
+                F::parse(f).unwrap().derivative(0, &across, 64).is_err(),
+                "{f}"
+            );
+        }
+        assert!(F::parse("x^(1/2)")
+            .unwrap()
+            .derivative(0, &V::E(Q::from(-4)), 64)
+            .is_err());
+        assert!(F::parse("x^(1/3)")
+            .unwrap()
+            .derivative(0, &V::E(Q::new()), 64)
+            .is_err());
+        // The exponent limits.
+        assert!(F::parse("x^(64/64)").is_ok() && F::parse("x^(-64/63)").is_ok());
+        for bad in [
+            "x^(65/2)",
+            "x^(1/65)",
+            "x^(1/0)",
+            "x^(130/2)",
+            "x^(1/)",
+            "x^(1/-2)",
+        ] {
+            assert!(F::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(F::parse("(x^64)^(63/2)").unwrap().degree(), 64 * 32);
     }
 
     #[test]

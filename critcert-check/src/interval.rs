@@ -349,6 +349,63 @@ impl I {
         self.monotone(Float::erf_round)
     }
 
+    /// `sin x`: the values at the ends, widened to ±1 wherever a maximum or minimum
+    /// `(k + ½)π` may lie in the interval.
+    pub fn sin(&self) -> I {
+        self.trig(Float::sin_round, &Rational::from((1, 2)))
+    }
+
+    /// `cos x`: as [`I::sin`], with the extrema at `kπ`.
+    pub fn cos(&self) -> I {
+        self.trig(Float::cos_round, &Rational::new())
+    }
+
+    /// `sin` or `cos`, whose extremum `(−1)^k` is at `x = (k + shift)π`: with `t = x/π − shift`
+    /// enclosed outward, the function is monotone on the interval unless an integer lies in the
+    /// enclosure of `t`, and then the extremum of that integer's parity is added.
+    fn trig(&self, f: fn(&mut Float, Round) -> Ordering, shift: &Rational) -> I {
+        let p = self.prec();
+        let Some(t) = self.div(&I::pi(p)).map(|t| t.sub(&I::from_q(p, shift))) else {
+            return I::unbounded(p);
+        };
+        if !t.is_finite() {
+            return I::unbounded(p);
+        }
+        let mut lo = min2(fun(&self.lo, f, Round::Down), fun(&self.hi, f, Round::Down));
+        let mut hi = max2(fun(&self.lo, f, Round::Up), fun(&self.hi, f, Round::Up));
+        let (k_lo, k_hi) = (t.lo.clone().ceil(), t.hi.clone().floor());
+        if k_lo < k_hi {
+            return I::new(down(p, -1), up(p, 1));
+        }
+        if k_lo == k_hi {
+            // An integer float is even when half of it is an integer (exact: halving a float
+            // only lowers its exponent).
+            let mut half = k_lo;
+            half.div_assign_round(2, Round::Down);
+            if half.is_integer() {
+                hi = up(p, 1);
+            } else {
+                lo = down(p, -1);
+            }
+        }
+        I::new(lo, hi)
+    }
+
+    /// The real `q`-th root (`q ≥ 2`), or `None` unless every member is positive (or, for odd
+    /// `q`, every member is negative).
+    pub fn root(&self, q: u32) -> Option<I> {
+        if self.is_positive() {
+            let (mut lo, mut hi) = (self.lo.clone(), self.hi.clone());
+            lo.root_round(q, Round::Down);
+            hi.root_round(q, Round::Up);
+            Some(I::new(lo, hi))
+        } else if !q.is_multiple_of(2) && self.is_negative() {
+            self.neg().root(q).map(|r| r.neg())
+        } else {
+            None
+        }
+    }
+
     /// The ends as decimals with `digits` significant digits, rounded outward, or
     /// `unbounded` (an MPFR overflow or an unbounded operand).
     pub fn show(&self, digits: usize) -> String {
@@ -403,6 +460,29 @@ mod tests {
         assert!(I::from_i(p, 0).sub(&I::from_i(p, 1)).ln().is_none());
         let s = I::span(p, &q(-2, 1), &q(3, 1)).sq();
         assert!(s.lo_q().unwrap() == 0 && s.hi_q().unwrap() == 9);
+    }
+
+    #[test]
+    fn sin_cos_and_roots_enclose() {
+        let p = 128;
+        let s = |a: i64, b: i64| I::span(p, &q(a, 1), &q(b, 1));
+        // Monotone pieces use the ends; an extremum inside widens to ±1.
+        let sin12 = s(1, 2).sin();
+        assert!(sin12.lo_q().unwrap() > q(84, 100) && sin12.hi_q().unwrap() == 1);
+        let sin0_7 = s(0, 7).sin();
+        assert!(sin0_7.lo_q().unwrap() == -1 && sin0_7.hi_q().unwrap() == 1);
+        let cos23 = s(2, 3).cos();
+        assert!(cos23.lo_q().unwrap() < q(-98, 100) && cos23.hi_q().unwrap() < q(-41, 100));
+        let cos_11 = s(-1, 1).cos();
+        assert!(cos_11.lo_q().unwrap() < q(55, 100) && cos_11.hi_q().unwrap() == 1);
+        assert!(I::from_i(p, 0).sin().contains_q(&q(0, 1)));
+        assert!(!overflow(p).sin().is_finite() && !overflow(p).cos().is_finite());
+        // Real roots: positive bases, negative ones for odd q, nothing across 0.
+        let r = s(8, 27).root(3).unwrap();
+        assert!(r.contains_q(&q(2, 1)) && r.contains_q(&q(3, 1)));
+        assert!(s(-27, -8).root(3).unwrap().contains_q(&q(-2, 1)));
+        assert!(s(-1, 1).root(3).is_none() && s(-8, -1).root(2).is_none());
+        assert!(s(0, 4).root(2).is_none() && overflow(p).root(2).is_none());
     }
 
     /// An interval at the edge of MPFR's exponent range: `exp(exp(30))` overflows.

@@ -5,21 +5,22 @@
 //! The checker re-derives every claim from problem + witness with exact rationals (and, for
 //! kinds that need them, MPFR intervals) only. It never calls the e-graph, the searches or
 //! floating point, and it does not import `crate::theorems`. Unknown kinds, fields and claims are
-//! rejected. Every kind lives in its own module, holding its schema (shared with the producer,
-//! so the two cannot drift apart) and its `check` function.
+//! rejected. Every kind lives in its own module, named after its theorem like its producer in
+//! `src/theorems/` (`thm1`, `thm2`, `thm4`), holding its schema (shared with the producer, so
+//! the two cannot drift apart) and its `check` function.
 
 #![warn(missing_docs)]
 
 pub mod activation;
-pub mod deep_linear;
 pub mod error;
 pub mod f64i;
 pub mod formula;
 pub mod interval;
 pub mod kernel;
 pub mod point;
-pub mod relu_like;
-pub mod smooth;
+pub mod thm1;
+pub mod thm2;
+pub mod thm4;
 pub mod value;
 
 pub use error::{Error, Rejection, Result};
@@ -104,9 +105,9 @@ pub fn check_str(text: &str) -> Result<CheckReport> {
         .ok_or_else(|| Error::rejected("missing field 'kind'".into()))?
         .to_string();
     match kind.as_str() {
-        relu_like::KIND => relu_like::check(value),
-        smooth::KIND => smooth::check(value),
-        deep_linear::KIND => deep_linear::check(value),
+        thm1::KIND => thm1::check(value),
+        thm2::KIND => thm2::check(value),
+        thm4::KIND => thm4::check(value),
         point::KIND => point::check(value),
         other => Err(Error::rejected(format!(
             "unknown certificate kind '{other}'"

@@ -27,7 +27,7 @@ use super::activation::Act;
 use super::f64i::F;
 use super::interval::I;
 use super::kernel::{q, q_mat, q_vec, Q};
-use super::smooth::{parse_activation, Activation};
+use super::thm2::{parse_activation, Activation};
 use super::{parse_typed, require_claims, unknown_claim, verify_claims, CheckReport, Claim};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};

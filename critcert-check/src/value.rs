@@ -30,7 +30,7 @@ impl V {
     }
 
     /// `q` exactly, or its enclosure when it has more than [`MAX_EXACT_BITS`] bits.
-    fn exact(q: Q, prec: u32) -> V {
+    pub fn exact(q: Q, prec: u32) -> V {
         if q.numer().significant_bits() + q.denom().significant_bits() > MAX_EXACT_BITS {
             V::N(I::from_q(prec, &q))
         } else {

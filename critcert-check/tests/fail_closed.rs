@@ -2,7 +2,7 @@
 //! an exponent tower makes a certificate fail, never pass, and quickly. Each test builds a
 //! hostile certificate from a committed one and asserts on the failing claim's id.
 
-use critcert_check::{check_str, smooth, Error};
+use critcert_check::{check_str, thm2, Error};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -23,8 +23,41 @@ fn formula_cert(formula: &str, v: Value, minimum: Value, radius: &str) -> Value 
         "minimum": minimum,
         "radius": radius,
     });
-    c["claims"] = serde_json::to_value(smooth::claims(false, root, false)).unwrap();
+    c["claims"] = serde_json::to_value(thm2::claims(false, root, false)).unwrap();
     c
+}
+
+/// `sin`, `cos`, `sqrt` and `x^(3/2)` in formula activations (numbers from `critcert thm2`):
+/// accepted where the claims hold, rejected where they do not, and a `sqrt` or non-integer
+/// power of a number that may be negative fails closed.
+#[test]
+fn sin_cos_sqrt_and_rational_powers() {
+    let a = formula_cert(
+        "sin(x) + x^(3/2)",
+        json!(["1", "1/2", "1/2", {"solve": "C2.1", "bracket": ["129/512", "259/1024"]}]),
+        json!({"v": ["1", "1/2"], "u1": "-1/6", "u2": {"solve": "C2.3"}}),
+        "38223/2097152",
+    );
+    let b = formula_cert(
+        "x*sqrt(x) + cos(x)",
+        json!(["0", "1", "1", {"solve": "C2.1", "bracket": ["2013/1024", "1007/512"]}]),
+        json!({"v": ["1", "1"], "u1": "1/6", "u2": {"solve": "C2.3"}}),
+        "52157/1048576",
+    );
+    for c in [&a, &b] {
+        check_str(&c.to_string()).unwrap();
+    }
+    let mut c = a.clone();
+    c["problem"]["activation"]["formula"] = json!("cos(x) + x^(3/2)");
+    rejected(&c);
+    // On v ± 2ρ with ρ = 2 the arguments of sqrt and of ^(3/2) may be negative.
+    for (cert, what) in [(&a, "^(3/2)"), (&b, "sqrt")] {
+        let mut c = cert.clone();
+        c["witness"]["radius"] = json!("2");
+        let e = rejected(&c);
+        assert_eq!(e.claim_id(), Some("local-minimum-box"));
+        assert!(e.to_string().contains(what), "{e}");
+    }
 }
 
 /// Checks `c` and returns the rejection, failing the test if it is accepted or takes more than

@@ -39,7 +39,7 @@
 //!   (`case` one of its two names, `beta`, `gamma`, `tie_break` canonical rationals, or
 //!   `tie_break` removed). The checker reads these fields but no claim rests on them:
 //!   `strictly-better-point` evaluates the exact loss of `witness.better_point` itself
-//!   (critcert-check/src/relu_like.rs) and no claim statement mentions β, γ, the case or the
+//!   (critcert-check/src/thm1.rs) and no claim statement mentions β, γ, the case or the
 //!   tie break. They record how the producer found the better point.
 //! * `alpha-unreferenced` — `witness.alpha` of a `relu-like-spurious-minimum` replaced by
 //!   another canonical positive rational. No claim statement mentions α and no check uses it
@@ -1718,8 +1718,7 @@ fn op_resynth(_: &Ctx, d: &mut Draft, _: &Index, rng: &mut Rng) -> Option<String
         }
     }
     *d.v.get_mut("witness")? = Value::Object(w);
-    d.v["claims"] =
-        serde_json::to_value(critcert_check::deep_linear::claims(verdict, strict)).ok()?;
+    d.v["claims"] = serde_json::to_value(critcert_check::thm4::claims(verdict, strict)).ok()?;
     Some(format!(
         "witness resynthesized: {verdict}{}, {} point",
         if strict { " (strict)" } else { "" },
@@ -1838,7 +1837,7 @@ fn op_reweight(_: &Ctx, d: &mut Draft, _: &Index, rng: &mut Rng) -> Option<Strin
         let relu_like = d.v["problem"]["activation"]["name"] == "relu-like";
         let root = d.v["witness"]["zero_loss"]["v"][3].get("solve").is_some();
         d.v["claims"] =
-            serde_json::to_value(critcert_check::smooth::claims(relu_like, root, false)).ok()?;
+            serde_json::to_value(critcert_check::thm2::claims(relu_like, root, false)).ok()?;
         what.push("inertia and its claim dropped".into());
     }
     Some(what.join(", "))
@@ -2811,7 +2810,7 @@ mod oracle {
         if verdict != "saddle" && (descent.is_some() || ascent.is_some() || strict) {
             return err("curves or a direction on a point that is not a saddle");
         }
-        let expected = critcert_check::deep_linear::claims(verdict, strict);
+        let expected = critcert_check::thm4::claims(verdict, strict);
         claims_are(&v["claims"], &expected)?;
 
         // W_{b:a} (1-based, inclusive), identity when b < a.
@@ -3012,7 +3011,7 @@ mod oracle {
         if let Some(t) = c.get("tie_break") {
             rvec(t, "tie_break", Some(dx))?;
         }
-        claims_are(&v["claims"], &critcert_check::relu_like::claims())?;
+        claims_are(&v["claims"], &critcert_check::thm1::claims())?;
 
         let fit: Vec<Rational> = xs
             .iter()
@@ -3774,7 +3773,7 @@ mod oracle {
             None => None,
         };
         let expected =
-            critcert_check::smooth::claims(relu_like, bracket.is_some(), inertia.is_some());
+            critcert_check::thm2::claims(relu_like, bracket.is_some(), inertia.is_some());
         claims_are(&v["claims"], &expected)?;
 
         // The precision: well above every number of the witness.

@@ -1,7 +1,7 @@
 //! `critcert thm1`: Theorem 1 on a CSV dataset.
 
 use super::{print_json, rational_arg, refuse_overwrite, show, write_out};
-use critcert::cert::relu_like::MAX_SCALE_BITS;
+use critcert::cert::thm1::MAX_SCALE_BITS;
 use critcert::cert::to_json;
 use critcert::exact::{to_decimal, Q};
 use critcert::model::dataset::DEFAULT_MEMORY_LIMIT_MB;

@@ -1,7 +1,7 @@
 //! `critcert thm2`: Theorem 2 / Corollary 3 for one activation.
 
 use super::{print_json, show, write_out};
-use critcert::cert::smooth::{Coef, Entry, Real};
+use critcert::cert::thm2::{Coef, Entry, Real};
 use critcert::cert::to_json;
 use critcert::cert::value::V;
 use critcert::model::parse_activation;

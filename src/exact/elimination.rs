@@ -21,8 +21,28 @@ pub struct Echelon {
 }
 
 /// Runs fraction-free Gaussian elimination with row pivoting on the first `elim_cols` columns
-/// of an integer matrix; the remaining columns (right-hand sides) are carried along.
-pub fn bareiss(mut a: Vec<Vec<Integer>>, elim_cols: usize) -> Echelon {
+/// of an integer matrix; the remaining columns (right-hand sides) are carried along. Rows of
+/// different lengths are an error.
+pub fn bareiss(a: Vec<Vec<Integer>>, elim_cols: usize) -> Result<Echelon, String> {
+    rectangular(&a, "bareiss: the matrix")?;
+    Ok(eliminate(a, elim_cols))
+}
+
+/// `Err` naming `what` unless every row has the length of the first.
+fn rectangular(a: &[Vec<Integer>], what: &str) -> Result<usize, String> {
+    let n = a.first().map_or(0, Vec::len);
+    match a.iter().position(|r| r.len() != n) {
+        Some(i) => Err(format!(
+            "{what}: row {} has {} entries, row 1 has {n}",
+            i + 1,
+            a[i].len()
+        )),
+        None => Ok(n),
+    }
+}
+
+/// [`bareiss`] on a matrix whose rows all have the same length.
+fn eliminate(mut a: Vec<Vec<Integer>>, elim_cols: usize) -> Echelon {
     let n_rows = a.len();
     let n_cols = a.first().map_or(0, Vec::len);
     let mut prev = Integer::from(1);
@@ -91,15 +111,22 @@ pub fn integer_rows(m: &QMatrix) -> Vec<Vec<Integer>> {
 
 /// The exact rank of a rational matrix.
 pub fn rank(m: &QMatrix) -> usize {
-    bareiss(integer_rows(m), m.cols()).pivot_cols.len()
+    eliminate(integer_rows(m), m.cols()).pivot_cols.len()
 }
 
 /// Solves `A z = B` exactly for an integer `A` (`n × n_a`) and integer right-hand sides `B`
 /// (`n × n_b`), returning one solution (free unknowns set to zero) as an `n_a × n_b` matrix and
-/// the rank of `A`, or `None` when the system is inconsistent.
-pub fn solve_integer(a: Vec<Vec<Integer>>, b: Vec<Vec<Integer>>) -> Option<(QMatrix, usize)> {
-    let n_a = a.first().map_or(0, Vec::len);
-    let n_b = b.first().map_or(0, Vec::len);
+/// the rank of `A`, or `None` when the system is inconsistent. Shapes that do not fit are an
+/// error.
+pub fn solve_integer(
+    a: Vec<Vec<Integer>>,
+    b: Vec<Vec<Integer>>,
+) -> Result<Option<(QMatrix, usize)>, String> {
+    if a.len() != b.len() {
+        return Err(format!("solve: A has {} rows, B has {}", a.len(), b.len()));
+    }
+    let n_a = rectangular(&a, "solve: A")?;
+    let n_b = rectangular(&b, "solve: B")?;
     let aug: Vec<Vec<Integer>> = a
         .into_iter()
         .zip(b)
@@ -108,20 +135,20 @@ pub fn solve_integer(a: Vec<Vec<Integer>>, b: Vec<Vec<Integer>>) -> Option<(QMat
             r
         })
         .collect();
-    let e = bareiss(aug, n_a);
+    let e = eliminate(aug, n_a);
     let r = e.pivot_cols.len();
     if e.rows[r..]
         .iter()
         .any(|row| row[n_a..].iter().any(|x| *x != 0))
     {
-        return None;
+        return Ok(None);
     }
     // Fraction-free back substitution: with D the last pivot (the determinant of the pivot
     // block), Cramer's rule makes every y = D·z an integer, so each step is an exact integer
     // division; only the final z = y/D is a rational.
     let mut z = QMatrix::zeros(n_a, n_b);
     if r == 0 {
-        return Some((z, 0));
+        return Ok(Some((z, 0)));
     }
     let d = e.rows[r - 1][e.pivot_cols[r - 1]].clone();
     let mut y = vec![vec![Integer::new(); n_b]; n_a];
@@ -146,12 +173,19 @@ pub fn solve_integer(a: Vec<Vec<Integer>>, b: Vec<Vec<Integer>>) -> Option<(QMat
             }
         }
     }
-    Some((z, r))
+    Ok(Some((z, r)))
 }
 
-/// Solves `A z = B` for rational `A`, `B`; one solution, or `None` when inconsistent.
-pub fn solve(a: &QMatrix, b: &QMatrix) -> Option<QMatrix> {
-    assert_eq!(a.rows(), b.rows(), "solve: row counts differ");
+/// Solves `A z = B` for rational `A`, `B`; one solution, or `None` when inconsistent; an error
+/// when the row counts differ.
+pub fn solve(a: &QMatrix, b: &QMatrix) -> Result<Option<QMatrix>, String> {
+    if a.rows() != b.rows() {
+        return Err(format!(
+            "solve: A has {} rows, B has {}",
+            a.rows(),
+            b.rows()
+        ));
+    }
     let mut aug = QMatrix::zeros(a.rows(), a.cols() + b.cols());
     for i in 0..a.rows() {
         for j in 0..a.cols() {
@@ -169,7 +203,7 @@ pub fn solve(a: &QMatrix, b: &QMatrix) -> Option<QMatrix> {
             (r, rb)
         })
         .unzip();
-    solve_integer(left, right).map(|(z, _)| z)
+    Ok(solve_integer(left, right)?.map(|(z, _)| z))
 }
 
 /// An exact least-squares solution.
@@ -182,9 +216,9 @@ pub struct LeastSquares {
 }
 
 /// Exact least squares for a design matrix `a` (`m × n`, one row per data point) and targets
-/// `b` (`m × k`). Works for rank-deficient `a`: any minimiser is returned.
-pub fn least_squares(a: &QMatrix, b: &QMatrix) -> LeastSquares {
-    assert_eq!(a.rows(), b.rows(), "least_squares: row counts differ");
+/// `b` (`m × k`). Works for rank-deficient `a`: any minimiser is returned. An error when the
+/// row counts differ.
+pub fn least_squares(a: &QMatrix, b: &QMatrix) -> Result<LeastSquares, String> {
     let columns = |m: &QMatrix| -> Vec<Column> {
         (0..m.cols())
             .map(|j| Column::new((0..m.rows()).map(|i| &m[(i, j)])))
@@ -195,11 +229,20 @@ pub fn least_squares(a: &QMatrix, b: &QMatrix) -> LeastSquares {
 
 /// [`least_squares`] for a design matrix and targets given as integer columns ([`Column`]):
 /// the integer Gram system is formed (in `i128` when it cannot overflow) and solved by Bareiss
-/// elimination, then the column scaling is undone.
-pub fn least_squares_columns(a: &[Column], b: &[Column]) -> LeastSquares {
+/// elimination, then the column scaling is undone. Columns of different lengths are an error.
+pub fn least_squares_columns(a: &[Column], b: &[Column]) -> Result<LeastSquares, String> {
+    let m = a.first().or(b.first()).map_or(0, Column::len);
+    if let Some(c) = a.iter().chain(b).find(|c| c.len() != m) {
+        return Err(format!(
+            "least squares: a column has {} entries, another {m}",
+            c.len()
+        ));
+    }
     let g = gram(a, a);
     let rhs = gram(a, b);
-    let (z, rank) = solve_integer(g, rhs).expect("normal equations are always consistent");
+    // The normal equations always have a solution; `None` could only come from a bug.
+    let (z, rank) = solve_integer(g, rhs)?
+        .ok_or("least squares: the normal equations came out inconsistent (a bug)")?;
     // rank(AᵀA) = rank(A). A = Ai·diag(1/sa), B = Bi·diag(1/sb), so W = diag(sa) Z diag(1/sb).
     let mut w = z;
     for (i, ca) in a.iter().enumerate() {
@@ -208,7 +251,7 @@ pub fn least_squares_columns(a: &[Column], b: &[Column]) -> LeastSquares {
             w[(i, j)] = v;
         }
     }
-    LeastSquares { rank, solution: w }
+    Ok(LeastSquares { rank, solution: w })
 }
 
 #[cfg(test)]
@@ -241,13 +284,17 @@ mod tests {
     #[test]
     fn solves_square_and_detects_inconsistency() {
         let a = m(&[&[2, 1], &[1, 3]]);
-        let x = solve(&a, &m(&[&[3], &[5]])).unwrap();
+        let x = solve(&a, &m(&[&[3], &[5]])).unwrap().unwrap();
         assert_eq!(
             x,
             QMatrix::from_rows(vec![vec![Q::from((4, 5))], vec![Q::from((7, 5))]]).unwrap()
         );
-        assert!(solve(&m(&[&[1, 1], &[1, 1]]), &m(&[&[1], &[2]])).is_none());
-        let y = solve(&m(&[&[1, 1], &[1, 1]]), &m(&[&[2], &[2]])).unwrap();
+        assert!(solve(&m(&[&[1, 1], &[1, 1]]), &m(&[&[1], &[2]]))
+            .unwrap()
+            .is_none());
+        let y = solve(&m(&[&[1, 1], &[1, 1]]), &m(&[&[2], &[2]]))
+            .unwrap()
+            .unwrap();
         assert_eq!(Q::from(&y[(0, 0)] + &y[(1, 0)]), 2);
     }
 
@@ -262,7 +309,7 @@ mod tests {
         // Fit y = c0 + c1 x to (0,0), (1,1), (2,1): c1 = 1/2, c0 = 1/6.
         let a = m(&[&[1, 0], &[1, 1], &[1, 2]]);
         let b = m(&[&[0], &[1], &[1]]);
-        let ls = least_squares(&a, &b);
+        let ls = least_squares(&a, &b).unwrap();
         assert_eq!(ls.solution.col(0), vec![Q::from((1, 6)), Q::from((1, 2))]);
         assert_eq!(ls.rank, 2);
     }
@@ -278,7 +325,7 @@ mod tests {
         ])
         .unwrap();
         let b = m(&[&[0], &[0], &[1]]);
-        let ls = least_squares(&a, &b);
+        let ls = least_squares(&a, &b).unwrap();
         assert_eq!(ls.rank, 2);
         assert!(normal_residual(&a, &b, &ls.solution).is_zero());
         let fit = a.mul(&ls.solution).unwrap();
@@ -295,7 +342,19 @@ mod tests {
         ])
         .unwrap();
         let b = m(&[&[1], &[2], &[3]]);
-        let ls = least_squares(&a, &b);
+        let ls = least_squares(&a, &b).unwrap();
         assert!(normal_residual(&a, &b, &ls.solution).is_zero());
+    }
+
+    #[test]
+    fn shapes_that_do_not_fit_are_errors() {
+        let i = |v: &[i64]| v.iter().map(|&x| Integer::from(x)).collect::<Vec<_>>();
+        assert!(bareiss(vec![i(&[1, 2]), i(&[3])], 2).is_err());
+        assert!(solve_integer(vec![i(&[1, 2]), i(&[3, 4])], vec![i(&[1])]).is_err());
+        assert!(solve_integer(vec![i(&[1, 2]), i(&[3])], vec![i(&[1]), i(&[2])]).is_err());
+        assert!(solve(&m(&[&[1, 0], &[0, 1]]), &m(&[&[1]])).is_err());
+        assert!(least_squares(&m(&[&[1], &[1]]), &m(&[&[1]])).is_err());
+        let cols = |v: &[i64]| Column::new(&v.iter().map(|&x| Q::from(x)).collect::<Vec<_>>());
+        assert!(least_squares_columns(&[cols(&[1, 2])], &[cols(&[1])]).is_err());
     }
 }

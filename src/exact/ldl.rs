@@ -17,13 +17,6 @@ pub struct Inertia {
     pub negative: usize,
 }
 
-impl Inertia {
-    /// Every eigenvalue is positive.
-    pub fn is_positive_definite(&self) -> bool {
-        self.zero == 0 && self.negative == 0
-    }
-}
-
 impl std::fmt::Display for Inertia {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
@@ -73,10 +66,14 @@ pub fn factorise(a: &QMatrix) -> Result<SymmetricFactorisation, String> {
             let z = vec![(i, Q::from(1))];
             if d > 0 {
                 pos += 1;
-                pos_dir.get_or_insert_with(|| lift(a, &eliminated, &z));
+                if pos_dir.is_none() {
+                    pos_dir = Some(lift(a, &eliminated, &z)?);
+                }
             } else {
                 neg += 1;
-                neg_dir.get_or_insert_with(|| lift(a, &eliminated, &z));
+                if neg_dir.is_none() {
+                    neg_dir = Some(lift(a, &eliminated, &z)?);
+                }
             }
             remaining.retain(|&r| r != i);
             for &j in &remaining {
@@ -100,11 +97,13 @@ pub fn factorise(a: &QMatrix) -> Result<SymmetricFactorisation, String> {
             let sign = if c > 0 { Q::from(1) } else { Q::from(-1) };
             pos += 1;
             neg += 1;
-            neg_dir.get_or_insert_with(|| {
-                lift(a, &eliminated, &[(i, Q::from(1)), (j, Q::from(-&sign))])
-            });
-            pos_dir
-                .get_or_insert_with(|| lift(a, &eliminated, &[(i, Q::from(1)), (j, sign.clone())]));
+            if neg_dir.is_none() {
+                let z = [(i, Q::from(1)), (j, Q::from(-&sign))];
+                neg_dir = Some(lift(a, &eliminated, &z)?);
+            }
+            if pos_dir.is_none() {
+                pos_dir = Some(lift(a, &eliminated, &[(i, Q::from(1)), (j, sign.clone())])?);
+            }
             remaining.retain(|&r| r != i && r != j);
             // S_kl -= (S_ki S_jl + S_kj S_il) / c
             let col_i: Vec<Q> = remaining.iter().map(|&k| s[(k, i)].clone()).collect();
@@ -144,14 +143,14 @@ pub fn inertia(a: &QMatrix) -> Result<Inertia, String> {
 /// Turns a direction `z` (sparse, on not-yet-eliminated indices) in the current Schur
 /// complement into a direction `v` of the original matrix with `vᵀAv = zᵀSz`: `v_E` solves
 /// `A_EE v_E = −A_ER z` on the eliminated set `E`, and `v_R = z`.
-fn lift(a: &QMatrix, eliminated: &[usize], z: &[(usize, Q)]) -> Vec<Q> {
+fn lift(a: &QMatrix, eliminated: &[usize], z: &[(usize, Q)]) -> Result<Vec<Q>, String> {
     let n = a.rows();
     let mut v = vec![Q::new(); n];
     for (i, val) in z {
         v[*i] = val.clone();
     }
     if eliminated.is_empty() {
-        return v;
+        return Ok(v);
     }
     let e = eliminated.len();
     let mut a_ee = QMatrix::zeros(e, e);
@@ -166,24 +165,13 @@ fn lift(a: &QMatrix, eliminated: &[usize], z: &[(usize, Q)]) -> Vec<Q> {
         }
         rhs[(p, 0)] = t;
     }
-    let sol = elimination::solve(&a_ee, &rhs).expect("the pivot block is nonsingular");
+    // The pivot blocks make A_EE nonsingular; `None` could only come from a bug.
+    let sol = elimination::solve(&a_ee, &rhs)?
+        .ok_or("inertia: a pivot block came out singular (a bug)")?;
     for (p, &i) in eliminated.iter().enumerate() {
         v[i] = sol[(p, 0)].clone();
     }
-    v
-}
-
-/// The quadratic form `vᵀAv`, exactly.
-pub fn quadratic_form(a: &QMatrix, v: &[Q]) -> Q {
-    let mut s = Q::new();
-    for i in 0..a.rows() {
-        for j in 0..a.cols() {
-            if v[i] != 0 && v[j] != 0 {
-                s += Q::from(&v[i] * &v[j]) * &a[(i, j)];
-            }
-        }
-    }
-    s
+    Ok(v)
 }
 
 #[cfg(test)]
@@ -197,6 +185,19 @@ mod tests {
                 .collect(),
         )
         .unwrap()
+    }
+
+    /// The quadratic form `vᵀAv`, exactly.
+    fn quadratic_form(a: &QMatrix, v: &[Q]) -> Q {
+        let mut s = Q::new();
+        for i in 0..a.rows() {
+            for j in 0..a.cols() {
+                if v[i] != 0 && v[j] != 0 {
+                    s += Q::from(&v[i] * &v[j]) * &a[(i, j)];
+                }
+            }
+        }
+        s
     }
 
     fn check(a: &QMatrix, expected: (usize, usize, usize)) {
@@ -251,9 +252,9 @@ mod tests {
                     p[(i, j)] = Q::from((a, b));
                 }
             }
-            let dm = QMatrix::from_vec(n, n, (0..n * n).map(|k| {
+            let dm = QMatrix::try_from_vec(n, n, (0..n * n).map(|k| {
                 if k / n == k % n { Q::from(d[k / n]) } else { Q::new() }
-            }).collect());
+            }).collect()).unwrap();
             let a = p.transpose().mul(&dm).unwrap().mul(&p).unwrap();
             // Symmetric permutation: a cyclic shift of rows and columns.
             let perm: Vec<usize> = (0..n).map(|i| (i + shift) % n).collect();

@@ -58,17 +58,6 @@ impl QMatrix {
         Ok(QMatrix { rows, cols, data })
     }
 
-    /// Builds a matrix from row-major data; panics if `data.len() != rows * cols` (a programming
-    /// error, not an input error).
-    pub fn from_vec(rows: usize, cols: usize, data: Vec<Q>) -> Self {
-        assert_eq!(
-            data.len(),
-            rows * cols,
-            "QMatrix::from_vec: wrong data length"
-        );
-        QMatrix { rows, cols, data }
-    }
-
     /// Number of rows.
     pub fn rows(&self) -> usize {
         self.rows

@@ -119,6 +119,16 @@ impl Column {
     }
 }
 
+/// The entries of every column as `i64`, when all are small.
+fn small_columns(cs: &[Column]) -> Option<Vec<&[i64]>> {
+    cs.iter()
+        .map(|c| match &c.ints {
+            Ints::Small(v) => Some(v.as_slice()),
+            Ints::Big(_) => None,
+        })
+        .collect()
+}
+
 /// The integer matrix `Pᵀ Q` of two sets of integer columns over the same rows (in `i128`
 /// when no partial sum can overflow, else with GMP integers).
 pub fn gram(p: &[Column], q: &[Column]) -> Vec<Vec<Integer>> {
@@ -128,15 +138,11 @@ pub fn gram(p: &[Column], q: &[Column]) -> Vec<Vec<Integer>> {
             .map(Column::max_abs)
             .try_fold(0, |a, b| Some(a.max(b?)))
     };
-    if let (Some(bp), Some(bq)) = (bound(p), bound(q)) {
+    if let (Some(ps), Some(qs), Some(bp), Some(bq)) =
+        (small_columns(p), small_columns(q), bound(p), bound(q))
+    {
         // Every partial sum is bounded by m·max|p|·max|q|, which must fit in i128.
         if m.saturating_mul(bp).saturating_mul(bq) < (1u128 << 126) {
-            let small = |c: &Column| match &c.ints {
-                Ints::Small(v) => v.clone(),
-                Ints::Big(_) => unreachable!("bounded columns are small"),
-            };
-            let (ps, qs): (Vec<Vec<i64>>, Vec<Vec<i64>>) =
-                (p.iter().map(small).collect(), q.iter().map(small).collect());
             return ps
                 .iter()
                 .map(|pc| {
@@ -144,7 +150,7 @@ pub fn gram(p: &[Column], q: &[Column]) -> Vec<Vec<Integer>> {
                         .map(|qc| {
                             let s: i128 = pc
                                 .iter()
-                                .zip(qc)
+                                .zip(qc.iter())
                                 .map(|(&x, &y)| x as i128 * y as i128)
                                 .sum();
                             Integer::from(s)
@@ -174,9 +180,21 @@ pub fn gram(p: &[Column], q: &[Column]) -> Vec<Vec<Integer>> {
 }
 
 /// The product `A w` of the matrix with columns `cols` and the rational vector `w`, as integer
-/// numerators over one common (unreduced) denominator: `(A w)_i = N_i / D`.
-pub fn mat_vec(cols: &[Column], w: &[Q]) -> (Vec<Integer>, Integer) {
-    assert_eq!(cols.len(), w.len(), "mat_vec: shapes differ");
+/// numerators over one common (unreduced) denominator: `(A w)_i = N_i / D`. An error when `w`
+/// does not have one entry per column or the columns differ in length.
+pub fn mat_vec(cols: &[Column], w: &[Q]) -> Result<(Vec<Integer>, Integer), String> {
+    let m = cols.first().map_or(0, Column::len);
+    if cols.len() != w.len() || cols.iter().any(|c| c.len() != m) {
+        return Err(format!(
+            "mat_vec: {} columns (of lengths {}) and {} weights",
+            cols.len(),
+            cols.iter()
+                .map(|c| c.len().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            w.len()
+        ));
+    }
     // A = Ints · diag(1/s), so A w = Ints · (w_j / s_j), written over one denominator D.
     let scaled: Vec<Q> = cols
         .iter()
@@ -184,7 +202,6 @@ pub fn mat_vec(cols: &[Column], w: &[Q]) -> (Vec<Integer>, Integer) {
         .map(|(c, x)| Q::from(x / &c.scale))
         .collect();
     let (coef, den) = over_common_denominator(&scaled);
-    let m = cols.first().map_or(0, Column::len);
     let mut out = vec![Integer::new(); m];
     for (c, k) in cols.iter().zip(&coef) {
         if *k == 0 {
@@ -207,7 +224,7 @@ pub fn mat_vec(cols: &[Column], w: &[Q]) -> (Vec<Integer>, Integer) {
             }
         }
     }
-    (out, den)
+    Ok((out, den))
 }
 
 #[cfg(test)]
@@ -246,7 +263,8 @@ mod tests {
         // (1/2, 1/3, −2)·6 = (3, 2, −12): Σ = 9 + 4 + 144 = 157.
         assert_eq!(g[0][0], 157);
         assert_eq!(g[0][1], 3 + 2 - 12);
-        let (n, d) = mat_vec(&cols, &[q(2, 5), q(-1, 3)]);
+        let (n, d) = mat_vec(&cols, &[q(2, 5), q(-1, 3)]).unwrap();
+        assert!(mat_vec(&cols, &[q(1, 1)]).is_err());
         let expect = [q(1, 5) - q(1, 3), q(2, 15) - q(1, 3), q(-4, 5) - q(1, 3)];
         for (ni, e) in n.iter().zip(&expect) {
             assert_eq!(Q::from((ni.clone(), d.clone())), *e);

@@ -8,24 +8,8 @@ use super::derive::Builder;
 use super::formula::Formula;
 use super::names::Names;
 use crate::exact::{QMatrix, Q};
-use crate::model::Dataset;
+use crate::model::{Dataset, NAMED};
 use egg::Id;
-
-/// Named activations and their formulas.
-pub const NAMED: &[(&str, &str)] = &[
-    ("sigmoid", "1/(1 + exp(-x))"),
-    ("tanh", "tanh(x)"),
-    ("arctan", "atan(x)"),
-    ("erf", "erf(x)"),
-    ("softplus", "ln(1 + exp(x))"),
-    ("gelu", "x*(1 + erf(x/sqrt(2)))/2"),
-    ("elu", "max(x, 0) + min(exp(x) - 1, 0)"),
-    ("relu", "max(x, 0)"),
-    ("leaky-relu", "max(x, 0) + min(x/100, 0)"),
-    ("quadratic", "x^2"),
-    ("mish", "x*tanh(ln(1 + exp(x)))"),
-    ("softsign", "x/(1 + abs(x))"),
-];
 
 /// An activation function.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -7,7 +7,7 @@
 //! e-graph extracted them in. Exact identities are applied (`x·x⁻¹ = 1`, `exp(0) = 1`);
 //! nothing else is assumed about the functions.
 
-use super::lang::{fold_function, Math};
+use super::lang::{fold_function, rational_pow, Math};
 use crate::exact::Q;
 use egg::{Id, RecExpr};
 use std::collections::BTreeMap;
@@ -39,6 +39,12 @@ pub enum Func {
     Inv,
     /// The constant π.
     Pi,
+    /// `sin`.
+    Sin,
+    /// `cos`.
+    Cos,
+    /// `a^r` for a rational `r` that is not an integer (`r` is the payload).
+    Pow(Q),
 }
 
 impl Func {
@@ -57,6 +63,9 @@ impl Func {
             Func::Min => "min",
             Func::Inv => "inv",
             Func::Pi => "pi",
+            Func::Sin => "sin",
+            Func::Cos => "cos",
+            Func::Pow(_) => "pow",
         }
     }
 }
@@ -391,6 +400,7 @@ impl Poly {
                 (Func::Max, [a, b]) => Some(a.clone().max(b.clone())),
                 (Func::Min, [a, b]) => Some(a.clone().min(b.clone())),
                 (Func::Inv, [a]) if *a != 0 => Some(Q::from(1) / a.clone()),
+                (Func::Pow(r), [a]) => rational_pow(a, r),
                 (Func::H(_) | Func::Pi, _) => None,
                 (g, [a]) => fold_function(g.name(), a),
                 _ => None,
@@ -551,12 +561,14 @@ impl Poly {
                 Math::Mul([a, b]) => v(a).mul_within(v(b), &mut budget)?,
                 Math::Neg(a) => v(a).neg(),
                 Math::Pow([a, n]) => {
-                    let n = konst(&val, n)
-                        .filter(|n| *n.denom() == 1)
-                        .and_then(|n| n.numer().to_i32())
-                        .ok_or("an exponent is not an integer constant")?;
-                    v(a).pow_within(n, &mut budget)?
-                        .ok_or("a negative power of zero")?
+                    let n = konst(&val, n).ok_or("an exponent is not a rational constant")?;
+                    if *n.denom() == 1 {
+                        let n = n.numer().to_i32().ok_or("an exponent is too large")?;
+                        v(a).pow_within(n, &mut budget)?
+                            .ok_or("a negative power of zero")?
+                    } else {
+                        Poly::apply(Func::Pow(n), vec![g(a)])
+                    }
                 }
                 Math::D(_) => return Err("a derivative was not eliminated".into()),
                 Math::H([k, a]) => {
@@ -576,6 +588,8 @@ impl Poly {
                 Math::Max([a, b]) => Poly::apply(Func::Max, vec![g(a), g(b)]),
                 Math::Min([a, b]) => Poly::apply(Func::Min, vec![g(a), g(b)]),
                 Math::Pi => Poly::apply(Func::Pi, vec![]),
+                Math::Sin(a) => Poly::apply(Func::Sin, vec![g(a)]),
+                Math::Cos(a) => Poly::apply(Func::Cos, vec![g(a)]),
             };
             total = total.saturating_add(p.bits());
             if total > MAX_TOTAL_BITS {

@@ -1,10 +1,10 @@
 //! A small formula syntax for activations (`x + x^2/3`, `1/(1+exp(-x))`) and for relations
 //! between symbols (`u2*h(v2) = 1/3 - u1*h(v1)`).
 //!
-//! Grammar: sums and differences of products and quotients of powers (`^` takes an integer)
-//! of numbers (exact decimals), names (`x`, `v1`, `W1[1,2]`, `pi`), calls
-//! `exp ln log tanh atan arctan erf sqrt abs step max min` and the abstract `h`, `h'`, `h''`, and
-//! parenthesised formulas.
+//! Grammar: the checker's ([`crate::cert::formula`]) — sums and differences of products and
+//! quotients of powers (`a^n`, `a^(n)`, `a^(p/q)`) of numbers (exact decimals), names (`x`,
+//! `v1`, `W1[1,2]`, `pi`), calls `exp ln log sqrt sin cos tanh atan arctan erf abs max min`,
+//! and parenthesised formulas — plus `step` and the abstract `h`, `h'`, `h''` for relations.
 
 use super::derive::Builder;
 use super::lang::Math;
@@ -31,6 +31,8 @@ pub enum Formula {
     Div(Box<Formula>, Box<Formula>),
     /// `a^n`.
     Pow(Box<Formula>, i32),
+    /// `a^(p/q)` in lowest terms, `q ≥ 2`.
+    RatPow(Box<Formula>, i32, u32),
     /// A function call; `h` carries its derivative order as the number of primes.
     Call(String, u32, Vec<Formula>),
 }
@@ -61,6 +63,14 @@ impl Parser<'_> {
     }
     fn err<T>(&self, what: &str) -> Result<T, String> {
         Err(format!("{what} at character {}", self.i + 1))
+    }
+    /// The ASCII digits at the cursor.
+    fn digits(&mut self) -> String {
+        let start = self.i;
+        while self.i < self.s.len() && self.s[self.i].is_ascii_digit() {
+            self.i += 1;
+        }
+        String::from_utf8_lossy(&self.s[start..self.i]).into_owned()
     }
     fn sum(&mut self) -> Result<Formula, String> {
         let mut a = self.product()?;
@@ -105,21 +115,39 @@ impl Parser<'_> {
             let paren = self.eat(b'(');
             let negative = self.eat(b'-');
             self.ws();
-            let start = self.i;
-            while self.i < self.s.len() && self.s[self.i].is_ascii_digit() {
-                self.i += 1;
-            }
-            let digits = std::str::from_utf8(&self.s[start..self.i]).unwrap_or("");
-            let Ok(n) = digits.parse::<i32>() else {
+            let Ok(n) = self.digits().parse::<i32>() else {
                 return self.err("expected an integer exponent");
             };
+            let mut d = 1;
+            if paren && self.eat(b'/') {
+                self.ws();
+                let Ok(t) = self.digits().parse::<i32>() else {
+                    return self.err("expected an integer denominator");
+                };
+                d = t;
+            }
             if paren && !self.eat(b')') {
                 return self.err("expected ')'");
             }
             if n.unsigned_abs() > MAX_EXPONENT {
                 return self.err(&format!("exponent {n} beyond ±{MAX_EXPONENT}"));
             }
-            return Ok(Formula::Pow(Box::new(base), if negative { -n } else { n }));
+            if d == 0 || d.unsigned_abs() > MAX_EXPONENT {
+                return self.err(&format!(
+                    "exponent denominator {d} not in 1..={MAX_EXPONENT}"
+                ));
+            }
+            // In lowest terms, as the checker reads it.
+            let r = Q::from((if negative { -n } else { n }, d));
+            let (p, q) = (r.numer().to_i32(), r.denom().to_u32());
+            let (Some(p), Some(q)) = (p, q) else {
+                return self.err("exponent out of range");
+            };
+            return Ok(if q == 1 {
+                Formula::Pow(Box::new(base), p)
+            } else {
+                Formula::RatPow(Box::new(base), p, q)
+            });
         }
         Ok(base)
     }
@@ -228,6 +256,9 @@ impl Formula {
             Formula::Add(a, b) | Formula::Sub(a, b) => a.degree().max(b.degree()),
             Formula::Mul(a, b) | Formula::Div(a, b) => a.degree().saturating_add(b.degree()),
             Formula::Pow(a, n) => a.degree().saturating_mul(u64::from(n.unsigned_abs())),
+            Formula::RatPow(a, p, q) => a
+                .degree()
+                .saturating_mul(u64::from(p.unsigned_abs().div_ceil(*q))),
             Formula::Call(_, _, args) => args.iter().map(Formula::degree).max().unwrap_or(0),
         }
     }
@@ -248,7 +279,7 @@ impl Formula {
                     out.push(n.clone());
                 }
             }
-            Formula::Neg(a) | Formula::Pow(a, _) => a.collect(out),
+            Formula::Neg(a) | Formula::Pow(a, _) | Formula::RatPow(a, _, _) => a.collect(out),
             Formula::Add(a, b) | Formula::Sub(a, b) | Formula::Mul(a, b) | Formula::Div(a, b) => {
                 a.collect(out);
                 b.collect(out);
@@ -291,6 +322,11 @@ impl Formula {
                 let a = a.emit(b, resolve)?;
                 b.pow(a, *n)
             }
+            Formula::RatPow(a, p, q) => {
+                let a = a.emit(b, resolve)?;
+                let r = b.num(Q::from((*p, *q)));
+                b.node(Math::Pow([a, r]))
+            }
             Formula::Call(name, k, args) => {
                 let ids = args
                     .iter()
@@ -316,6 +352,8 @@ impl Formula {
                     "atan" | "arctan" => b.node(Math::Atan(one(&ids)?)),
                     "erf" => b.node(Math::Erf(one(&ids)?)),
                     "sqrt" => b.node(Math::Sqrt(one(&ids)?)),
+                    "sin" => b.node(Math::Sin(one(&ids)?)),
+                    "cos" => b.node(Math::Cos(one(&ids)?)),
                     "abs" => {
                         let a = one(&ids)?;
                         let minus = b.neg(a);
@@ -340,12 +378,61 @@ mod tests {
         assert!(Formula::parse("x + x^2/3").is_ok());
         assert!(Formula::parse("1/(1+exp(-x))").is_ok());
         assert!(Formula::parse("u2*h'(v2) - W1[1,2]^(-2)").is_ok());
-        for bad in ["x +", "x^y", "(x", "x $", "f'(x)", ""] {
+        for bad in [
+            "x +", "x^y", "(x", "x $", "f'(x)", "", "x^(1/65)", "x^(65/2)", "x^(1/0)",
+        ] {
             assert!(Formula::parse(bad).is_err(), "{bad}");
         }
+        // Rational exponents in lowest terms, as the checker reads them.
+        let x = || Box::new(Formula::Name("x".into()));
+        assert_eq!(
+            Formula::parse("x^(6/4)").unwrap(),
+            Formula::RatPow(x(), 3, 2)
+        );
+        assert_eq!(Formula::parse("x^(4/2)").unwrap(), Formula::Pow(x(), 2));
+        assert_eq!(
+            Formula::parse("sin(x)^(-1/3)").unwrap().degree(),
+            Formula::parse("x").unwrap().degree()
+        );
         assert_eq!(
             Formula::parse("a - b").unwrap().names(),
             vec!["a".to_string(), "b".to_string()]
+        );
+    }
+
+    #[test]
+    fn sin_cos_and_rational_powers_differentiate() {
+        use crate::expr::{derive, print, Limits, Names};
+        let f = Formula::parse("sin(x) + x^(3/2) - cos(2*x)").unwrap();
+        let mut names = Names::default();
+        let x = names.intern("x");
+        let mut b = Builder::default();
+        let root = f.emit(&mut b, &|b, _| Ok(b.var(x))).unwrap();
+        let d = derive(&b.expr, root, &[x], true, &Limits::default()).unwrap();
+        let hessian = d.hessian.unwrap();
+        let text = |p| print::text(p, &names);
+        // h' = cos x + (3/2)x^(1/2) + 2 sin 2x, h'' = −sin x + (3/4)x^(−1/2) + 4 cos 2x.
+        assert_eq!(text(&d.gradient[0]), "2*sin(2*x) + cos(x) + 3/2*(x)^(1/2)");
+        assert_eq!(
+            text(&hessian[0][0]),
+            "-sin(x) + 4*cos(2*x) + 3/4*(x)^(-1/2)"
+        );
+        // Exact values fold where they are rational: 4^(3/2) = 8, sin 0 = 0, cos 0 = 1.
+        assert_eq!(
+            crate::expr::lang::rational_pow(&Q::from(4), &Q::from((3, 2))),
+            Some(Q::from(8))
+        );
+        assert_eq!(
+            crate::expr::lang::rational_pow(&Q::from(-8), &Q::from((1, 3))),
+            Some(Q::from(-2))
+        );
+        assert_eq!(
+            crate::expr::lang::rational_pow(&Q::from(-4), &Q::from((1, 2))),
+            None
+        );
+        assert_eq!(
+            crate::expr::lang::rational_pow(&Q::from(2), &Q::from((1, 2))),
+            None
         );
     }
 }

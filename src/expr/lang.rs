@@ -9,6 +9,7 @@
 
 use crate::exact::Q;
 use egg::{merge_option, Analysis, DidMerge, EGraph, Id};
+use rug::ops::Pow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -65,8 +66,9 @@ mod language {
 
     define_language! {
         /// Expressions. Variants (the macro takes no per-variant docs): `(+ a b)`, `(* a b)`,
-        /// `(neg a)`, `(pow a n)` with an integer constant `n`, `(d x e)` = ∂e/∂x for a parameter
-        /// `x`, `(h k e)` = `h^(k)(e)` for the abstract activation, `exp ln tanh atan erf sqrt`,
+        /// `(neg a)`, `(pow a n)` with a rational constant `n`, `(d x e)` = ∂e/∂x for a parameter
+        /// `x`, `(h k e)` = `h^(k)(e)` for the abstract activation, `exp ln tanh atan erf sqrt
+        /// sin cos`,
         /// `(step e)` (1 for e > 0, 0 for e < 0), `max`, `min`, `pi`, rational constants
         /// ([`Rat`]) and parameters ([`Param`]).
         pub enum Math {
@@ -86,6 +88,8 @@ mod language {
             "max" = Max([Id; 2]),
             "min" = Min([Id; 2]),
             "pi" = Pi,
+            "sin" = Sin(Id),
+            "cos" = Cos(Id),
             Num(Rat),
             Var(Param),
         }
@@ -111,11 +115,22 @@ fn bits(q: &Q) -> u64 {
     u64::from(q.numer().significant_bits()) + u64::from(q.denom().significant_bits())
 }
 
-/// `a^n` for an integer `n`, or `None` (`0^n` with `n < 0`, an exponent that is too large, or
-/// a result of more than [`MAX_FOLD_BITS`] bits).
+/// `a^n` for a rational `n = p/q`, when it is a rational: `a` is then the `q`-th power of a
+/// rational (positive when `q` is even). `None` otherwise, and for `0^n` with `n < 0`, an
+/// exponent that is too large, or a result of more than [`MAX_FOLD_BITS`] bits.
 pub fn rational_pow(a: &Q, n: &Q) -> Option<Q> {
     if *n.denom() != 1 {
-        return None;
+        let q = n.denom().to_u32().filter(|&q| q <= 64)?;
+        if *a == 0 || (*a < 0 && q.is_multiple_of(2)) {
+            return None;
+        }
+        let (num, den) = (a.numer().clone().abs(), a.denom().clone());
+        let (rn, rd) = (num.clone().root(q), den.clone().root(q));
+        if rn.clone().pow(q) != num || rd.clone().pow(q) != den {
+            return None;
+        }
+        let root = Q::from((rn, rd)) * a.cmp0() as i32;
+        return rational_pow(&root, &Q::from(n.numer()));
     }
     let e = n.numer().to_i32()?;
     if e.unsigned_abs() > 4096 || (e < 0 && *a == 0) {
@@ -142,7 +157,8 @@ pub fn fold_function(name: &str, a: &Q) -> Option<Q> {
     match name {
         "exp" if *a == 0 => Some(Q::from(1)),
         "ln" if *a == 1 => Some(Q::new()),
-        "tanh" | "atan" | "erf" if *a == 0 => Some(Q::new()),
+        "tanh" | "atan" | "erf" | "sin" if *a == 0 => Some(Q::new()),
+        "cos" if *a == 0 => Some(Q::from(1)),
         "sqrt" if *a >= 0 => {
             let (n, d) = (a.numer(), a.denom());
             (n.is_perfect_square() && d.is_perfect_square())
@@ -178,6 +194,8 @@ impl Analysis<Math> for ConstFold {
             Math::Atan(a) => fold_function("atan", &c(a)?),
             Math::Erf(a) => fold_function("erf", &c(a)?),
             Math::Sqrt(a) => fold_function("sqrt", &c(a)?),
+            Math::Sin(a) => fold_function("sin", &c(a)?),
+            Math::Cos(a) => fold_function("cos", &c(a)?),
             Math::Step(a) => fold_function("step", &c(a)?),
             Math::Max([a, b]) => Some(c(a)?.max(c(b)?)),
             Math::Min([a, b]) => Some(c(a)?.min(c(b)?)),

@@ -142,6 +142,8 @@ pub fn rules() -> Vec<Rewrite<Math, ConstFold>> {
             "(d ?x (sqrt ?a))",
             "(* (* 1/2 (pow (sqrt ?a) -1)) (d ?x ?a))",
         ),
+        open_rule("d-sin", "(d ?x (sin ?a))", "(* (cos ?a) (d ?x ?a))"),
+        open_rule("d-cos", "(d ?x (cos ?a))", "(* (neg (sin ?a)) (d ?x ?a))"),
         // The step function's derivative is 0 away from its jump (ReLU-like activations are
         // differentiated where no pre-activation is 0).
         rw!("d-step"; "(d ?x (step ?a))" => "0"),

@@ -5,7 +5,22 @@
 use crate::cert::activation::Act;
 use crate::error::{clip, Error, Result};
 use crate::exact::parse_input;
-use crate::expr::build::NAMED;
+
+/// Named activations and their formulas in `x` (the names `derive` and `thm2` read as formulas).
+pub const NAMED: &[(&str, &str)] = &[
+    ("sigmoid", "1/(1 + exp(-x))"),
+    ("tanh", "tanh(x)"),
+    ("arctan", "atan(x)"),
+    ("erf", "erf(x)"),
+    ("softplus", "ln(1 + exp(x))"),
+    ("gelu", "x*(1 + erf(x/sqrt(2)))/2"),
+    ("elu", "max(x, 0) + min(exp(x) - 1, 0)"),
+    ("relu", "max(x, 0)"),
+    ("leaky-relu", "max(x, 0) + min(x/100, 0)"),
+    ("quadratic", "x^2"),
+    ("mish", "x*tanh(ln(1 + exp(x)))"),
+    ("softsign", "x/(1 + abs(x))"),
+];
 
 /// Parses an activation name. `relu` is `relu-like:1:0`, `leaky-relu` is `relu-like:1:1/100`;
 /// `relu-like:A:B` has `s+ = A`,
@@ -58,7 +73,7 @@ mod tests {
             Act::ReluLike(1.into(), (1, 100).into())
         );
         assert!(parse_activation("relu-like:1:1").is_err());
-        assert!(parse_activation("sin(x)").is_err());
+        assert!(parse_activation("sinh(x)").is_err());
         assert!(matches!(
             parse_activation("mish").unwrap(),
             Act::Formula(..)

@@ -3,5 +3,5 @@
 pub mod activation;
 pub mod dataset;
 
-pub use activation::parse_activation;
+pub use activation::{parse_activation, NAMED};
 pub use dataset::{read_csv, Dataset};

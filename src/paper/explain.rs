@@ -2,7 +2,7 @@
 //! claims, and what the checker recomputed for each claim (taken from the checker's report, so
 //! the account never says more than was checked).
 
-use crate::cert::{self, relu_like};
+use crate::cert::{self, thm1};
 use crate::error::Error;
 use crate::exact::{parse_rational, to_decimal};
 
@@ -49,8 +49,8 @@ pub fn abbreviate(s: &str) -> String {
 /// What a certificate of a known kind is about, in words (empty for kinds without prose).
 fn about(value: &serde_json::Value) -> Vec<String> {
     match value.get("kind").and_then(|k| k.as_str()) {
-        Some(relu_like::KIND) => {
-            let Ok(c) = serde_json::from_value::<relu_like::Cert>(value.clone()) else {
+        Some(thm1::KIND) => {
+            let Ok(c) = serde_json::from_value::<thm1::Cert>(value.clone()) else {
                 return vec!["(the problem and witness do not parse; see the verdict)".into()];
             };
             let p = &c.problem;
@@ -84,7 +84,7 @@ fn about(value: &serde_json::Value) -> Vec<String> {
                 "Conclusion if accepted: θ̂ is a local minimum on the explicit region {‖W1 − Ŵ1‖_max < ρ, ‖b1 − b̂1‖_max < ρ} (any W2, b2), its loss equals the best affine loss ℓ0(W̄), and the better point has strictly smaller loss — so θ̂ is a local minimum that is not global.".into(),
             ]
         }
-        Some(crate::cert::smooth::KIND) => vec![
+        Some(crate::cert::thm2::KIND) => vec![
             "Theorem 2 / Corollary 3 of Yun, Sra & Jadbabaie (ICLR 2019): on the data X = [[1, 0, ½], [0, 1, ½]], Y = [0, 0, 1] a 2-2-1 network has a spurious local minimum.".into(),
             match value["problem"]["activation"]["formula"].as_str() {
                 Some(f) => format!("Activation: the formula h(x) = {f} (parsed and differentiated by the checker itself, by Taylor arithmetic)."),
@@ -96,7 +96,7 @@ fn about(value: &serde_json::Value) -> Vec<String> {
             "Witness: a zero-loss point (Part 1), a point θ̂ with loss 1/3 (Part 2) and a box radius ρ.".into(),
             "Conclusion if accepted: θ̂ is a local minimum on the box ‖θ − θ̂‖_max ≤ ρ with loss exactly 1/3, while the zero-loss point has loss 0, so θ̂ is not global. Values that are not rational were enclosed by MPFR intervals with outward rounding.".into(),
         ],
-        Some(crate::cert::deep_linear::KIND) => vec![
+        Some(crate::cert::thm4::KIND) => vec![
             "Theorem 4 / Corollary 5 of Yun, Sra & Jadbabaie (ICLR 2019): a critical point of a deep linear network (hidden widths ≥ min(dx, dy)) is a global minimum iff ∇ℓ0 = 0 at the product of its weights, otherwise a saddle.".into(),
             format!(
                 "Network widths {} with loss ½‖W_{{H+1}}⋯W_1 X − Y‖²; verdict claimed: {}.",
@@ -167,8 +167,8 @@ pub fn explain(name: &str, text: &str) -> crate::Result<Explanation> {
             }
         }
     }
-    let files = if kind == crate::cert::smooth::KIND {
-        "smooth.rs, activation.rs, formula.rs, value.rs, interval.rs, kernel.rs, lib.rs"
+    let files = if kind == crate::cert::thm2::KIND {
+        "thm2.rs, activation.rs, formula.rs, value.rs, interval.rs, kernel.rs, lib.rs"
     } else {
         "the kind's module, kernel.rs, lib.rs"
     };

@@ -5,7 +5,7 @@
 //! for a claim, and nothing here is used by the checker. SVG needs no font files to view; the
 //! output is deterministic for a given build and machine.
 
-use crate::cert::relu_like;
+use crate::cert::thm1;
 use crate::error::{Error, Result};
 use crate::exact::Q;
 use plotters::prelude::*;
@@ -30,13 +30,13 @@ pub fn for_certificate(cert_path: &str, json: &str) -> Result<Vec<Figure>> {
         .map_err(|e| Error::Input(format!("{cert_path}: not valid JSON: {e}")))?;
     let stem = cert_path.trim_end_matches(".json").replace('/', "-");
     match value.get("kind").and_then(|k| k.as_str()) {
-        Some(relu_like::KIND) => {
-            let c: relu_like::Cert = serde_json::from_value(value)
+        Some(thm1::KIND) => {
+            let c: thm1::Cert = serde_json::from_value(value)
                 .map_err(|e| Error::Input(format!("{cert_path}: {e}")))?;
-            Ok(vec![relu_like_segment(cert_path, &stem, &c)?])
+            Ok(vec![thm1_segment(cert_path, &stem, &c)?])
         }
-        Some(crate::cert::smooth::KIND) => {
-            let c: crate::cert::smooth::Cert = serde_json::from_value(value)
+        Some(crate::cert::thm2::KIND) => {
+            let c: crate::cert::thm2::Cert = serde_json::from_value(value)
                 .map_err(|e| Error::Input(format!("{cert_path}: {e}")))?;
             super::figures_thm2::figures(cert_path, &stem, &c)
         }
@@ -61,7 +61,7 @@ struct Net {
 }
 
 impl Net {
-    fn from(p: &relu_like::Point) -> Net {
+    fn from(p: &thm1::Point) -> Net {
         Net {
             w1: p
                 .w1
@@ -169,7 +169,7 @@ impl Segment {
 }
 
 /// Exact losses of a `relu-like-spurious-minimum` certificate, recomputed for the report.
-pub struct ReluLikeNumbers {
+pub struct Thm1Numbers {
     /// The loss at the minimum.
     pub loss_minimum: Q,
     /// The loss at the better point.
@@ -177,7 +177,7 @@ pub struct ReluLikeNumbers {
 }
 
 /// The data of a `relu-like-spurious-minimum` certificate: slopes, inputs and targets.
-fn relu_like_data(c: &relu_like::Cert) -> (Q, Q, Vec<Vec<Q>>, Vec<Q>) {
+fn thm1_data(c: &thm1::Cert) -> (Q, Q, Vec<Vec<Q>>, Vec<Q>) {
     let p = &c.problem;
     let xs = p
         .data
@@ -195,9 +195,9 @@ fn relu_like_data(c: &relu_like::Cert) -> (Q, Q, Vec<Vec<Q>>, Vec<Q>) {
 }
 
 /// Recomputes the losses at the minimum and at the better point of an accepted certificate.
-pub fn relu_like_numbers(c: &relu_like::Cert) -> ReluLikeNumbers {
-    let (sp, sm, xs, ys) = relu_like_data(c);
-    ReluLikeNumbers {
+pub fn thm1_numbers(c: &thm1::Cert) -> Thm1Numbers {
+    let (sp, sm, xs, ys) = thm1_data(c);
+    Thm1Numbers {
         loss_minimum: Net::from(&c.witness.minimum).loss(&sp, &sm, &xs, &ys),
         loss_better: Net::from(&c.witness.better_point).loss(&sp, &sm, &xs, &ys),
     }
@@ -217,8 +217,8 @@ fn samples(f: &dyn Fn(&Q) -> Q, t_max: &Q, n: u32) -> Vec<(f64, f64)> {
 }
 
 /// The loss along the segment from the certified minimum to the better point.
-fn relu_like_segment(cert_path: &str, stem: &str, c: &relu_like::Cert) -> Result<Figure> {
-    let (s_plus, s_minus, xs, ys) = relu_like_data(c);
+fn thm1_segment(cert_path: &str, stem: &str, c: &thm1::Cert) -> Result<Figure> {
+    let (s_plus, s_minus, xs, ys) = thm1_data(c);
     let a = Net::from(&c.witness.minimum);
     let b = Net::from(&c.witness.better_point);
     let segment = Segment::new(&a, &b, (s_plus, s_minus), &xs, &ys);

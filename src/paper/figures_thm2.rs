@@ -7,7 +7,7 @@
 use super::figures::{draw_err, panel, tick, Figure};
 use crate::cert::activation::Act;
 use crate::cert::interval::I;
-use crate::cert::smooth::{self, parse_activation, parse_real, Coef, Entry, Real};
+use crate::cert::thm2::{self, parse_activation, parse_real, Coef, Entry, Real};
 use crate::error::{Error, Result};
 use crate::exact::Q;
 use plotters::prelude::*;
@@ -83,7 +83,7 @@ fn loss(act: &Act, t: &Theta) -> f64 {
 }
 
 /// The minimum, the zero-loss point and ρ of a certificate, for drawing.
-fn points(c: &smooth::Cert) -> Result<(Theta, Theta, f64)> {
+fn points(c: &thm2::Cert) -> Result<(Theta, Theta, f64)> {
     let act = parse_activation(&c.problem.activation)?;
     let relu_like = c.problem.activation.name == "relu-like";
     let w = &c.witness;
@@ -140,7 +140,7 @@ fn points(c: &smooth::Cert) -> Result<(Theta, Theta, f64)> {
 }
 
 /// The pictures of a `smooth-counterexample` certificate.
-pub fn figures(cert_path: &str, stem: &str, c: &smooth::Cert) -> Result<Vec<Figure>> {
+pub fn figures(cert_path: &str, stem: &str, c: &thm2::Cert) -> Result<Vec<Figure>> {
     let act = parse_activation(&c.problem.activation)?;
     let (minimum, zero, rho) = points(c)?;
     let name = cert_path

@@ -4,7 +4,7 @@
 
 use super::figures::{self, Figure};
 use super::{Outcome, Status};
-use crate::cert::relu_like;
+use crate::cert::thm1;
 use crate::exact::{parse_rational, to_decimal, Q};
 
 /// The reviewer's guide template; `{{INDEX}}` is replaced by the index of certificates.
@@ -14,9 +14,9 @@ pub const MATH: &str = include_str!("math.md");
 
 /// Kinds that `proofs/check_flint.py` (the second, independent checker) checks in full.
 const PYTHON_CHECKED_KINDS: &[&str] = &[
-    relu_like::KIND,
-    crate::cert::smooth::KIND,
-    crate::cert::deep_linear::KIND,
+    thm1::KIND,
+    crate::cert::thm2::KIND,
+    crate::cert::thm4::KIND,
     crate::cert::point::KIND,
 ];
 
@@ -71,11 +71,11 @@ fn summary(json: &str) -> Vec<String> {
         return Vec::new();
     };
     match value.get("kind").and_then(|k| k.as_str()) {
-        Some(relu_like::KIND) => {
-            let Ok(c) = serde_json::from_value::<relu_like::Cert>(value) else {
+        Some(thm1::KIND) => {
+            let Ok(c) = serde_json::from_value::<thm1::Cert>(value) else {
                 return Vec::new();
             };
-            let n = figures::relu_like_numbers(&c);
+            let n = figures::thm1_numbers(&c);
             let q = |s: &str| parse_rational(s).expect("accepted certificate");
             vec![
                 format!(
@@ -128,11 +128,11 @@ fn proves(o: &Outcome) -> String {
     let parsed = o
         .json
         .as_deref()
-        .and_then(|j| serde_json::from_str::<relu_like::Cert>(j).ok())
-        .filter(|c| c.kind == relu_like::KIND && o.status == Status::Accepted);
+        .and_then(|j| serde_json::from_str::<thm1::Cert>(j).ok())
+        .filter(|c| c.kind == thm1::KIND && o.status == Status::Accepted);
     match parsed {
         Some(c) => {
-            let n = figures::relu_like_numbers(&c);
+            let n = figures::thm1_numbers(&c);
             let rho = parse_rational(&c.witness.radius).expect("accepted certificate");
             format!(
                 "{}: the point `minimum` is a local minimum (loss ≈ {}) on the region of radius ρ ≈ {} around its first layer (any second layer), and not global (`better_point` has loss ≈ {}); so are its positive rescalings",

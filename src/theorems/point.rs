@@ -9,7 +9,7 @@
 use crate::cert::activation::Act;
 use crate::cert::interval::I;
 use crate::cert::point::{self, claims, claims_spurious, Cert, Problem, Witness};
-use crate::cert::smooth::Activation;
+use crate::cert::thm2::Activation;
 use crate::cert::{CheckReport, VERSION};
 use crate::deeplinear::load::{parse_npy, parse_safetensors, RawMatrix};
 use crate::error::{Error, Result};

@@ -1,7 +1,8 @@
 //! Theorem 1: for ReLU-like activations, any dataset that no affine model fits exactly gives
 //! a one-hidden-layer network a spurious local minimum (proofs/MATH.md §1 and Appendix A).
+//! Certificate kind `relu-like-spurious-minimum`, checked by [`crate::cert::thm1`].
 
-use crate::cert::relu_like::{self, Construction, Data, Point, Problem, ReluLike, Witness};
+use crate::cert::thm1::{self, Construction, Data, Point, Problem, ReluLike, Witness};
 use crate::cert::{self, Certificate, CheckReport};
 use crate::error::{Error, Result};
 use crate::exact::matrix::over_common_denominator;
@@ -27,7 +28,7 @@ pub struct Thm1Options {
 #[derive(Clone, Debug)]
 pub struct Thm1Result {
     /// The certificate (already accepted by the checker).
-    pub certificate: relu_like::Cert,
+    pub certificate: thm1::Cert,
     /// The checker's report.
     pub report: CheckReport,
     /// Loss at the local minimum, `ℓ0(W̄)`.
@@ -57,10 +58,11 @@ pub fn certify(data: &Dataset, opts: &Thm1Options) -> Result<Thm1Result> {
     cols.push(Column::new(std::iter::repeat_n(&one, m)));
     let ycol = Column::new(&data.y);
     let wbar = least_squares_columns(&cols, std::slice::from_ref(&ycol))
+        .map_err(Error::Input)?
         .solution
         .col(0);
     // Fitted values F_i/df and residuals R_i/dr.
-    let fitted = mat_vec(&cols, &wbar);
+    let fitted = mat_vec(&cols, &wbar).map_err(Error::Input)?;
     let targets = ycol.big();
     let residual = (
         fitted
@@ -95,7 +97,7 @@ pub fn certify(data: &Dataset, opts: &Thm1Options) -> Result<Thm1Result> {
     let minimum = point(&w1, &b1, &w2, &eta);
     let mu = std::cmp::min(min_ybar - &eta, Q::from(-&eta)) * alpha;
     let abs_cols: Vec<Column> = cols[..dx].iter().map(Column::abs).collect();
-    let (l1, l1_den) = mat_vec(&abs_cols, &vec![one.clone(); dx]);
+    let (l1, l1_den) = mat_vec(&abs_cols, &vec![one.clone(); dx]).map_err(Error::Input)?;
     let max_l1 = Q::from((l1.into_iter().max().expect("m ≥ 2"), l1_den));
     let radius = mu / (max_l1 + 1u32);
 
@@ -109,12 +111,12 @@ pub fn certify(data: &Dataset, opts: &Thm1Options) -> Result<Thm1Result> {
             tie_break(data, &wbar, &q(&fitted), &q(&residual), opts)?
         }
     };
-    let loss_better = loss(&cols, &ycol, opts, &better);
+    let loss_better = loss(&cols, &ycol, opts, &better)?;
     let better = point(&better.0, &better.1, &better.2, &better.3);
 
     let certificate = Certificate {
         critcert: cert::VERSION,
-        kind: relu_like::KIND.into(),
+        kind: thm1::KIND.into(),
         problem: Problem {
             activation: ReluLike {
                 name: "relu-like".into(),
@@ -137,7 +139,7 @@ pub fn certify(data: &Dataset, opts: &Thm1Options) -> Result<Thm1Result> {
             better_point: better,
             construction,
         },
-        claims: relu_like::claims(),
+        claims: thm1::claims(),
     };
     let report = cert::check_str(&cert::to_json(&certificate)).map_err(|e| {
         Error::NotCertified(format!(
@@ -185,7 +187,7 @@ fn validate(opts: &Thm1Options) -> Result<()> {
 
 /// The exact loss `½Σ(ŷ_i − y_i)²` of a one-hidden-layer ReLU-like network on the data `x̃`
 /// (integer columns of `[X, 1]`) and targets `y`.
-fn loss(x: &[Column], y: &Column, opts: &Thm1Options, (w1, b1, w2, b2): &Params) -> Q {
+fn loss(x: &[Column], y: &Column, opts: &Thm1Options, (w1, b1, w2, b2): &Params) -> Result<Q> {
     // Unit k's pre-activations Z_k/D_k; ŷ = b2 + Σ_k W2[k]·s±·Z_k/D_k over one denominator E.
     let mut numerators = Vec::new();
     let mut coefficients = vec![b2.clone()];
@@ -195,7 +197,7 @@ fn loss(x: &[Column], y: &Column, opts: &Thm1Options, (w1, b1, w2, b2): &Params)
         }
         let mut unit = w1.row(k).to_vec();
         unit.push(b1[k].clone());
-        let (z, d) = mat_vec(x, &unit);
+        let (z, d) = mat_vec(x, &unit).map_err(Error::Input)?;
         coefficients.push(Q::from(w * &opts.s_plus) / &d);
         coefficients.push(Q::from(w * &opts.s_minus) / &d);
         numerators.push(z);
@@ -217,7 +219,10 @@ fn loss(x: &[Column], y: &Column, opts: &Thm1Options, (w1, b1, w2, b2): &Params)
         let err = Integer::from(&out * &y.scale) - Integer::from(&e * t);
         total += err.square();
     }
-    Q::from((total, Integer::from(&e * &y.scale).square() * 2u32))
+    Ok(Q::from((
+        total,
+        Integer::from(&e * &y.scale).square() * 2u32,
+    )))
 }
 
 fn strings(v: &[Q]) -> Vec<String> {

@@ -3,11 +3,12 @@
 //! loss ⅓ on an explicit box (proofs/MATH.md §2, Appendices B–D). Numbers come from a table
 //! (Appendix C, adjusted so that equalities are exact); the radius of the box is the largest
 //! the checker's own Taylor/interval bound accepts, found by bisection. Every certificate is
-//! re-checked by [`crate::cert`] before it is returned.
+//! re-checked by [`crate::cert`] before it is returned. Certificate kind `smooth-counterexample`,
+//! checked by [`crate::cert::thm2`].
 
 use crate::cert::activation::{decimal, Act, Pt, SELU_ALPHA, SELU_LAMBDA};
 use crate::cert::interval::I;
-use crate::cert::smooth::{
+use crate::cert::thm2::{
     self, box_bounds, parse_real, theorem2_data, value, Activation, Coef, Data, Entry, LogReal,
     Minimum, Problem, Real, Solve, Witness, ZeroLoss,
 };
@@ -34,7 +35,7 @@ pub struct Numbers {
 #[derive(Clone, Debug)]
 pub struct Thm2Result {
     /// The certificate (already accepted by the checker).
-    pub certificate: smooth::Cert,
+    pub certificate: thm2::Cert,
     /// The checker's report.
     pub report: CheckReport,
     /// The certified box radius ρ.
@@ -216,16 +217,10 @@ fn exact(v: &V) -> Option<Q> {
     }
 }
 
-fn cert_for(
-    act: &Act,
-    n: &Numbers,
-    prec: u32,
-    radius: &Q,
-    inertia: Option<Inertia>,
-) -> smooth::Cert {
+fn cert_for(act: &Act, n: &Numbers, prec: u32, radius: &Q, inertia: Option<Inertia>) -> thm2::Cert {
     Certificate {
         critcert: cert::VERSION,
-        kind: smooth::KIND.into(),
+        kind: thm2::KIND.into(),
         problem: problem(act),
         witness: Witness {
             precision: prec,
@@ -240,7 +235,7 @@ fn cert_for(
             radius: format_rational(radius),
             hessian_inertia: inertia.map(|i| vec![i.positive, i.zero, i.negative]),
         },
-        claims: smooth::claims(
+        claims: thm2::claims(
             matches!(act, Act::ReluLike(..)),
             matches!(n.zero_loss[3], Entry::Root(_)),
             inertia.is_some(),

@@ -14,8 +14,9 @@
 
 use super::thm2::Numbers;
 use crate::cert::activation::{Act, Pt};
+use crate::cert::formula::rat_pow;
 use crate::cert::interval::I;
-use crate::cert::smooth::{box_bounds, value, Coef, Entry, Real, Root, Solve};
+use crate::cert::thm2::{box_bounds, value, Coef, Entry, Real, Root, Solve};
 use crate::cert::value::V;
 use crate::error::{Error, Result};
 use crate::exact::{format_rational, Q};
@@ -139,6 +140,17 @@ fn eval_atom(a: &Atom, x: &V, prec: u32) -> std::result::Result<V, String> {
         (Func::Tanh, [a]) => V::N(i(a).tanh()),
         (Func::Atan, [a]) => V::N(i(a).atan()),
         (Func::Erf, [a]) => V::N(i(a).erf()),
+        (Func::Sin, [_]) if exact_zero => V::E(Q::new()),
+        (Func::Cos, [_]) if exact_zero => V::E(Q::from(1)),
+        (Func::Sin, [a]) => V::N(i(a).sin()),
+        (Func::Cos, [a]) => V::N(i(a).cos()),
+        (Func::Pow(r), [a]) => {
+            let (p, q) = (r.numer().to_i32(), r.denom().to_u32());
+            let (Some(p), Some(q)) = (p, q) else {
+                return Err(format!("the exponent {r} is too large"));
+            };
+            rat_pow(a, p, q, prec)?
+        }
         (Func::Step, [a]) => match a.sign() {
             Some(Ordering::Greater) => V::E(Q::from(1)),
             Some(Ordering::Less) => V::E(Q::new()),

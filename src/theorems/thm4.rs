@@ -1,6 +1,7 @@
 //! Theorem 4 and Corollary 5, exactly: a point of a deep linear network with rational weights
 //! and data is classified as a global minimum, a saddle or not a critical point, and certified
-//! (proofs/MATH.md §3 and Appendix E).
+//! (proofs/MATH.md §3 and Appendix E). Certificate kind `deep-linear-critical-point`, checked by
+//! [`crate::cert::thm4`]; the f64 path for large networks is [`crate::deeplinear`].
 //!
 //! Saddle witnesses: for a strict saddle both curves are lines `Ŵ + tV` along a negative and a
 //! positive direction of an exact LDLᵀ of the Hessian. For a non-strict saddle (e.g. `Ŵ = 0`
@@ -11,7 +12,7 @@
 //! `Ŵ_{H+1:1} ± t^{H+1} κ e_p e_qᵀ`, `κ = Π‖c_j‖² > 0`, so the loss changes by
 //! `± t^{H+1} κ ∇ℓ0[p,q]` to lowest order.
 
-use crate::cert::deep_linear::{self, Cert, Curve, Layers, Problem, Witness};
+use crate::cert::thm4::{self, Cert, Curve, Layers, Problem, Witness};
 use crate::cert::{self, Certificate, CheckReport};
 use crate::error::{Error, Result};
 use crate::exact::ldl::{factorise, Inertia};
@@ -214,9 +215,10 @@ pub fn analyse(net: &DeepLinear) -> Result<Analysis> {
             let f = factorise(&h).expect("the Hessian is symmetric");
             hessian_inertia = Some(f.inertia);
             if let (Some(neg), Some(pos)) = (&f.negative_direction, &f.positive_direction) {
-                witness.descent_curve = Some(line(&unflatten(neg, &d)));
-                witness.ascent_curve = Some(line(&unflatten(pos, &d)));
-                witness.negative_curvature_direction = Some(layers_json(&unflatten(neg, &d)));
+                let (neg, pos) = (unflatten(neg, &d)?, unflatten(pos, &d)?);
+                witness.descent_curve = Some(line(&neg));
+                witness.ascent_curve = Some(line(&pos));
+                witness.negative_curvature_direction = Some(layers_json(&neg));
                 saddle_construction = Some("hessian-ldl");
             }
         }
@@ -244,7 +246,7 @@ pub fn analyse(net: &DeepLinear) -> Result<Analysis> {
             let strict = witness.negative_curvature_direction.is_some();
             let c: Cert = Certificate {
                 critcert: cert::VERSION,
-                kind: deep_linear::KIND.into(),
+                kind: thm4::KIND.into(),
                 problem: Problem {
                     loss: "half-squared-frobenius".into(),
                     widths: d.clone(),
@@ -252,7 +254,7 @@ pub fn analyse(net: &DeepLinear) -> Result<Analysis> {
                     y: net.y.to_rows().iter().map(|r| strings(r)).collect(),
                 },
                 witness,
-                claims: deep_linear::claims(verdict.name(), strict),
+                claims: thm4::claims(verdict.name(), strict),
             };
             let report = cert::check_str(&cert::to_json(&c)).map_err(|e| {
                 Error::NotCertified(format!(
@@ -291,15 +293,17 @@ fn line(v: &[QMatrix]) -> Curve {
     layers_json(v).into_iter().map(|m| vec![m]).collect()
 }
 
-/// Splits a flat parameter vector (layer 1 first, each row-major) into layers.
-fn unflatten(v: &[Q], d: &[usize]) -> Vec<QMatrix> {
+/// Splits a flat parameter vector (layer 1 first, each row-major) into layers; an error
+/// (never reached: the vector comes from the Hessian of these layers) when it does not fit.
+fn unflatten(v: &[Q], d: &[usize]) -> Result<Vec<QMatrix>> {
     let mut off = 0;
     (1..d.len())
         .map(|j| {
             let n = d[j] * d[j - 1];
-            let m = QMatrix::from_vec(d[j], d[j - 1], v[off..off + n].to_vec());
+            let part = v.get(off..off + n).unwrap_or_default().to_vec();
             off += n;
-            m
+            QMatrix::try_from_vec(d[j], d[j - 1], part)
+                .map_err(|e| Error::NotCertified(format!("a Hessian direction: {e}")))
         })
         .collect()
 }
@@ -472,7 +476,7 @@ mod tests {
     fn null_vector_is_in_the_kernel() {
         let a = m(&[&[1, 2, 3], &[2, 4, 6]]);
         let v = null_vector(&a).unwrap();
-        let col = QMatrix::from_vec(3, 1, v);
+        let col = QMatrix::try_from_vec(3, 1, v).unwrap();
         assert!(a.mul(&col).unwrap().is_zero());
         assert!(!col.is_zero());
         assert!(null_vector(&QMatrix::identity(2)).is_none());

@@ -2,6 +2,7 @@
 //! a ReLU-like activation `h̄(z) = max(s+ z, 0) + min(s− z, 0)` has a local minimum, on an
 //! explicit region, whose loss is the least-squares loss, and a point with strictly smaller
 //! loss, so the minimum is spurious; positive homogeneity gives infinitely many such minima.
+//! Produced by `critcert thm1` (`src/theorems/thm1.rs`); `check_thm1` in `proofs/check_flint.py`.
 
 use super::kernel::{q, q_mat, q_vec, require_len, Q};
 use super::{parse_typed, require_claims, unknown_claim, verify_claims, CheckReport, Claim};

@@ -1,7 +1,8 @@
 //! Certificate kind `deep-linear-critical-point` (Theorem 4, Corollary 5): a point
 //! `Ŵ = (W1, …, W_{H+1})` of a deep linear network `Ŷ = W_{H+1}⋯W1 X` with the squared loss
 //! `ℓ(W) = ½‖W_{H+1:1}X − Y‖_F²` is classified as a global minimum, a saddle, or not a critical
-//! point.
+//! point. Produced by `critcert deep-linear` (`src/theorems/thm4.rs`); `check_thm4` in
+//! `proofs/check_flint.py`.
 //!
 //! The checker recomputes the product, `∇ℓ0 = (W_{H+1:1}X − Y)Xᵀ`, every layer gradient
 //! `W_{H+1:j+1}ᵀ ∇ℓ0 W_{j−1:1}ᵀ`, and, for the witness curves `θ(t) = Ŵ + Σ_k t^k C_k`, the exact

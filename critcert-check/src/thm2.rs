@@ -1,7 +1,8 @@
 //! Certificate kind `smooth-counterexample` (Theorem 2 / Corollary 3, proofs/MATH.md §2 and
 //! Appendices B–D): on the data `X = [[1,0],[0,1],[½,½]]`, `Y = [0,0,1]` a 2-2-1 network with
 //! activation `h` has a zero-loss point and a local minimum with loss `⅓` on an explicit box,
-//! so the minimum is spurious.
+//! so the minimum is spurious. Produced by `critcert thm2` (`src/theorems/thm2.rs`); `check_thm2`
+//! in `proofs/check_flint.py`.
 //!
 //! Numbers are exact: rationals `"p/q"` or `{"ln": "q", "times": "c"}` for `c·ln q`. The checker
 //! evaluates `h` exactly where a closed form gives a rational (log-rational points of sigmoid,
