@@ -286,3 +286,77 @@ fn trained_tanh_network_on_iris_is_a_strict_local_minimum() {
     assert!(stdout.contains("verdict: strict-local-minimum"), "{stdout}");
     assert!(!stdout.contains("spurious"), "{stdout}");
 }
+
+/// A `.safetensors` file of float32 tensors `(name, shape, values)`, as PyTorch writes them.
+fn write_safetensors(path: &std::path::Path, tensors: &[(&str, Vec<usize>, Vec<f32>)]) {
+    let bytes: Vec<Vec<u8>> = tensors
+        .iter()
+        .map(|t| t.2.iter().flat_map(|x| x.to_le_bytes()).collect())
+        .collect();
+    let views: Vec<(String, safetensors::tensor::TensorView)> = tensors
+        .iter()
+        .zip(&bytes)
+        .map(|(t, b)| {
+            let view =
+                safetensors::tensor::TensorView::new(safetensors::Dtype::F32, t.1.clone(), b);
+            (t.0.to_string(), view.unwrap())
+        })
+        .collect();
+    std::fs::write(path, safetensors::serialize(views, &None).unwrap()).unwrap();
+}
+
+#[test]
+fn pytorch_safetensors_and_json_points_give_the_same_certificate() {
+    // The iris tanh point rounded to float32, as `nn.Sequential(nn.Linear(4, 1), nn.Tanh(),
+    // nn.Linear(1, 1))` would store it (biases 1-D), and the same numbers as JSON.
+    let pt = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/points/iris-tanh.json");
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(pt).unwrap()).unwrap();
+    let f = |k: &str| v[k].as_f64().unwrap() as f32;
+    let w1: Vec<f32> = (1..=4).map(|c| f(&format!("W1[1,{c}]"))).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let st = dir.path().join("point.safetensors");
+    write_safetensors(
+        &st,
+        &[
+            ("0.weight", vec![1, 4], w1.clone()),
+            ("0.bias", vec![1], vec![f("b1[1]")]),
+            ("2.weight", vec![1, 1], vec![f("W2[1,1]")]),
+            ("2.bias", vec![1], vec![f("b2[1]")]),
+        ],
+    );
+    let mut named = serde_json::Map::new();
+    for (c, x) in w1.iter().enumerate() {
+        named.insert(format!("W1[1,{}]", c + 1), json!(f64::from(*x)));
+    }
+    for k in ["b1[1]", "W2[1,1]", "b2[1]"] {
+        named.insert(k.into(), json!(f64::from(f(k))));
+    }
+    let js = dir.path().join("point.json");
+    std::fs::write(&js, Value::Object(named).to_string()).unwrap();
+    let iris = data("iris.csv");
+    let certify = |params: &std::path::Path, out: &str| {
+        let out = dir.path().join(out);
+        let o = critcert(&[
+            "point",
+            "--model",
+            "mlp",
+            "--data",
+            &iris,
+            "--width",
+            "1",
+            "--activation",
+            "tanh",
+            "--params",
+            params.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        let (stdout, stderr) = text(&o);
+        assert!(matches!(o.status.code(), Some(0 | 1)), "{stdout}{stderr}");
+        (stdout, std::fs::read_to_string(out).unwrap_or_default())
+    };
+    let (a, cert_a) = certify(&st, "a.json");
+    let (b, cert_b) = certify(&js, "b.json");
+    assert_eq!(cert_a, cert_b);
+    assert_eq!(a.lines().next(), b.lines().next(), "{a}\n{b}");
+}

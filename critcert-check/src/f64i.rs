@@ -1,6 +1,7 @@
 //! Intervals of binary64 numbers, rounded outward by one unit in the last place after every
-//! operation: the checker's fast arithmetic for the `O(p³)` linear algebra of `critical-point`
-//! certificates (Krawczyk's product `C·∇²ℓ(B)` and the `LDLᵀ` of `mid − sI`).
+//! operation: the checker's fast arithmetic for the Hessian entries and the `O(p³)` linear
+//! algebra of `critical-point` certificates (Krawczyk's product `C·∇²ℓ(B)` and the `LDLᵀ` of
+//! `mid − sI`).
 //!
 //! **Why this is rigorous.** Rust's `+`, `−`, `×`, `÷` on `f64` are IEEE 754 operations rounded
 //! to nearest (never fused, never reassociated). For finite operands whose exact result `z` is
@@ -64,6 +65,11 @@ impl F {
     /// Every member is positive (false for a non-finite interval).
     pub fn is_positive(&self) -> bool {
         self.is_finite() && self.lo > 0.0
+    }
+
+    /// Every member is negative (false for a non-finite interval).
+    pub fn is_negative(&self) -> bool {
+        self.is_finite() && self.hi < 0.0
     }
 
     /// `a + b`.

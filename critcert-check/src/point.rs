@@ -16,9 +16,9 @@
 //!   `dᵀ∇²ℓ(B)d < 0`;
 //! - **value**: `ℓ(θ*) ∈ ℓ(θ̃) + ∇ℓ(B)·[−r, r]^p` (mean-value form).
 //!
-//! The loss, gradient and Hessian are enclosed with MPFR intervals ([`I`]); the `O(p³)` linear
-//! algebra (Krawczyk's product and the elimination) with outward-rounded binary64 intervals
-//! ([`F`]). The mathematics: `proofs/MATH.md` §6.
+//! The loss and gradient are enclosed with MPFR intervals ([`I`]); the Hessian's entries (from
+//! MPFR enclosures of their scalars) and the `O(p³)` linear algebra (Krawczyk's product and the
+//! elimination) with outward-rounded binary64 intervals ([`F`]). The mathematics: `proofs/MATH.md` §6.
 
 // Matrix code reads best with explicit indices.
 #![allow(clippy::needless_range_loop)]
@@ -152,6 +152,7 @@ pub fn param_names(problem: &Problem) -> Vec<String> {
 
 type Vi = Vec<I>;
 type Mi = Vec<Vec<I>>;
+type Mf = Vec<Vec<F>>;
 
 /// A model with its data, parsed.
 enum Model {
@@ -173,9 +174,12 @@ enum Model {
 }
 
 /// The midpoint and the radius of `x` as exact rationals: every member is within `rad` of
-/// `mid` (`None` when unbounded).
-fn mid_rad(x: &I) -> Option<(Q, Q)> {
-    let (lo, hi) = (x.lo_q()?, x.hi_q()?);
+/// `mid` (`None` unless finite).
+fn mid_rad(x: &F) -> Option<(Q, Q)> {
+    if !x.is_finite() {
+        return None;
+    }
+    let (lo, hi) = (Q::from_f64(x.lo)?, Q::from_f64(x.hi)?);
     let mid = Q::from(&lo + &hi) / 2u32;
     let rad = Q::from(&hi - &mid);
     Some((mid, rad))
@@ -371,8 +375,8 @@ pub struct Eval {
     pub loss: I,
     /// The gradient, in the order of [`param_names`].
     pub grad: Vec<I>,
-    /// The Hessian, when asked for.
-    pub hess: Option<Vec<Vec<I>>>,
+    /// The Hessian, when asked for (binary64 intervals, rounded outward).
+    pub hess: Option<Vec<Vec<F>>>,
 }
 
 /// The checker's enclosures of the loss, gradient and (if `hessian`) Hessian of a problem's
@@ -423,8 +427,8 @@ fn norm(u: &[I], prec: u32, what: &str) -> std::result::Result<I, String> {
 struct Kernel {
     value: I,
     du: Vi,
-    duu: Mi,
-    duw: Mi,
+    duu: Mf,
+    duw: Mf,
 }
 
 fn kernel(u: &[I], w: &[I], need: usize, what: &str) -> std::result::Result<Kernel, String> {
@@ -471,20 +475,50 @@ fn kernel(u: &[I], w: &[I], need: usize, what: &str) -> std::result::Result<Kern
             // n = w̄ − c ū, m = ū − c w̄.
             let nv: Vi = (0..k).map(|a| wb[a].sub(&c.mul(&ub[a]))).collect();
             let mv: Vi = (0..k).map(|a| ub[a].sub(&c.mul(&wb[a]))).collect();
+            // The k² entries of the two blocks in binary64 intervals (the scalars and vectors
+            // above are MPFR enclosures, rounded outward into binary64).
             let f1 = div(&nw_sin, &nu, what)?;
             let f2 = div(&nw, &nu.mul(&sin), what)?;
+            let fv = |v: &[I]| v.iter().map(to_f).collect::<Option<Vec<F>>>();
+            let unbounded = || format!("{what}: an enclosure beyond binary64's range");
+            let (ubf, wbf) = (
+                fv(&ub).ok_or_else(unbounded)?,
+                fv(&wb).ok_or_else(unbounded)?,
+            );
+            let (nvf, mvf) = (
+                fv(&nv).ok_or_else(unbounded)?,
+                fv(&mv).ok_or_else(unbounded)?,
+            );
+            let [f1, f2, sinf, restf, inv2pi] = [
+                f1,
+                f2,
+                sin.clone(),
+                rest.clone(),
+                div(&I::from_i(prec, 1), &two_pi, what)?,
+            ]
+            .map(|x| to_f(&x));
+            let (Some(f1), Some(f2), Some(sinf), Some(restf), Some(inv2pi)) =
+                (f1, f2, sinf, restf, inv2pi)
+            else {
+                return Err(unbounded());
+            };
             for a in 0..k {
                 let mut ruu = Vec::with_capacity(k);
                 let mut ruw = Vec::with_capacity(k);
                 for b in 0..k {
-                    let id = I::from_i(prec, i32::from(a == b));
-                    let proj = id.sub(&ub[a].mul(&ub[b]));
-                    ruu.push(inv(&f1.mul(&proj).add(&f2.mul(&nv[a].mul(&nv[b]))))?);
-                    let nm = div(&nv[a].mul(&mv[b]), &sin, what)?;
-                    ruw.push(inv(&sin
-                        .mul(&ub[a].mul(&wb[b]))
-                        .add(&rest.mul(&id))
-                        .add(&nm))?);
+                    let id = F::point(f64::from(u8::from(a == b)));
+                    let proj = id.sub(ubf[a].mul(ubf[b]));
+                    ruu.push(f1.mul(proj).add(f2.mul(nvf[a].mul(nvf[b]))).mul(inv2pi));
+                    let nm = nvf[a]
+                        .mul(mvf[b])
+                        .div_positive(sinf)
+                        .ok_or_else(|| format!("{what}: sin θ not shown positive"))?;
+                    ruw.push(
+                        sinf.mul(ubf[a].mul(wbf[b]))
+                            .add(restf.mul(id))
+                            .add(nm)
+                            .mul(inv2pi),
+                    );
                 }
                 duu.push(ruu);
                 duw.push(ruw);
@@ -529,9 +563,9 @@ fn gauss(
         })
         .collect();
     let mut hess = hessian.then(|| {
-        let mut h = zeros(prec, n * k, n * k);
+        let mut h = vec![vec![F::point(0.0); n * k]; n * k];
         for (d, row) in h.iter_mut().enumerate() {
-            row[d] = I::from_q(prec, &Q::from((1, 2)));
+            row[d] = F::point(0.5);
         }
         h
     });
@@ -564,10 +598,11 @@ fn gauss(
                 for a in 0..k {
                     for b in 0..k {
                         let d = &mut h[i * k + a][i * k + b];
-                        *d = d.add(&sign(&kp.duu[a][b]));
+                        let t = kp.duu[a][b];
+                        *d = if plus { d.add(t) } else { d.sub(t) };
                         if let Some(j) = j {
                             if j > i {
-                                h[i * k + a][j * k + b] = kp.duw[a][b].clone();
+                                h[i * k + a][j * k + b] = kp.duw[a][b];
                             }
                         }
                     }
@@ -611,7 +646,7 @@ fn teacher_pair(u: &[I], w: &[I]) -> std::result::Result<I, String> {
 
 /// Copies the upper triangle onto the lower one (the Hessian is symmetric; the upper entry
 /// encloses the true value of both).
-fn mirror(h: &mut Mi) {
+fn mirror<T: Clone>(h: &mut [Vec<T>]) {
     for a in 0..h.len() {
         for b in 0..a {
             h[a][b] = h[b][a].clone();
@@ -713,6 +748,15 @@ fn mlp(
     if let Some(h) = hess.as_mut() {
         mirror(h);
     }
+    let hess = match hess {
+        Some(h) => Some(
+            h.iter()
+                .map(|row| row.iter().map(to_f).collect::<Option<Vec<F>>>())
+                .collect::<Option<Mf>>()
+                .ok_or("a Hessian entry over the box is unbounded")?,
+        ),
+        None => None,
+    };
     Ok(Eval { loss, grad, hess })
 }
 
@@ -808,7 +852,7 @@ impl Checks<'_> {
             .map_err(|e| bad(&format!("over B: {e}")))
     }
 
-    fn hess(&self) -> Result<&Mi> {
+    fn hess(&self) -> Result<&Mf> {
         self.boxed()?
             .hess
             .as_ref()
@@ -819,36 +863,31 @@ impl Checks<'_> {
     fn smooth_box(&self) -> Result<String> {
         let h = self.hess()?;
         let b = self.boxed()?;
-        if h.iter().flatten().chain(&b.grad).any(|x| !x.is_finite()) || !b.loss.is_finite() {
+        if h.iter().flatten().any(|x| !x.is_finite())
+            || b.grad.iter().any(|x| !x.is_finite())
+            || !b.loss.is_finite()
+        {
             return Err(bad("an unbounded enclosure over B"));
         }
         let widest = h
             .iter()
             .flatten()
-            .filter_map(|x| mid_rad(x).map(|(_, r)| r))
-            .max()
-            .unwrap_or_default();
+            .fold(0f64, |m, x| m.max(x.hi / 2.0 - x.lo / 2.0));
         Ok(format!(
             "{} parameters, r = {}; gradient and Hessian enclosed over B (widest Hessian radius {:.3e})",
             self.point.len(),
             self.radius()?,
-            widest.to_f64()
+            widest
         ))
-    }
-
-    /// The Hessian enclosure over `B` as binary64 intervals (rounded outward).
-    fn hess_f64(&self) -> Result<Vec<Vec<F>>> {
-        self.hess()?
-            .iter()
-            .map(|row| row.iter().map(to_f).collect::<Option<Vec<F>>>())
-            .collect::<Option<_>>()
-            .ok_or_else(|| bad("a Hessian entry over B is unbounded or beyond binary64's range"))
     }
 
     /// `unique-critical-point`: Krawczyk's test, in outward-rounded binary64 intervals.
     fn unique(&self) -> Result<String> {
         let r = self.radius()?;
-        let h = self.hess_f64()?;
+        let h = self.hess()?;
+        if h.iter().flatten().any(|x| !x.is_finite()) {
+            return Err(bad("an unbounded Hessian entry over B"));
+        }
         let g: Vec<F> = self
             .thin()?
             .grad
@@ -989,24 +1028,31 @@ impl Checks<'_> {
             )));
         }
         let h = self.hess()?;
-        let di: Vi = d.iter().map(|v| I::from_q(self.prec, v)).collect();
-        let hd: Vi = h.iter().map(|row| dot(row, &di, self.prec)).collect();
-        let quad = dot(&di, &hd, self.prec);
+        let di: Vec<F> = d.iter().map(F::around).collect();
+        let fdot = |a: &[F], b: &[F]| {
+            a.iter()
+                .zip(b)
+                .fold(F::point(0.0), |s, (x, y)| s.add(x.mul(*y)))
+        };
+        let hd: Vec<F> = h.iter().map(|row| fdot(row, &di)).collect();
+        let quad = fdot(&di, &hd);
         if !quad.is_negative() {
             return Err(bad(&format!(
-                "dᵀ∇²ℓ(B)d ∈ {} is not shown negative",
-                quad.show(6)
+                "dᵀ∇²ℓ(B)d ∈ [{:.6e}, {:.6e}] is not shown negative",
+                quad.lo, quad.hi
             )));
         }
         let up = (0..p).find(|&i| h[i][i].is_positive()).ok_or_else(|| {
             bad("no diagonal entry of the Hessian enclosure is shown positive: θ* may be a local maximum")
         })?;
         Ok(format!(
-            "dᵀ∇²ℓ(B)d ∈ {}; ∇²ℓ(B)_{{{},{}}} ∈ {}",
-            quad.show(6),
+            "dᵀ∇²ℓ(B)d ∈ [{:.6e}, {:.6e}]; ∇²ℓ(B)_{{{},{}}} ∈ [{:.6e}, {:.6e}]",
+            quad.lo,
+            quad.hi,
             up + 1,
             up + 1,
-            h[up][up].show(6)
+            h[up][up].lo,
+            h[up][up].hi
         ))
     }
 

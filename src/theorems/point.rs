@@ -7,6 +7,7 @@
 //! doubling from a multiple of the Newton step, then bisecting.
 
 use crate::cert::activation::Act;
+use crate::cert::f64i::F;
 use crate::cert::interval::I;
 use crate::cert::point::{self, claims, claims_spurious, Cert, Problem, Witness};
 use crate::cert::thm2::Activation;
@@ -400,11 +401,11 @@ fn decimal_f64(x: f64, digits: u32, down: bool) -> Q {
     Q::from_f64(x).map_or_else(Q::new, |q| decimal(&q, digits, down))
 }
 
-fn mids(h: &[Vec<I>]) -> Option<Vec<Vec<f64>>> {
+fn mids(h: &[Vec<F>]) -> Option<Vec<Vec<f64>>> {
     h.iter()
         .map(|row| {
             row.iter()
-                .map(|x| Some((x.lo_q()? + x.hi_q()?).to_f64() / 2.0))
+                .map(|x| x.is_finite().then(|| x.lo / 2.0 + x.hi / 2.0))
                 .collect()
         })
         .collect()
