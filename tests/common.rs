@@ -75,3 +75,21 @@ pub fn reversed_keys(v: &Value) -> Value {
         other => other.clone(),
     }
 }
+
+/// A `.safetensors` file of float32 tensors `(name, shape, values)`, as PyTorch writes them.
+pub fn write_safetensors(path: &std::path::Path, tensors: &[(&str, Vec<usize>, Vec<f32>)]) {
+    let bytes: Vec<Vec<u8>> = tensors
+        .iter()
+        .map(|t| t.2.iter().flat_map(|x| x.to_le_bytes()).collect())
+        .collect();
+    let views: Vec<(String, safetensors::tensor::TensorView)> = tensors
+        .iter()
+        .zip(&bytes)
+        .map(|(t, b)| {
+            let view =
+                safetensors::tensor::TensorView::new(safetensors::Dtype::F32, t.1.clone(), b);
+            (t.0.to_string(), view.unwrap())
+        })
+        .collect();
+    std::fs::write(path, safetensors::serialize(views, &None).unwrap()).unwrap();
+}

@@ -1,7 +1,7 @@
 //! `critcert deep-linear` and the `deep-linear-critical-point` certificate: cases with known
 //! answers generated here, exact vs f64 agreement, loaders, errors, tamper and false-claim tests.
 
-use crate::common::{accepts, critcert, reversed_keys, text};
+use crate::common::{accepts, critcert, reversed_keys, text, write_safetensors};
 use critcert::cert::check_str;
 use critcert::exact::{least_squares, QMatrix, Q};
 use serde_json::Value;
@@ -333,25 +333,6 @@ fn write_npy(path: &Path, rows: usize, cols: usize, data: &[f64]) {
     std::fs::write(path, b).unwrap();
 }
 
-fn write_safetensors(path: &Path, tensors: &[(&str, usize, usize, Vec<f32>)]) {
-    let bytes: Vec<Vec<u8>> = tensors
-        .iter()
-        .map(|t| t.3.iter().flat_map(|x| x.to_le_bytes()).collect())
-        .collect();
-    let views: Vec<(String, safetensors::tensor::TensorView)> = tensors
-        .iter()
-        .zip(&bytes)
-        .map(|(t, b)| {
-            (
-                t.0.to_string(),
-                safetensors::tensor::TensorView::new(safetensors::Dtype::F32, vec![t.1, t.2], b)
-                    .unwrap(),
-            )
-        })
-        .collect();
-    std::fs::write(path, safetensors::serialize(views, &None).unwrap()).unwrap();
-}
-
 #[test]
 fn loaders_npy_and_safetensors_agree_with_json() {
     let dir = tempfile::tempdir().unwrap();
@@ -362,9 +343,9 @@ fn loaders_npy_and_safetensors_agree_with_json() {
     write_safetensors(
         &p("net.safetensors"),
         &[
-            ("layers.10.weight", 2, 2, vec![0.0; 4]),
-            ("layers.2.weight", 3, 2, vec![0.0; 6]),
-            ("layers.3.weight", 2, 3, vec![0.0; 6]),
+            ("layers.10.weight", vec![2, 2], vec![0.0; 4]),
+            ("layers.2.weight", vec![3, 2], vec![0.0; 6]),
+            ("layers.3.weight", vec![2, 3], vec![0.0; 6]),
         ],
     );
     let s = |q: &Path| q.display().to_string();

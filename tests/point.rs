@@ -1,7 +1,7 @@
 //! `critcert point` and the `critical-point` certificate kind: Safran & Shamir's spurious
 //! minimum certified, tampered and false certificates rejected, bad input refused.
 
-use crate::common::{critcert, data, temp_file, text};
+use crate::common::{critcert, data, temp_file, text, write_safetensors};
 use critcert::cert::check_str;
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -285,24 +285,6 @@ fn trained_tanh_network_on_iris_is_a_strict_local_minimum() {
     assert_eq!(o.status.code(), Some(0), "{stdout}{stderr}");
     assert!(stdout.contains("verdict: strict-local-minimum"), "{stdout}");
     assert!(!stdout.contains("spurious"), "{stdout}");
-}
-
-/// A `.safetensors` file of float32 tensors `(name, shape, values)`, as PyTorch writes them.
-fn write_safetensors(path: &std::path::Path, tensors: &[(&str, Vec<usize>, Vec<f32>)]) {
-    let bytes: Vec<Vec<u8>> = tensors
-        .iter()
-        .map(|t| t.2.iter().flat_map(|x| x.to_le_bytes()).collect())
-        .collect();
-    let views: Vec<(String, safetensors::tensor::TensorView)> = tensors
-        .iter()
-        .zip(&bytes)
-        .map(|(t, b)| {
-            let view =
-                safetensors::tensor::TensorView::new(safetensors::Dtype::F32, t.1.clone(), b);
-            (t.0.to_string(), view.unwrap())
-        })
-        .collect();
-    std::fs::write(path, safetensors::serialize(views, &None).unwrap()).unwrap();
 }
 
 #[test]
