@@ -116,8 +116,8 @@ fn far_from_critical_is_not_critical_and_a_degenerate_point_is_not_certified() {
         r#"{"W1[1,1]": 0.3, "W1[1,2]": -0.2, "W1[2,1]": 0.1, "W1[2,2]": 0.5, "b1[1]": 0, "b1[2]": 0.1, "W2[1,1]": 1, "W2[1,2]": -1, "b2[1]": 0.2}"#,
     );
     let theorem2 = data("theorem2.csv");
-    let args = |act: &'static str| {
-        [
+    let run = |params: &str| {
+        critcert(&[
             "point",
             "--model",
             "mlp",
@@ -126,14 +126,12 @@ fn far_from_critical_is_not_critical_and_a_degenerate_point_is_not_certified() {
             "--width",
             "2",
             "--activation",
-            act,
+            "tanh",
             "--params",
-            &pt,
-        ]
-        .map(String::from)
+            params,
+        ])
     };
-    let a = args("tanh");
-    let o = critcert(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    let o = run(&pt);
     let (stdout, stderr) = text(&o);
     assert_eq!(o.status.code(), Some(0), "{stdout}{stderr}");
     assert!(stdout.contains("verdict: not-critical"), "{stdout}");
@@ -143,19 +141,7 @@ fn far_from_critical_is_not_critical_and_a_degenerate_point_is_not_certified() {
         "z.json",
         r#"{"W1[1,1]": 0, "W1[1,2]": 0, "W1[2,1]": 0, "W1[2,2]": 0, "b1[1]": 0, "b1[2]": 0, "W2[1,1]": 0, "W2[1,2]": 0, "b2[1]": "1/3"}"#,
     );
-    let o = critcert(&[
-        "point",
-        "--model",
-        "mlp",
-        "--data",
-        &theorem2,
-        "--width",
-        "2",
-        "--activation",
-        "tanh",
-        "--params",
-        &zero,
-    ]);
+    let o = run(&zero);
     let (stdout, stderr) = text(&o);
     assert_eq!(o.status.code(), Some(1), "{stdout}{stderr}");
     assert!(
