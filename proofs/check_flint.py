@@ -2504,6 +2504,15 @@ def check_point(cert):
         if key in w and key not in POINT_FIELDS[verdict]:
             raise Rejected(f"witness.{key}: a {verdict} certificate has no such field")
     model, theta = point_model(p)
+    # The work grows with the precision too: at most POINT_MAX_WORK operations of 128 bits.
+    if isinstance(model, _Gauss):
+        t = len(model.teachers)
+        work = (model.n + t) * model.n * model.k ** 2 + t * t * model.k
+    else:
+        work = len(model.X) * len(theta) ** 2 * model.dy
+    work *= -(-prec // 128)
+    if work > POINT_MAX_WORK:
+        raise Rejected(f"problem and precision: about {work} 128-bit interval operations, above {POINT_MAX_WORK}")
     with Prec(prec + GUARD_BITS):
         return _check_point_claims(model, theta, w, verdict, point_claims_spurious(p, verdict))
 

@@ -101,6 +101,18 @@ fn safran_shamir_point_is_a_spurious_strict_minimum_and_tampering_is_rejected() 
         },
         &["negative-curvature"],
     );
+    // Bounded work: a thousand teachers at 4096 bits (t² teacher pairs) is refused up front.
+    let (id, why) = tamper(&cert, |v| {
+        let row: Vec<Value> = (0..6)
+            .map(|a| json!(if a == 0 { "1" } else { "0" }))
+            .collect();
+        v["problem"]["teachers"] = Value::Array(vec![Value::Array(row); 1000]);
+        v["witness"]["precision"] = json!(4096);
+        v["claims"].as_array_mut().unwrap().pop(); // no spurious claim with t > n
+    })
+    .expect_err("a thousand teachers at 4096 bits accepted");
+    assert_eq!(id, "-");
+    assert!(why.contains("128-bit interval operations"), "{why}");
     // A field of another verdict: one reading per certificate.
     rejected(&|v| v["witness"]["direction"] = json!(["1"]), &["-"]);
     // Unknown fields and duplicate keys.

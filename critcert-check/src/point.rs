@@ -40,9 +40,9 @@ pub const KIND: &str = "critical-point";
 /// The most parameters a certificate may have (the Hessian has `p²` entries).
 pub const MAX_PARAMS: usize = 1000;
 
-/// The most interval operations the Hessian of a certificate may take: `m · p² · dy` for `mlp`,
-/// `(n + t) · n · k²` for `gaussian-relu` (`t` teachers), so that a check takes at most about a
-/// minute.
+/// The most interval operations the Hessian of a certificate may take, counted in 128-bit units
+/// (the count times `⌈precision/128⌉`): `m · p² · dy` for `mlp`, `(n + t) · n · k² + t² · k` for
+/// `gaussian-relu` (`t` teachers), so that a check takes at most about a minute.
 pub const MAX_WORK: u128 = 50_000_000;
 
 /// The problem: the model, its data, and the point `θ̃`.
@@ -304,6 +304,21 @@ impl Model {
         match self {
             Model::Gauss { k, n, .. } => k * n,
             Model::Mlp { dx, width, dy, .. } => (dx + 1) * width + (width + 1) * dy,
+        }
+    }
+
+    /// Interval operations of one Hessian enclosure: `(n + t)·n·k² + t²·k` (the teachers'
+    /// constant pairs included) for `gaussian-relu`, `m·p²·dy` for `mlp`.
+    fn work(&self) -> u128 {
+        match self {
+            Model::Gauss { k, n, teachers } => {
+                let (k, n, t) = (*k as u128, *n as u128, teachers.len() as u128);
+                (n + t) * n * k * k + t * t * k
+            }
+            Model::Mlp { dy, x, .. } => {
+                let p = self.dim() as u128;
+                x.len() as u128 * p * p * *dy as u128
+            }
         }
     }
 
@@ -1171,6 +1186,13 @@ pub fn check(value: serde_json::Value) -> Result<CheckReport> {
         return Err(bad("witness.precision must be between 32 and 4096 bits"));
     }
     let model = parse_model(&cert.problem)?;
+    // The work grows with the precision too: at most MAX_WORK operations of 128 bits.
+    let work = model.work() * u128::from(w.precision.div_ceil(128));
+    if work > MAX_WORK {
+        return Err(bad(&format!(
+            "problem and precision: about {work} 128-bit interval operations, above {MAX_WORK}"
+        )));
+    }
     let point = model.flatten(&cert.problem)?;
     if point.len() != model.dim() {
         return Err(bad("problem.point has the wrong number of parameters"));
