@@ -102,11 +102,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .collect::<critcert::Result<_>>()?,
         x: xm.to_exact()?,
         y: ym.to_exact()?,
+        loss: critcert::cert::loss::SQUARED.into(),
     })?;
     println!(
         "exact path: {} (loss {}, certificate {})",
         exact.verdict.name(),
-        exact.loss,
+        exact.loss.show(),
         if exact.certificate.is_ok() {
             "accepted by the checker"
         } else {

@@ -289,8 +289,12 @@ fn false_claims_are_rejected() {
             w.shift_remove("descent_curve");
             w.shift_remove("ascent_curve");
             w.shift_remove("negative_curvature_direction");
-            v["claims"] =
-                serde_json::to_value(critcert::cert::thm4::claims(verdict, false)).unwrap();
+            v["claims"] = serde_json::to_value(critcert::cert::thm4::claims(
+                verdict,
+                false,
+                critcert::cert::loss::SQUARED,
+            ))
+            .unwrap();
         })
     };
     // A saddle presented as a global minimum.
@@ -310,7 +314,12 @@ fn false_claims_are_rejected() {
         v["witness"]["verdict"] = "saddle".into();
         v["witness"]["descent_curve"] = s["witness"]["descent_curve"].clone();
         v["witness"]["ascent_curve"] = s["witness"]["ascent_curve"].clone();
-        v["claims"] = serde_json::to_value(critcert::cert::thm4::claims("saddle", false)).unwrap();
+        v["claims"] = serde_json::to_value(critcert::cert::thm4::claims(
+            "saddle",
+            false,
+            critcert::cert::loss::SQUARED,
+        ))
+        .unwrap();
     })
     .unwrap_err();
     assert_eq!(e.0, "product-gradient-nonzero", "{}", e.1);

@@ -384,7 +384,7 @@ fn python_checker_has_the_canonical_claims() {
         ("saddle", true),
         ("not-critical", false),
     ] {
-        all.extend(thm4::claims(verdict, strict));
+        all.extend(thm4::claims(verdict, strict, critcert::cert::loss::SQUARED));
     }
     for (verdict, spurious) in [
         ("strict-local-minimum", true),

@@ -4,6 +4,7 @@ mod common;
 mod deep_linear;
 mod derive;
 mod fuzz;
+mod losses;
 mod paper;
 mod point;
 mod robustness;

@@ -53,8 +53,10 @@ pub enum Fun {
 /// A parsed formula in `x`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum F {
-    /// The variable `x`.
+    /// The variable `x` (`yhat` in a loss formula).
     X,
+    /// A loss formula's target `y`: a constant, bound by [`F::bind_y`] before evaluation.
+    Y,
     /// An exact number.
     Num(Q),
     /// π.
@@ -94,6 +96,8 @@ struct Parser<'a> {
     s: &'a [u8],
     i: usize,
     depth: usize,
+    /// A loss formula: the variables are `yhat` and `y` instead of `x`.
+    loss: bool,
 }
 
 impl Parser<'_> {
@@ -222,10 +226,16 @@ impl Parser<'_> {
             Some(c) if c.is_ascii_alphabetic() => {
                 let name = self.take(|c| c.is_ascii_alphanumeric() || c == b'_');
                 if !self.eat(b'(') {
-                    return match name.as_str() {
-                        "x" => Ok(F::X),
-                        "pi" => Ok(F::Pi),
-                        _ => self.err(&format!("unknown name '{name}' (the variable is x)")),
+                    return match (name.as_str(), self.loss) {
+                        ("x", false) | ("yhat", true) => Ok(F::X),
+                        ("y", true) => Ok(F::Y),
+                        ("pi", _) => Ok(F::Pi),
+                        (_, false) => {
+                            self.err(&format!("unknown name '{name}' (the variable is x)"))
+                        }
+                        (_, true) => self.err(&format!(
+                            "unknown name '{name}' (the variables are yhat and y)"
+                        )),
                     };
                 }
                 let mut args = vec![self.sum()?];
@@ -442,6 +452,35 @@ impl F {
     /// or a degree above 4096 are refused, so that no certificate can make the checker recurse,
     /// loop or grow numbers without bound.
     pub fn parse(text: &str) -> Result<F, String> {
+        Self::parse_in(text, false)
+    }
+
+    /// Parses a per-entry loss formula `f(yhat, y)` (prediction `yhat`, target `y`), under the
+    /// limits of [`F::parse`]; evaluate it in `yhat` after [`F::bind_y`].
+    pub fn parse_loss(text: &str) -> Result<F, String> {
+        Self::parse_in(text, true)
+    }
+
+    /// The formula with the target `y` replaced by the number `y`.
+    pub fn bind_y(&self, y: &Q) -> F {
+        let b = |a: &F| Box::new(a.bind_y(y));
+        match self {
+            F::Y => F::Num(y.clone()),
+            F::X | F::Num(_) | F::Pi => self.clone(),
+            F::Neg(a) => F::Neg(b(a)),
+            F::Add(a, c) => F::Add(b(a), b(c)),
+            F::Sub(a, c) => F::Sub(b(a), b(c)),
+            F::Mul(a, c) => F::Mul(b(a), b(c)),
+            F::Div(a, c) => F::Div(b(a), b(c)),
+            F::Pow(a, n) => F::Pow(b(a), *n),
+            F::RatPow(a, n, d) => F::RatPow(b(a), *n, *d),
+            F::Call(f, a) => F::Call(*f, b(a)),
+            F::Max(a, c) => F::Max(b(a), b(c)),
+            F::Min(a, c) => F::Min(b(a), b(c)),
+        }
+    }
+
+    fn parse_in(text: &str, loss: bool) -> Result<F, String> {
         if text.len() > MAX_LEN {
             return Err(format!("longer than {MAX_LEN} bytes"));
         }
@@ -449,6 +488,7 @@ impl F {
             s: text.as_bytes(),
             i: 0,
             depth: 0,
+            loss,
         };
         let f = p.sum()?;
         if p.peek().is_some() {
@@ -470,7 +510,7 @@ impl F {
     pub fn degree(&self) -> u64 {
         match self {
             F::X => 1,
-            F::Num(_) | F::Pi => 0,
+            F::Num(_) | F::Pi | F::Y => 0,
             F::Neg(a) | F::Call(_, a) => a.degree(),
             F::Add(a, b) | F::Sub(a, b) | F::Max(a, b) | F::Min(a, b) => a.degree().max(b.degree()),
             F::Mul(a, b) | F::Div(a, b) => a.degree().saturating_add(b.degree()),
@@ -493,6 +533,7 @@ impl F {
             F::X => x.clone(),
             F::Num(q) => konst(V::E(q.clone())),
             F::Pi => konst(V::N(I::pi(p))),
+            F::Y => return Err("the target y of a loss formula is not bound".into()),
             F::Neg(a) => a.jet(x, p)?.iter().map(|c| zero().sub(c, p)).collect(),
             F::Add(a, b) | F::Sub(a, b) => {
                 let (a, b) = (a.jet(x, p)?, b.jet(x, p)?);

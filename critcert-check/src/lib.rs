@@ -17,6 +17,8 @@ pub mod f64i;
 pub mod formula;
 pub mod interval;
 pub mod kernel;
+pub mod krawczyk;
+pub mod loss;
 pub mod point;
 pub mod thm1;
 pub mod thm2;

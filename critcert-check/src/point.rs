@@ -27,6 +27,7 @@ use super::activation::Act;
 use super::f64i::F;
 use super::interval::I;
 use super::kernel::{q, q_mat, q_vec, Q};
+use super::krawczyk::{krawczyk, to_f};
 use super::thm2::{parse_activation, Activation};
 use super::{parse_typed, require_claims, unknown_claim, verify_claims, CheckReport, Claim};
 use crate::error::{Error, Result};
@@ -183,13 +184,6 @@ fn mid_rad(x: &F) -> Option<(Q, Q)> {
     let mid = Q::from(&lo + &hi) / 2u32;
     let rad = Q::from(&hi - &mid);
     Some((mid, rad))
-}
-
-/// `x` as a binary64 interval, rounded outward (`None` when unbounded; an endpoint beyond
-/// binary64's range becomes infinite, which fails every later decision).
-fn to_f(x: &I) -> Option<F> {
-    let (lo, hi) = (x.lo_q()?, x.hi_q()?);
-    Some(F::new(F::around(&lo).lo, F::around(&hi).hi))
 }
 
 fn bad(what: &str) -> Error {
@@ -775,44 +769,6 @@ fn mlp(
     Ok(Eval { loss, grad, hess })
 }
 
-/// `C ≈ A⁻¹` in floating point by Gauss–Jordan elimination with partial pivoting: the Krawczyk
-/// preconditioner, a hint whose accuracy soundness never depends on. `None` when singular in
-/// floating point.
-fn float_inverse(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
-    let n = a.len();
-    let mut m: Vec<Vec<f64>> = a
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let mut row = r.clone();
-            row.extend((0..n).map(|j| f64::from(u8::from(i == j))));
-            row
-        })
-        .collect();
-    for col in 0..n {
-        let piv = (col..n).max_by(|&x, &y| m[x][col].abs().total_cmp(&m[y][col].abs()))?;
-        if m[piv][col] == 0.0 || !m[piv][col].is_finite() {
-            return None;
-        }
-        m.swap(col, piv);
-        let d = m[col][col];
-        for v in m[col].iter_mut() {
-            *v /= d;
-        }
-        let pivot_row = m[col].clone();
-        for (r, row) in m.iter_mut().enumerate() {
-            if r != col && row[col] != 0.0 {
-                let f = row[col];
-                for (v, pv) in row.iter_mut().zip(&pivot_row) {
-                    *v -= f * pv;
-                }
-            }
-        }
-    }
-    let inv: Vec<Vec<f64>> = m.into_iter().map(|r| r[n..].to_vec()).collect();
-    inv.iter().flatten().all(|v| v.is_finite()).then_some(inv)
-}
-
 /// The parsed certificate, with one check per claim.
 struct Checks<'a> {
     model: Model,
@@ -913,47 +869,7 @@ impl Checks<'_> {
         let rf = Some(F::around(&r))
             .filter(|x| x.is_positive())
             .ok_or_else(|| bad("the radius is beyond binary64's range"))?;
-        let p = self.point.len();
-        let mid: Vec<Vec<f64>> = h
-            .iter()
-            .map(|row| row.iter().map(|x| x.lo / 2.0 + x.hi / 2.0).collect())
-            .collect();
-        let c = float_inverse(&mid).ok_or_else(|| {
-            bad("the midpoint of the Hessian enclosure is singular in floating point (a continuous symmetry?): no preconditioner")
-        })?;
-        let mut worst = 0f64;
-        for i in 0..p {
-            // Row i of C·∇²ℓ(B), and (Cg)_i.
-            let mut row = vec![F::point(0.0); p];
-            let mut cg = F::point(0.0);
-            for l in 0..p {
-                let cil = c[i][l];
-                if cil == 0.0 {
-                    continue;
-                }
-                cg = cg.add(g[l].scale(cil));
-                for (x, hlj) in row.iter_mut().zip(&h[l]) {
-                    *x = x.add(hlj.scale(cil));
-                }
-            }
-            // |K_i − θ̃_i| ≤ |(Cg)_i| + r Σ_j |(I − C∇²ℓ(B))_ij|.
-            let sum = row.iter().enumerate().fold(F::point(0.0), |s, (j, x)| {
-                s.add(F::point(
-                    F::point(f64::from(u8::from(i == j))).sub(*x).mag(),
-                ))
-            });
-            let reach = F::point(cg.mag()).add(sum.mul(rf));
-            if !(reach.is_finite() && reach.hi < rf.lo) {
-                return Err(bad(&format!(
-                    "|K_{} − θ̃_{}| ≤ {:.6e} is not below r = {:.6e}",
-                    i + 1,
-                    i + 1,
-                    reach.hi,
-                    rf.lo
-                )));
-            }
-            worst = worst.max(reach.hi / rf.lo);
-        }
+        let worst = krawczyk(&g, h, rf).map_err(|e| bad(&e))?;
         Ok(format!("K(B) − θ̃ ⊂ [−ρ, ρ]^p with ρ/r ≤ {worst:.4}"))
     }
 

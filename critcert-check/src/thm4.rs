@@ -1,14 +1,24 @@
 //! Certificate kind `deep-linear-critical-point` (Theorem 4, Corollary 5): a point
-//! `Ŵ = (W1, …, W_{H+1})` of a deep linear network `Ŷ = W_{H+1}⋯W1 X` with the squared loss
-//! `ℓ(W) = ½‖W_{H+1:1}X − Y‖_F²` is classified as a global minimum, a saddle, or not a critical
-//! point. Produced by `critcert deep-linear` (`src/theorems/thm4.rs`); `check_thm4` in
-//! `proofs/check_flint.py`.
+//! `Ŵ = (W1, …, W_{H+1})` of a deep linear network `Ŷ = W_{H+1}⋯W1 X` with a loss
+//! `ℓ(W) = ℓ0(W_{H+1:1})` (the squared loss `½‖W_{H+1:1}X − Y‖_F²`, logistic, cross-entropy,
+//! Huber or a formula: [`crate::loss`]) is classified as a global minimum, a saddle, not a
+//! critical point, within `δ` of a global minimum (`near-global-minimum`, for losses whose zero
+//! gradient cannot be exact), or a local minimum/maximum inherited from a non-convex `ℓ0`.
+//! Produced by `critcert deep-linear` (`src/theorems/thm4.rs`); `check_thm4` in
+//! `proofs/check_flint.py`. The mathematics: `proofs/MATH.md` §3 and §6.
 //!
-//! The checker recomputes the product, `∇ℓ0 = (W_{H+1:1}X − Y)Xᵀ`, every layer gradient
-//! `W_{H+1:j+1}ᵀ ∇ℓ0 W_{j−1:1}ᵀ`, and, for the witness curves `θ(t) = Ŵ + Σ_k t^k C_k`, the exact
-//! loss polynomial `ℓ(θ(t)) − ℓ(Ŵ)` by polynomial arithmetic on matrix products.
+//! The checker recomputes the product, `G = ∂ℓ0/∂Ŷ` (exact where rational, else MPFR
+//! enclosures), `∇ℓ0 = G Xᵀ`, every layer gradient `W_{H+1:j+1}ᵀ ∇ℓ0 W_{j−1:1}ᵀ`, and, for the
+//! witness curves `θ(t) = Ŵ + Σ_k t^k C_k` (squared loss), the exact loss polynomial
+//! `ℓ(θ(t)) − ℓ(Ŵ)` by polynomial arithmetic on matrix products. An enclosed layer gradient is
+//! zero only when it is exactly `[0, 0]` (a structural zero, e.g. two zero layers).
 
-use super::kernel::{q_mat, Q};
+use super::f64i::F;
+use super::interval::I;
+use super::kernel::{q, q_mat, q_vec, Q};
+use super::krawczyk::{krawczyk, to_f};
+use super::loss::{Loss, SQUARED};
+use super::value::V;
 use super::{parse_typed, require_claims, unknown_claim, verify_claims, CheckReport, Claim};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -20,7 +30,8 @@ pub const KIND: &str = "deep-linear-critical-point";
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Problem {
-    /// Always `"half-squared-frobenius"`: `ℓ0(R) = ½‖RX − Y‖_F²`.
+    /// The loss `ℓ0`: `half-squared-frobenius` (`½‖RX − Y‖_F²`), `logistic`, `cross-entropy`,
+    /// `huber:δ` or `formula:f(yhat, y)` ([`crate::loss`]).
     pub loss: String,
     /// Widths `d0 = dx, d1, …, d_{H+1} = dy`.
     pub widths: Vec<usize>,
@@ -43,7 +54,8 @@ pub type Curve = Vec<Vec<Vec<Vec<String>>>>;
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Witness {
-    /// `global-minimum`, `saddle` or `not-critical`.
+    /// `global-minimum`, `saddle`, `not-critical`, `near-global-minimum`, `local-minimum` or
+    /// `local-maximum`.
     pub verdict: String,
     /// The point `Ŵ`.
     pub point: Layers,
@@ -56,30 +68,74 @@ pub struct Witness {
     /// Strict saddle: a direction `V` with `Vᵀ∇²ℓ(Ŵ)V < 0` (from an exact LDLᵀ of the Hessian).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub negative_curvature_direction: Option<Layers>,
+    /// `near-global-minimum`, `local-minimum`, `local-maximum`: the radius `r` of the box
+    /// `|R − W_{H+1:1}| ≤ r` (entrywise) around the product.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub radius: Option<String>,
+    /// `near-global-minimum`: `s > 0` with `AAᵀ − s²I` positive definite, `A = W_{H+1:2}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sigma_min_bound: Option<String>,
+    /// `near-global-minimum`: the distance `δ` to a global minimum.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distance: Option<String>,
+    /// `local-minimum`, `local-maximum`: bounds `n_j ≥ ‖W_j‖_F`, one per layer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub norm_bounds: Option<Vec<String>>,
+    /// `local-minimum`, `local-maximum`: the radius `ε` of the set
+    /// `{W : max_j ‖W_j − Ŵ_j‖_2 ≤ ε}` on which the point is optimal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epsilon: Option<String>,
 }
+
+/// The verdicts a certificate may state.
+pub const VERDICTS: [&str; 6] = [
+    "global-minimum",
+    "saddle",
+    "not-critical",
+    "near-global-minimum",
+    "local-minimum",
+    "local-maximum",
+];
 
 /// A `deep-linear-critical-point` certificate.
 pub type Cert = super::Certificate<Problem, Witness>;
 
-/// The canonical claims for a verdict (`strict`: the saddle has a negative-curvature claim).
-pub fn claims(verdict: &str, strict: bool) -> Vec<Claim> {
+/// The canonical claims for a verdict and loss (`strict`: the saddle has a negative-curvature
+/// claim). The squared loss keeps the statements its certificates have always had.
+pub fn claims(verdict: &str, strict: bool, loss: &str) -> Vec<Claim> {
     let c = |id: &str, s: &str| Claim {
         id: id.into(),
         statement: s.into(),
     };
+    let squared = loss == SQUARED;
     let width = c(
         "width",
         "every hidden width d_j (1 ≤ j ≤ H) is at least min(dx, dy)",
     );
     let critical = c("critical-point", "every layer gradient W_{H+1:j+1}ᵀ ∇ℓ0(W_{H+1:1}) W_{j−1:1}ᵀ is exactly 0: the point is a critical point of ℓ");
+    let zero = if squared {
+        c(
+            "product-gradient-zero",
+            "∇ℓ0(W_{H+1:1}) = (W_{H+1:1}X − Y)Xᵀ is exactly 0",
+        )
+    } else {
+        c(
+            "product-gradient-zero",
+            "∇ℓ0(W_{H+1:1}) = G Xᵀ, with G = ∂ℓ0/∂Ŷ at Ŷ = W_{H+1:1}X, is exactly 0",
+        )
+    };
     match verdict {
         "global-minimum" => vec![
             width,
             critical,
-            c("product-gradient-zero", "∇ℓ0(W_{H+1:1}) = (W_{H+1:1}X − Y)Xᵀ is exactly 0"),
-            c("global-minimum", "ℓ0 is a convex quadratic, so ∇ℓ0 = 0 makes W_{H+1:1} a global minimiser of ℓ0; ℓ(W) = ℓ0(W_{H+1:1}) ≥ ℓ0(Ŵ_{H+1:1}) = ℓ(Ŵ) for every W: the point is a global minimum of ℓ (Corollary 5)"),
+            zero,
+            if squared {
+                c("global-minimum", "ℓ0 is a convex quadratic, so ∇ℓ0 = 0 makes W_{H+1:1} a global minimiser of ℓ0; ℓ(W) = ℓ0(W_{H+1:1}) ≥ ℓ0(Ŵ_{H+1:1}) = ℓ(Ŵ) for every W: the point is a global minimum of ℓ (Corollary 5)")
+            } else {
+                c("global-minimum", "ℓ0 is convex, so ∇ℓ0 = 0 makes W_{H+1:1} a global minimiser of ℓ0; ℓ(W) = ℓ0(W_{H+1:1}) ≥ ℓ0(Ŵ_{H+1:1}) = ℓ(Ŵ) for every W: the point is a global minimum of ℓ (Corollary 5)")
+            },
         ],
-        "saddle" => {
+        "saddle" if squared => {
             let mut v = vec![
                 width,
                 critical,
@@ -91,6 +147,30 @@ pub fn claims(verdict: &str, strict: bool) -> Vec<Claim> {
                 v.push(c("negative-curvature", "the direction V has Vᵀ∇²ℓ(Ŵ)V < 0 (twice the t² coefficient of ℓ(Ŵ + tV)): the saddle is strict"));
             }
             v
+        }
+        "saddle" => vec![
+            width,
+            critical,
+            c("product-gradient-nonzero", "∇ℓ0(W_{H+1:1}) = G Xᵀ, with G = ∂ℓ0/∂Ŷ at Ŷ = W_{H+1:1}X, has an entry that is nonzero (exactly, or by an enclosure that excludes 0); the point is critical, so by Theorem 4 Part 1, which holds for every differentiable ℓ0, it is a saddle (no escape curve is given)"),
+        ],
+        "near-global-minimum" => vec![
+            width,
+            c("product-box-zero", "the box B = {R : |R − W_{H+1:1}| ≤ r entrywise} (for cross-entropy, intersected with the slice 1ᵀR = 1ᵀW_{H+1:1}, which removes the softmax's invariance R → R + 1cᵀ) contains exactly one zero R* of ∇ℓ0 (Krawczyk's test with an enclosure of the Hessian of ℓ0 over B)"),
+            c("near-global-minimum", "ℓ0 is convex, so R* is a global minimiser of ℓ0; A = W_{H+1:2} (the identity when H = 0) has AAᵀ − s²I positive definite, so W* = (W1 + Aᵀ(AAᵀ)⁻¹(R* − W_{H+1:1}), W2, …, W_{H+1}) has product R* and is a global minimum of ℓ with ‖W* − Ŵ‖_F ≤ ‖R* − W_{H+1:1}‖_F / s ≤ δ: the point is within distance δ of a global minimum of ℓ"),
+        ],
+        "local-minimum" | "local-maximum" => {
+            let (kind, def, cmp) = if verdict == "local-minimum" {
+                ("minimum", "positive", "≥")
+            } else {
+                ("maximum", "negative", "≤")
+            };
+            vec![
+                width,
+                critical,
+                zero,
+                c("loss-hessian-definite", &format!("the Hessian of ℓ0 is {def} definite at every R with |R − W_{{H+1:1}}| ≤ r entrywise (the bound of ∂²f/∂yhat² over that box in each block Σ_i f''(ŷ_ik, y_ik) x_i x_iᵀ, by an exact LDLᵀ): W_{{H+1:1}} is a strict local {kind} of ℓ0 on that box")),
+                c(verdict, &format!("‖Ŵ_j‖_2 ≤ ‖Ŵ_j‖_F ≤ n_j and Π_j(n_j + ε) − Π_j n_j ≤ r, so every W with max_j ‖W_j − Ŵ_j‖_2 ≤ ε has |W_{{H+1:1}} − Ŵ_{{H+1:1}}| ≤ r entrywise and ℓ(W) {cmp} ℓ(Ŵ): the point is a local {kind} of ℓ on that set (Theorem 4 Part 2)")),
+            ]
         }
         _ => vec![
             width,
@@ -319,31 +399,51 @@ fn lowest(p: &[Q]) -> Option<(usize, Q)> {
         .map(|(k, c)| (k + 1, c.clone()))
 }
 
+/// The precision of the checker's enclosures, in bits.
+pub const PREC: u32 = 256;
+
+/// The most interval operations the Hessian of `ℓ0` over a box may take (`m · n²` for `n`
+/// unknowns of the product, `m · dy · dx²` for the blocks of a formula loss).
+pub const MAX_WORK: u128 = 20_000_000;
+
 /// Checks a `deep-linear-critical-point` certificate.
 pub fn check(value: serde_json::Value) -> Result<CheckReport> {
     let cert: Cert = parse_typed(value)?;
     let w = &cert.witness;
     let p = &cert.problem;
     let verdict = w.verdict.as_str();
-    if !matches!(verdict, "global-minimum" | "saddle" | "not-critical") {
+    if !VERDICTS.contains(&verdict) {
         return Err(Error::rejected(format!(
-            "witness.verdict '{verdict}' is not global-minimum, saddle or not-critical"
+            "witness.verdict '{verdict}' is not one of {}",
+            VERDICTS.join(", ")
         )));
     }
+    let loss = Loss::parse(&p.loss).map_err(|e| Error::rejected(format!("problem.loss: {e}")))?;
     let strict = w.negative_curvature_direction.is_some();
-    let expected = claims(verdict, strict);
+    let expected = claims(verdict, strict, &p.loss);
     require_claims(&cert.claims, &expected)?;
     let is_saddle = verdict == "saddle";
-    if (w.descent_curve.is_some() || w.ascent_curve.is_some() || strict) && !is_saddle {
+    if (w.descent_curve.is_some() || w.ascent_curve.is_some() || strict)
+        && !(is_saddle && matches!(loss, Loss::Squared))
+    {
         return Err(Error::rejected(
-            "witness: curves and directions belong to a saddle only".into(),
+            "witness: curves and directions belong to a saddle of the squared loss only".into(),
         ));
     }
-    if p.loss != "half-squared-frobenius" {
-        return Err(Error::rejected(format!(
-            "problem.loss is '{}', expected 'half-squared-frobenius'",
-            p.loss
-        )));
+    let near = verdict == "near-global-minimum";
+    let local = matches!(verdict, "local-minimum" | "local-maximum");
+    for (field, present, allowed) in [
+        ("radius", w.radius.is_some(), near || local),
+        ("sigma_min_bound", w.sigma_min_bound.is_some(), near),
+        ("distance", w.distance.is_some(), near),
+        ("norm_bounds", w.norm_bounds.is_some(), local),
+        ("epsilon", w.epsilon.is_some(), local),
+    ] {
+        if present && !allowed {
+            return Err(Error::rejected(format!(
+                "witness.{field} does not belong to a '{verdict}' certificate"
+            )));
+        }
     }
     let d = &p.widths;
     if d.len() < 2 || d.contains(&0) || p.x.is_empty() || p.x[0].is_empty() {
@@ -359,11 +459,15 @@ pub fn check(value: serde_json::Value) -> Result<CheckReport> {
         y: q_mat("problem.Y", &p.y, d[l], m)?,
         w: parse_layers("witness.point", &w.point, d)?,
     };
+    loss.check_targets(&net.y)
+        .map_err(|e| Error::rejected(format!("problem.Y: {e}")))?;
 
     let c = Checks {
         net,
+        loss,
         witness: w,
         gradients: std::cell::OnceCell::new(),
+        box_zero: std::cell::OnceCell::new(),
     };
     verify_claims(KIND, &cert.claims, |id| match id {
         "width" => c.width(),
@@ -375,48 +479,592 @@ pub fn check(value: serde_json::Value) -> Result<CheckReport> {
         "descent-curve" => c.curve(id, &w.descent_curve, true),
         "ascent-curve" => c.curve(id, &w.ascent_curve, false),
         "negative-curvature" => c.negative_curvature(),
+        "product-box-zero" => c.product_box_zero(),
+        "near-global-minimum" => c.near_global_minimum(),
+        "loss-hessian-definite" => c.loss_hessian_definite(verdict == "local-minimum"),
+        "local-minimum" | "local-maximum" => c.local_optimum(verdict == "local-minimum"),
         other => Err(unknown_claim(other)),
     })
 }
 
+/// What the checker computes at a point, for a producer's verdict: `∇ℓ0` at the product, the
+/// loss and every layer gradient, each entry exact where rational, else an enclosure.
+pub struct Summary {
+    /// `∇ℓ0(W_{H+1:1})`, `dy × dx`.
+    pub product_gradient: Vec<Vec<V>>,
+    /// `ℓ(Ŵ)`.
+    pub loss: V,
+    /// `∂ℓ/∂W_j`, `j = 1..=L`.
+    pub layer_gradients: Vec<Vec<Vec<V>>>,
+}
+
+/// The checker's [`Summary`] of a problem and point (the shapes and the targets are checked as
+/// for a certificate).
+pub fn summary(problem: &Problem, point: &Layers) -> Result<Summary> {
+    let loss =
+        Loss::parse(&problem.loss).map_err(|e| Error::rejected(format!("problem.loss: {e}")))?;
+    let d = &problem.widths;
+    if d.len() < 2 || d.contains(&0) || problem.x.is_empty() || problem.x[0].is_empty() {
+        return Err(Error::rejected(
+            "problem: need at least one layer, positive widths and at least one point".into(),
+        ));
+    }
+    let m = problem.x[0].len();
+    let l = d.len() - 1;
+    let net = Net {
+        d: d.clone(),
+        x: q_mat("problem.X", &problem.x, d[0], m)?,
+        y: q_mat("problem.Y", &problem.y, d[l], m)?,
+        w: parse_layers("witness.point", point, d)?,
+    };
+    loss.check_targets(&net.y)
+        .map_err(|e| Error::rejected(format!("problem.Y: {e}")))?;
+    let witness = Witness {
+        verdict: String::new(),
+        point: Vec::new(),
+        descent_curve: None,
+        ascent_curve: None,
+        negative_curvature_direction: None,
+        radius: None,
+        sigma_min_bound: None,
+        distance: None,
+        norm_bounds: None,
+        epsilon: None,
+    };
+    let c = Checks {
+        net,
+        loss,
+        witness: &witness,
+        gradients: std::cell::OnceCell::new(),
+        box_zero: std::cell::OnceCell::new(),
+    };
+    let g = c.gradients()?;
+    let v = |grid: &Grid| -> Vec<Vec<V>> {
+        match grid {
+            Grid::Exact(m) => m
+                .iter()
+                .map(|r| r.iter().map(|q| V::E(q.clone())).collect())
+                .collect(),
+            Grid::Enclosed(m) => m
+                .iter()
+                .map(|r| {
+                    r.iter()
+                        .map(|i| {
+                            if exactly_zero(i) {
+                                V::E(Q::new())
+                            } else {
+                                V::N(i.clone())
+                            }
+                        })
+                        .collect()
+                })
+                .collect(),
+        }
+    };
+    Ok(Summary {
+        product_gradient: v(&g.product),
+        loss: g.loss.clone(),
+        layer_gradients: g.layers.iter().map(v).collect(),
+    })
+}
+
+/// A matrix computed exactly, or enclosed entrywise.
+enum Grid {
+    Exact(Mat),
+    Enclosed(Vec<Vec<I>>),
+}
+
+fn exactly_zero(i: &I) -> bool {
+    i.lo_q().is_some_and(|v| v == 0) && i.hi_q().is_some_and(|v| v == 0)
+}
+
+impl Grid {
+    /// An entry certainly nonzero (the largest in absolute value when exact): position, text.
+    fn nonzero(&self) -> Option<(usize, usize, String)> {
+        match self {
+            Grid::Exact(m) => largest(m).map(|(a, b, v)| (a, b, v.to_string())),
+            Grid::Enclosed(m) => m.iter().enumerate().find_map(|(a, row)| {
+                row.iter()
+                    .position(|v| v.is_finite() && !v.contains_zero())
+                    .map(|b| (a, b, format!("∈ {}", row[b].show(12))))
+            }),
+        }
+    }
+
+    /// An entry not known to be exactly 0: position, text (`None`: all are exactly 0).
+    fn not_zero(&self) -> Option<(usize, usize, String)> {
+        match self {
+            Grid::Exact(m) => largest(m).map(|(a, b, v)| (a, b, v.to_string())),
+            Grid::Enclosed(m) => m.iter().enumerate().find_map(|(a, row)| {
+                row.iter()
+                    .position(|v| !exactly_zero(v))
+                    .map(|b| (a, b, format!("∈ {} (not exactly 0)", row[b].show(12))))
+            }),
+        }
+    }
+}
+
+fn imat(a: &Mat) -> Vec<Vec<I>> {
+    a.iter()
+        .map(|r| r.iter().map(|v| I::from_q(PREC, v)).collect())
+        .collect()
+}
+
+/// `a · b` for enclosed matrices (`inner` columns of `a`, `cols` of `b`).
+fn mul_i(a: &[Vec<I>], b: &[Vec<I>], inner: usize, cols: usize) -> Vec<Vec<I>> {
+    a.iter()
+        .map(|row| {
+            (0..cols)
+                .map(|j| {
+                    let mut s = I::from_i(PREC, 0);
+                    for k in 0..inner {
+                        s = s.add(&row[k].mul(&b[k][j]));
+                    }
+                    s
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Exact positive definiteness of a symmetric rational matrix: Gaussian elimination without
+/// pivoting, every pivot positive.
+fn positive_definite(mut a: Mat) -> bool {
+    let n = a.len();
+    for k in 0..n {
+        if a[k][k] <= 0 {
+            return false;
+        }
+        for i in k + 1..n {
+            if a[i][k] == 0 {
+                continue;
+            }
+            let f = Q::from(&a[i][k] / &a[k][k]);
+            let (top, bottom) = a.split_at_mut(i);
+            for (x, p) in bottom[0][k..].iter_mut().zip(&top[k][k..]) {
+                *x -= Q::from(&f * p);
+            }
+        }
+    }
+    true
+}
+
 /// `∇ℓ0` at the product, the loss, and every layer gradient.
 struct Gradients {
-    product: Mat,
-    loss: Q,
-    layers: Vec<Mat>,
+    product: Grid,
+    loss: V,
+    layers: Vec<Grid>,
+}
+
+/// The outcome of the box test.
+struct BoxZero {
+    /// `ρ/r` of Krawczyk's test.
+    ratio: f64,
+    /// `‖R* − R̂‖_F² ≤ factor · r²`.
+    factor: u64,
 }
 
 /// The parsed problem and witness, with one check per claim.
 struct Checks<'a> {
     net: Net,
+    loss: Loss,
     witness: &'a Witness,
     /// Computed once and shared by the claims that use them.
-    gradients: std::cell::OnceCell<Gradients>,
+    gradients: std::cell::OnceCell<std::result::Result<Gradients, String>>,
+    box_zero: std::cell::OnceCell<std::result::Result<BoxZero, String>>,
+}
+
+fn field(name: &str, v: &Option<String>) -> Result<Q> {
+    q(
+        &format!("witness.{name}"),
+        v.as_deref()
+            .ok_or_else(|| Error::rejected(format!("the witness has no {name}")))?,
+    )
 }
 
 impl Checks<'_> {
-    fn gradients(&self) -> &Gradients {
-        self.gradients.get_or_init(|| {
+    fn gradients(&self) -> Result<&Gradients> {
+        self.gradients
+            .get_or_init(|| self.compute_gradients())
+            .as_ref()
+            .map_err(|e| Error::rejected(e.clone()))
+    }
+
+    /// The prefixes and the predictions `Ŷ = W_{H+1:1}X` (exact).
+    fn predictions(&self) -> (Vec<Mat>, Mat) {
+        let prefixes = self.net.prefixes();
+        let full = prefixes.last().cloned().unwrap_or_default();
+        let yhat = mul(&full, &self.net.x, self.net.d[0], self.net.y[0].len());
+        (prefixes, yhat)
+    }
+
+    fn compute_gradients(&self) -> std::result::Result<Gradients, String> {
+        if matches!(self.loss, Loss::Squared) {
             let prefixes = self.net.prefixes();
             let full = prefixes.last().cloned().unwrap_or_default();
             let (product, loss) = self.net.product_gradient(&full);
             let layers = self.net.layer_gradients(&product, &prefixes);
-            Gradients {
-                product,
-                loss,
-                layers,
+            return Ok(Gradients {
+                product: Grid::Exact(product),
+                loss: V::E(loss),
+                layers: layers.into_iter().map(Grid::Exact).collect(),
+            });
+        }
+        let (prefixes, yhat) = self.predictions();
+        let (d, x, y) = (&self.net.d, &self.net.x, &self.net.y);
+        let (dx, dy, m) = (d[0], d[d.len() - 1], y[0].len());
+        let mut g = vec![vec![V::E(Q::new()); m]; dy];
+        let mut loss = V::E(Q::new());
+        for i in 0..m {
+            let col: Vec<V> = (0..dy).map(|k| V::E(yhat[k][i].clone())).collect();
+            let ycol: Vec<Q> = (0..dy).map(|k| y[k][i].clone()).collect();
+            let gi = self.loss.grad(&col, &ycol, PREC)?;
+            loss = loss.add(&self.loss.value(&col, &ycol, PREC)?, PREC);
+            for (k, v) in gi.into_iter().enumerate() {
+                g[k][i] = v;
             }
+        }
+        let exact: Option<Mat> = g
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|v| match v {
+                        V::E(q) => Some(q.clone()),
+                        V::N(_) => None,
+                    })
+                    .collect()
+            })
+            .collect();
+        if let Some(ge) = exact {
+            let product = mul(&ge, &transpose(x, dx, m), m, dx);
+            let layers = self.net.layer_gradients(&product, &prefixes);
+            return Ok(Gradients {
+                product: Grid::Exact(product),
+                loss,
+                layers: layers.into_iter().map(Grid::Exact).collect(),
+            });
+        }
+        let gi: Vec<Vec<I>> = g
+            .iter()
+            .map(|r| r.iter().map(|v| v.to_i(PREC)).collect())
+            .collect();
+        let product = mul_i(&gi, &imat(&transpose(x, dx, m)), m, dx);
+        // The layer gradients, top down: t = W_{H+1:j+1}ᵀ ∇ℓ0.
+        let l = self.net.layers();
+        let mut layers: Vec<Vec<Vec<I>>> = vec![Vec::new(); l];
+        let mut t = product.clone();
+        for j in (1..=l).rev() {
+            layers[j - 1] = if j == 1 {
+                t.clone()
+            } else {
+                let b = imat(&transpose(&prefixes[j - 2], d[j - 1], dx));
+                mul_i(&t, &b, dx, d[j - 1])
+            };
+            if j > 1 {
+                let wt = imat(&transpose(&self.net.w[j - 1], d[j], d[j - 1]));
+                t = mul_i(&wt, &t, d[j], dx);
+            }
+        }
+        Ok(Gradients {
+            product: Grid::Enclosed(product),
+            loss,
+            layers: layers.into_iter().map(Grid::Enclosed).collect(),
         })
     }
 
-    /// The entry of largest absolute value over all layer gradients: `(layer, row, col, value)`.
-    fn worst_layer_entry(&self) -> Option<(usize, usize, usize, Q)> {
-        self.gradients()
-            .layers
+    /// Krawczyk's test for a zero of `∇ℓ0` in the box of radius `witness.radius` around the
+    /// product (cross-entropy: on the slice `1ᵀR = 1ᵀR̂`, whose unknowns are the first `dy − 1`
+    /// rows of `R`, the last row being minus their sum), with the factor bounding `‖R* − R̂‖_F²`.
+    fn compute_box_zero(&self) -> std::result::Result<BoxZero, String> {
+        let r = field("radius", &self.witness.radius).map_err(|e| e.to_string())?;
+        if r <= 0 {
+            return Err(format!("the radius {r} is not positive"));
+        }
+        let (d, x, y) = (&self.net.d, &self.net.x, &self.net.y);
+        let (dx, dy, m) = (d[0], d[d.len() - 1], y[0].len());
+        let slice = matches!(self.loss, Loss::CrossEntropy);
+        let rows = if slice { dy - 1 } else { dy };
+        let n = rows * dx;
+        let work = (m as u128) * (n as u128) * (n as u128);
+        if work > MAX_WORK {
+            return Err(format!(
+                "the Hessian of ℓ0 over the box needs m·n² = {work} operations, above the limit {MAX_WORK}"
+            ));
+        }
+        let (_, yhat) = self.predictions();
+        let xt = imat(x);
+        // The gradient at the product, reduced to the unknowns: on the slice, rows k < dy of
+        // ∇ℓ0 minus its last row (zero together with ∇ℓ0, whose columns sum to 0 there).
+        let mut g0 = vec![vec![I::from_i(PREC, 0); dx]; rows];
+        let mut jac = vec![vec![I::from_i(PREC, 0); n]; n];
+        let last = dy - 1;
+        for i in 0..m {
+            let ycol: Vec<Q> = (0..dy).map(|k| y[k][i].clone()).collect();
+            let at: Vec<V> = (0..dy).map(|k| V::E(yhat[k][i].clone())).collect();
+            let gcol: Vec<I> = self
+                .loss
+                .grad(&at, &ycol, PREC)?
+                .iter()
+                .map(|v| v.to_i(PREC))
+                .collect();
+            // |Δŷ_ik| ≤ r‖x_i‖_1 on a free row, (dy − 1)r‖x_i‖_1 on the dependent one.
+            let l1: Q = (0..dx).map(|a| Q::from(x[a][i].abs_ref())).sum();
+            let boxed: Vec<V> = (0..dy)
+                .map(|k| {
+                    let f = if slice && k == last { last as u32 } else { 1 };
+                    let s = Q::from(&r * &l1) * f;
+                    V::N(I::span(
+                        PREC,
+                        &Q::from(&yhat[k][i] - &s),
+                        &Q::from(&yhat[k][i] + &s),
+                    ))
+                })
+                .collect();
+            let h: Vec<Vec<I>> = self
+                .loss
+                .hess(&boxed, &ycol, PREC)?
+                .iter()
+                .map(|row| row.iter().map(|v| v.to_i(PREC)).collect())
+                .collect();
+            for k in 0..rows {
+                let gk = if slice {
+                    gcol[k].sub(&gcol[last])
+                } else {
+                    gcol[k].clone()
+                };
+                for a in 0..dx {
+                    g0[k][a] = g0[k][a].add(&gk.mul(&xt[a][i]));
+                }
+                for l in 0..rows {
+                    let hkl = if slice {
+                        h[k][l]
+                            .sub(&h[k][last])
+                            .sub(&h[last][l])
+                            .add(&h[last][last])
+                    } else {
+                        h[k][l].clone()
+                    };
+                    for a in 0..dx {
+                        let ha = hkl.mul(&xt[a][i]);
+                        for b in 0..dx {
+                            let e = &mut jac[k * dx + a][l * dx + b];
+                            *e = e.add(&ha.mul(&xt[b][i]));
+                        }
+                    }
+                }
+            }
+        }
+        let gf: Vec<F> = g0
             .iter()
-            .enumerate()
-            .filter_map(|(j, gr)| largest(gr).map(|(a, b, v)| (j, a, b, v)))
-            .reduce(|x, y| if y.3.cmp_abs(&x.3).is_gt() { y } else { x })
+            .flatten()
+            .map(to_f)
+            .collect::<Option<_>>()
+            .ok_or("an unbounded entry of ∇ℓ0")?;
+        let jf: Vec<Vec<F>> = jac
+            .iter()
+            .map(|row| row.iter().map(to_f).collect::<Option<Vec<F>>>())
+            .collect::<Option<_>>()
+            .ok_or("an unbounded entry of the Hessian of ℓ0 over the box")?;
+        let rf = Some(F::around(&r))
+            .filter(|v| v.is_positive() && v.is_finite())
+            .ok_or("the radius is beyond binary64's range")?;
+        let ratio = krawczyk(&gf, &jf, rf)?;
+        let factor = if slice {
+            (rows * dx + dx * last * last) as u64
+        } else {
+            n as u64
+        };
+        Ok(BoxZero { ratio, factor })
+    }
+
+    fn box_zero(&self) -> Result<&BoxZero> {
+        self.box_zero
+            .get_or_init(|| self.compute_box_zero())
+            .as_ref()
+            .map_err(|e| Error::rejected(e.clone()))
+    }
+
+    /// `product-box-zero`: Krawczyk's test for `∇ℓ0` around the product.
+    fn product_box_zero(&self) -> Result<String> {
+        let b = self.box_zero()?;
+        Ok(format!(
+            "K(B) − R̂ ⊂ [−ρ, ρ]^n with ρ/r ≤ {:.4}, r = {}",
+            b.ratio,
+            self.witness.radius.as_deref().unwrap_or("?")
+        ))
+    }
+
+    /// `near-global-minimum`: the box test again, convexity, `AAᵀ − s²I ≻ 0` exactly and
+    /// `δ² s² ≥ factor · r²`.
+    fn near_global_minimum(&self) -> Result<String> {
+        if !self.loss.convex() {
+            return Err(Error::rejected(
+                "the loss is a formula, not known to be convex".into(),
+            ));
+        }
+        let b = self.box_zero()?;
+        let r = field("radius", &self.witness.radius)?;
+        let s = field("sigma_min_bound", &self.witness.sigma_min_bound)?;
+        let delta = field("distance", &self.witness.distance)?;
+        if s <= 0 || delta <= 0 {
+            return Err(Error::rejected(format!(
+                "sigma_min_bound {s} and distance {delta} must be positive"
+            )));
+        }
+        let d = &self.net.d;
+        let l = self.net.layers();
+        let dy = d[l];
+        let s2 = Q::from(&s * &s);
+        let mut gram: Mat = if l == 1 {
+            (0..dy)
+                .map(|i| (0..dy).map(|j| Q::from(u8::from(i == j))).collect())
+                .collect()
+        } else {
+            // A = W_{H+1}⋯W_2, dy × d_1.
+            let mut a = self.net.w[1].clone();
+            for j in 3..=l {
+                a = mul(&self.net.w[j - 1], &a, d[j - 1], d[1]);
+            }
+            mul(&a, &transpose(&a, dy, d[1]), d[1], dy)
+        };
+        for (i, row) in gram.iter_mut().enumerate() {
+            row[i] -= &s2;
+        }
+        if !positive_definite(gram) {
+            return Err(Error::rejected(format!(
+                "AAᵀ − s²I is not positive definite for s = {s} (A = W_{{H+1:2}})"
+            )));
+        }
+        let need = Q::from(&r * &r) * b.factor;
+        let have = Q::from(&delta * &delta) * &s2;
+        if have < need {
+            return Err(Error::rejected(format!(
+                "δ²s² = {have} < {} · r² = {need}: the distance does not follow",
+                b.factor
+            )));
+        }
+        Ok(format!(
+            "σ_min(A) ≥ s = {s}; ‖R* − R̂‖_F ≤ √{}·r with r = {r}; δ = {delta}",
+            b.factor
+        ))
+    }
+
+    /// `loss-hessian-definite`: every block `Σ_i f''(ŷ_ik, y_ik) x_i x_iᵀ` of the Hessian of a
+    /// formula loss is positive (negative) definite over the box, through the lower (upper)
+    /// ends of the enclosures of `f''` (each `x_i x_iᵀ` is positive semidefinite).
+    fn loss_hessian_definite(&self, minimum: bool) -> Result<String> {
+        if self.loss.convex() {
+            return Err(Error::rejected(
+                "inherited local optima are certified for formula losses (a named loss is convex: its critical points with ∇ℓ0 = 0 are global minima)".into(),
+            ));
+        }
+        let r = field("radius", &self.witness.radius)?;
+        if r <= 0 {
+            return Err(Error::rejected(format!("the radius {r} is not positive")));
+        }
+        let (d, x, y) = (&self.net.d, &self.net.x, &self.net.y);
+        let (dx, dy, m) = (d[0], d[d.len() - 1], y[0].len());
+        let work = (m as u128) * (dy as u128) * (dx as u128) * (dx as u128);
+        if work > MAX_WORK {
+            return Err(Error::rejected(format!(
+                "the Hessian of ℓ0 needs m·dy·dx² = {work} operations, above the limit {MAX_WORK}"
+            )));
+        }
+        let (_, yhat) = self.predictions();
+        let mut blocks = vec![zeros(dx, dx); dy];
+        for i in 0..m {
+            let l1: Q = (0..dx).map(|a| Q::from(x[a][i].abs_ref())).sum();
+            let s = Q::from(&r * &l1);
+            for k in 0..dy {
+                let at = V::N(I::span(
+                    PREC,
+                    &Q::from(&yhat[k][i] - &s),
+                    &Q::from(&yhat[k][i] + &s),
+                ));
+                let h = self
+                    .loss
+                    .hess(&[at], &[y[k][i].clone()], PREC)
+                    .map_err(Error::rejected)?
+                    .swap_remove(0)
+                    .swap_remove(0)
+                    .to_i(PREC);
+                let end = if minimum { h.lo_q() } else { h.hi_q() };
+                let c = end.ok_or_else(|| {
+                    Error::rejected("an unbounded second derivative over the box".into())
+                })?;
+                // Negated for a maximum, so that both cases test positive definiteness.
+                let c = if minimum { c } else { -c };
+                if c == 0 {
+                    continue;
+                }
+                for a in 0..dx {
+                    let ca = Q::from(&c * &x[a][i]);
+                    for b in 0..dx {
+                        blocks[k][a][b] += Q::from(&ca * &x[b][i]);
+                    }
+                }
+            }
+        }
+        if let Some(k) = blocks.into_iter().position(|b| !positive_definite(b)) {
+            return Err(Error::rejected(format!(
+                "block {} (output row {}) of the Hessian bound is not {} definite",
+                k + 1,
+                k + 1,
+                if minimum { "positive" } else { "negative" }
+            )));
+        }
+        Ok(format!(
+            "all {dy} blocks definite over the box of radius {r}"
+        ))
+    }
+
+    /// `local-minimum` / `local-maximum`: `∇ℓ0 = 0`, the definiteness again, the norm bounds
+    /// and `Π(n_j + ε) − Π n_j ≤ r`.
+    fn local_optimum(&self, minimum: bool) -> Result<String> {
+        self.product_gradient_zero()?;
+        self.loss_hessian_definite(minimum)?;
+        let r = field("radius", &self.witness.radius)?;
+        let eps = field("epsilon", &self.witness.epsilon)?;
+        if eps <= 0 {
+            return Err(Error::rejected(format!("ε = {eps} is not positive")));
+        }
+        let nb = q_vec(
+            "witness.norm_bounds",
+            self.witness
+                .norm_bounds
+                .as_deref()
+                .ok_or_else(|| Error::rejected("the witness has no norm_bounds".into()))?,
+        )?;
+        let l = self.net.layers();
+        if nb.len() != l {
+            return Err(Error::rejected(format!(
+                "witness.norm_bounds has {} entries, expected {l}",
+                nb.len()
+            )));
+        }
+        let (mut with, mut without) = (Q::from(1), Q::from(1));
+        for (j, (n, w)) in nb.iter().zip(&self.net.w).enumerate() {
+            let fro: Q = w.iter().flatten().map(|v| Q::from(v * v)).sum();
+            if *n < 0 || Q::from(n * n) < fro {
+                return Err(Error::rejected(format!(
+                    "n_{} = {n} is not an upper bound of ‖W{}‖_F (‖W{}‖_F² = {fro})",
+                    j + 1,
+                    j + 1,
+                    j + 1
+                )));
+            }
+            with *= Q::from(n + &eps);
+            without *= n;
+        }
+        let spread = Q::from(&with - &without);
+        if spread > r {
+            return Err(Error::rejected(format!(
+                "Π(n_j + ε) − Π n_j = {spread} > r = {r}"
+            )));
+        }
+        Ok(format!(
+            "ε = {eps}: the products stay within r = {r} of Ŵ_{{H+1:1}}"
+        ))
     }
 
     /// `width`: every hidden width is at least `min(dx, dy)`.
@@ -433,22 +1081,29 @@ impl Checks<'_> {
         Ok(format!("widths {d:?}, min(dx, dy) = {r}"))
     }
 
-    /// `not-critical`: some layer gradient entry is nonzero.
+    /// `not-critical`: some layer gradient entry is certainly nonzero.
     fn not_critical(&self) -> Result<String> {
-        let (j, a, b, v) = self.worst_layer_entry().ok_or_else(|| {
-            Error::rejected("every layer gradient is exactly 0: the point is critical".into())
-        })?;
-        Ok(format!(
-            "∂ℓ/∂W{}[{},{}] = {v} (the largest entry in absolute value)",
-            j + 1,
-            a + 1,
-            b + 1
-        ))
+        let g = self.gradients()?;
+        let (j, (a, b, v)) = g
+            .layers
+            .iter()
+            .enumerate()
+            .find_map(|(j, gr)| gr.nonzero().map(|e| (j, e)))
+            .ok_or_else(|| {
+                Error::rejected("no layer-gradient entry is certainly nonzero".into())
+            })?;
+        Ok(format!("∂ℓ/∂W{}[{},{}] = {v}", j + 1, a + 1, b + 1))
     }
 
     /// `critical-point`: every layer gradient is exactly 0.
     fn critical_point(&self) -> Result<String> {
-        if let Some((j, a, b, v)) = self.worst_layer_entry() {
+        let g = self.gradients()?;
+        if let Some((j, (a, b, v))) = g
+            .layers
+            .iter()
+            .enumerate()
+            .find_map(|(j, gr)| gr.not_zero().map(|e| (j, e)))
+        {
             return Err(Error::rejected(format!(
                 "∂ℓ/∂W{}[{},{}] = {v}, not 0",
                 j + 1,
@@ -462,9 +1117,10 @@ impl Checks<'_> {
         ))
     }
 
-    /// `product-gradient-zero`: `∇ℓ0 = 0` at the product.
+    /// `product-gradient-zero`: `∇ℓ0 = 0` at the product, exactly.
     fn product_gradient_zero(&self) -> Result<String> {
-        if let Some((a, b, v)) = largest(&self.gradients().product) {
+        let g = self.gradients()?;
+        if let Some((a, b, v)) = g.product.not_zero() {
             return Err(Error::rejected(format!(
                 "∇ℓ0[{},{}] = {v}, not 0",
                 a + 1,
@@ -478,19 +1134,34 @@ impl Checks<'_> {
     /// `global-minimum`: follows from `product-gradient-zero` (checked again here, so that this
     /// claim never rests on another claim's check having run) and the convexity of `ℓ0`.
     fn global_minimum(&self) -> Result<String> {
+        if !self.loss.convex() {
+            return Err(Error::rejected(
+                "the loss is a formula, not known to be convex: no global minimum follows".into(),
+            ));
+        }
         self.product_gradient_zero()?;
-        Ok(format!(
-            "∇ℓ0 = 0 at the product and ℓ0 is a convex quadratic; ℓ(Ŵ) = min ℓ = {}",
-            self.gradients().loss
-        ))
+        let g = self.gradients()?;
+        Ok(match (&self.loss, &g.loss) {
+            (Loss::Squared, V::E(v)) => {
+                format!("∇ℓ0 = 0 at the product and ℓ0 is a convex quadratic; ℓ(Ŵ) = min ℓ = {v}")
+            }
+            (_, v) => format!(
+                "∇ℓ0 = 0 at the product and ℓ0 is convex; ℓ(Ŵ) = min ℓ {}",
+                v.show()
+            ),
+        })
     }
 
     /// `product-gradient-nonzero`: `∇ℓ0 ≠ 0` at the product.
     fn product_gradient_nonzero(&self) -> Result<String> {
-        let g = self.gradients();
-        let (a, b, v) = largest(&g.product)
-            .ok_or_else(|| Error::rejected("∇ℓ0 is exactly 0 at the product".into()))?;
-        Ok(format!("∇ℓ0[{},{}] = {v}; ℓ(Ŵ) = {}", a + 1, b + 1, g.loss))
+        let g = self.gradients()?;
+        let (a, b, v) = g.product.nonzero().ok_or_else(|| {
+            Error::rejected("no entry of ∇ℓ0 at the product is certainly nonzero".into())
+        })?;
+        Ok(match (&self.loss, &g.loss) {
+            (Loss::Squared, V::E(l)) => format!("∇ℓ0[{},{}] = {v}; ℓ(Ŵ) = {l}", a + 1, b + 1),
+            (_, l) => format!("∇ℓ0[{},{}] = {v}; ℓ(Ŵ) {}", a + 1, b + 1, l.show()),
+        })
     }
 
     /// `descent-curve` / `ascent-curve`: the lowest-order coefficient of the loss polynomial

@@ -1718,7 +1718,12 @@ fn op_resynth(_: &Ctx, d: &mut Draft, _: &Index, rng: &mut Rng) -> Option<String
         }
     }
     *d.v.get_mut("witness")? = Value::Object(w);
-    d.v["claims"] = serde_json::to_value(critcert_check::thm4::claims(verdict, strict)).ok()?;
+    d.v["claims"] = serde_json::to_value(critcert_check::thm4::claims(
+        verdict,
+        strict,
+        critcert_check::loss::SQUARED,
+    ))
+    .ok()?;
     Some(format!(
         "witness resynthesized: {verdict}{}, {} point",
         if strict { " (strict)" } else { "" },
@@ -2810,7 +2815,7 @@ mod oracle {
         if verdict != "saddle" && (descent.is_some() || ascent.is_some() || strict) {
             return err("curves or a direction on a point that is not a saddle");
         }
-        let expected = critcert_check::thm4::claims(verdict, strict);
+        let expected = critcert_check::thm4::claims(verdict, strict, critcert_check::loss::SQUARED);
         claims_are(&v["claims"], &expected)?;
 
         // W_{b:a} (1-based, inclusive), identity when b < a.

@@ -3,6 +3,7 @@
 
 use super::{print_json, show, write_out};
 use critcert::cert::to_json;
+use critcert::cert::value::V;
 use critcert::deeplinear::load::{read_matrix, read_weights, RawMatrix};
 use critcert::deeplinear::{self, Verdict64};
 use critcert::exact::{format_rational, QMatrix};
@@ -169,10 +170,26 @@ fn entry_name(e: &Entry) -> String {
     }
 }
 
+/// A value for JSON: the exact rational, or the enclosure `[lo, hi]`.
+fn v_text(v: &V) -> String {
+    match v {
+        V::E(q) => format_rational(q),
+        V::N(i) => i.show(17),
+    }
+}
+
+/// A value for the terminal.
+fn v_show(v: &V) -> String {
+    match v {
+        V::E(q) => show(q),
+        V::N(i) => format!("∈ {}", i.show(12)),
+    }
+}
+
 fn entry_json(e: &Option<Entry>) -> serde_json::Value {
     match e {
         None => serde_json::Value::Null,
-        Some(e) => json!({"entry": entry_name(e), "value": format_rational(&e.value)}),
+        Some(e) => json!({"entry": entry_name(e), "value": v_text(&e.value)}),
     }
 }
 
@@ -231,6 +248,7 @@ fn run_exact(args: &Args, w: &[RawMatrix], x: &RawMatrix, y: &RawMatrix) -> Resu
             .collect::<Result<Vec<QMatrix>>>()?,
         x: x.to_exact()?,
         y: y.to_exact()?,
+        loss: critcert::cert::loss::SQUARED.into(),
     };
     let need = exact_memory(&net.weights, &net.x, &net.y, args.memory_limit);
     if need > u128::from(args.memory_limit) << 20 {
@@ -251,7 +269,7 @@ fn run_exact(args: &Args, w: &[RawMatrix], x: &RawMatrix, y: &RawMatrix) -> Resu
             "verdict": a.verdict.name(),
             "path": "exact",
             "widths": a.widths,
-            "loss": format_rational(&a.loss),
+            "loss": v_text(&a.loss),
             "max_layer_gradient": entry_json(&a.max_layer_gradient),
             "max_product_gradient": entry_json(&a.max_product_gradient),
             "product_rank": a.product_rank,
@@ -265,12 +283,12 @@ fn run_exact(args: &Args, w: &[RawMatrix], x: &RawMatrix, y: &RawMatrix) -> Resu
     } else {
         println!("verdict: {} (exact)", a.verdict.name());
         println!("  widths                  {:?}", a.widths);
-        println!("  loss                    {}", show(&a.loss));
+        println!("  loss                    {}", v_show(&a.loss));
         match &a.max_layer_gradient {
             Some(e) => println!(
                 "  largest layer gradient  {} = {}",
                 entry_name(e),
-                show(&e.value)
+                v_show(&e.value)
             ),
             None => println!("  layer gradients         all exactly 0 (critical point)"),
         }
@@ -278,7 +296,7 @@ fn run_exact(args: &Args, w: &[RawMatrix], x: &RawMatrix, y: &RawMatrix) -> Resu
             Some(e) => println!(
                 "  ∇ℓ0 at the product      {} = {}",
                 entry_name(e),
-                show(&e.value)
+                v_show(&e.value)
             ),
             None => println!("  ∇ℓ0 at the product      exactly 0"),
         }

@@ -203,6 +203,7 @@ fn thm4_task(data_dir: &Path, case: &'static str, claim: &'static str) -> Task {
                     .collect::<Result<Vec<QMatrix>>>()?,
                 x: read_matrix(&dir.join("x.csv"))?.transposed().to_exact()?,
                 y: read_matrix(&dir.join("y.csv"))?.transposed().to_exact()?,
+                loss: crate::cert::loss::SQUARED.into(),
             };
             let (c, _) = thm4::analyse(&net)?
                 .certificate

@@ -6,3 +6,4 @@ pub mod thm1;
 pub mod thm2;
 pub mod thm2_search;
 pub mod thm4;
+pub mod thm4_loss;

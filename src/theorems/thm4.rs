@@ -12,7 +12,9 @@
 //! `Ŵ_{H+1:1} ± t^{H+1} κ e_p e_qᵀ`, `κ = Π‖c_j‖² > 0`, so the loss changes by
 //! `± t^{H+1} κ ∇ℓ0[p,q]` to lowest order.
 
+use crate::cert::loss::SQUARED;
 use crate::cert::thm4::{self, Cert, Curve, Layers, Problem, Witness};
+use crate::cert::value::V;
 use crate::cert::{self, Certificate, CheckReport};
 use crate::error::{Error, Result};
 use crate::exact::ldl::{factorise, Inertia};
@@ -30,6 +32,9 @@ pub struct DeepLinear {
     pub x: QMatrix,
     /// `Y`, `dy × m`.
     pub y: QMatrix,
+    /// The loss as certificates name it ([`crate::cert::loss`]): `half-squared-frobenius`,
+    /// `logistic`, `cross-entropy`, `huber:δ` or `formula:f(yhat, y)`.
+    pub loss: String,
 }
 
 /// The classification.
@@ -41,6 +46,14 @@ pub enum Verdict {
     Saddle,
     /// Some layer gradient is nonzero.
     NotCritical,
+    /// Within a certified distance of a global minimum (a transcendental convex loss).
+    NearGlobalMinimum,
+    /// A local minimum inherited from a non-convex (formula) loss.
+    LocalMinimum,
+    /// A local maximum inherited from a non-convex (formula) loss.
+    LocalMaximum,
+    /// Neither decided nor certified (the reason is in [`Analysis::certificate`]).
+    Undecided,
 }
 
 impl Verdict {
@@ -50,6 +63,10 @@ impl Verdict {
             Verdict::GlobalMinimum => "global-minimum",
             Verdict::Saddle => "saddle",
             Verdict::NotCritical => "not-critical",
+            Verdict::NearGlobalMinimum => "near-global-minimum",
+            Verdict::LocalMinimum => "local-minimum",
+            Verdict::LocalMaximum => "local-maximum",
+            Verdict::Undecided => "not-certified",
         }
     }
 }
@@ -63,8 +80,8 @@ pub struct Entry {
     pub row: usize,
     /// Column, 1-based.
     pub col: usize,
-    /// The exact value.
-    pub value: Q,
+    /// The value: exact, or an enclosure (losses that are not rational at the point).
+    pub value: V,
 }
 
 /// Everything the exact path found.
@@ -74,8 +91,8 @@ pub struct Analysis {
     pub verdict: Verdict,
     /// Widths `d0 = dx, …, d_{H+1} = dy`.
     pub widths: Vec<usize>,
-    /// `ℓ(Ŵ) = ½‖W_{H+1:1}X − Y‖²`.
-    pub loss: Q,
+    /// `ℓ(Ŵ)` (exact for the squared loss).
+    pub loss: V,
     /// The largest layer-gradient entry in absolute value (`None`: critical).
     pub max_layer_gradient: Option<Entry>,
     /// The largest entry of `∇ℓ0` at the product (`None`: it is 0).
@@ -137,7 +154,7 @@ pub fn widths(net: &DeepLinear) -> Result<Vec<usize>> {
 }
 
 /// `W_{b:a}` (1-based, inclusive; the identity when `b < a`).
-fn partial(w: &[QMatrix], d: &[usize], b: usize, a: usize) -> QMatrix {
+pub(crate) fn partial(w: &[QMatrix], d: &[usize], b: usize, a: usize) -> QMatrix {
     let mut p = QMatrix::identity(d[a - 1]);
     for wj in &w[a - 1..b] {
         p = mul(wj, &p);
@@ -150,12 +167,13 @@ fn largest(m: &QMatrix, layer: usize) -> Option<Entry> {
     for i in 0..m.rows() {
         for j in 0..m.cols() {
             let v = &m[(i, j)];
-            if *v != 0 && best.as_ref().is_none_or(|b| v.cmp_abs(&b.value).is_gt()) {
+            let bigger = |b: &Entry| matches!(&b.value, V::E(bv) if v.cmp_abs(bv).is_gt());
+            if *v != 0 && best.as_ref().is_none_or(bigger) {
                 best = Some(Entry {
                     layer,
                     row: i + 1,
                     col: j + 1,
-                    value: v.clone(),
+                    value: V::E(v.clone()),
                 });
             }
         }
@@ -165,6 +183,9 @@ fn largest(m: &QMatrix, layer: usize) -> Option<Entry> {
 
 /// Classifies the point exactly and builds the certificate.
 pub fn analyse(net: &DeepLinear) -> Result<Analysis> {
+    if net.loss != SQUARED {
+        return super::thm4_loss::analyse(net);
+    }
     let d = widths(net)?;
     let w = &net.weights;
     let l = w.len();
@@ -181,12 +202,9 @@ pub fn analyse(net: &DeepLinear) -> Result<Analysis> {
         .iter()
         .enumerate()
         .filter_map(|(j, gr)| largest(gr, j + 1))
-        .reduce(|a, b| {
-            if b.value.cmp_abs(&a.value).is_gt() {
-                b
-            } else {
-                a
-            }
+        .reduce(|a, b| match (&a.value, &b.value) {
+            (V::E(av), V::E(bv)) if bv.cmp_abs(av).is_gt() => b,
+            _ => a,
         });
     let max_product_gradient = largest(&g, 0);
     let (dx, dy) = (d[0], d[l]);
@@ -204,6 +222,11 @@ pub fn analyse(net: &DeepLinear) -> Result<Analysis> {
         descent_curve: None,
         ascent_curve: None,
         negative_curvature_direction: None,
+        radius: None,
+        sigma_min_bound: None,
+        distance: None,
+        norm_bounds: None,
+        epsilon: None,
     };
     let mut hessian_inertia = None;
     let mut saddle_construction = None;
@@ -248,13 +271,13 @@ pub fn analyse(net: &DeepLinear) -> Result<Analysis> {
                 critcert: cert::VERSION,
                 kind: thm4::KIND.into(),
                 problem: Problem {
-                    loss: "half-squared-frobenius".into(),
+                    loss: SQUARED.into(),
                     widths: d.clone(),
                     x: net.x.to_rows().iter().map(|r| strings(r)).collect(),
                     y: net.y.to_rows().iter().map(|r| strings(r)).collect(),
                 },
                 witness,
-                claims: thm4::claims(verdict.name(), strict),
+                claims: thm4::claims(verdict.name(), strict, SQUARED),
             };
             let report = cert::check_str(&cert::to_json(&c)).map_err(|e| {
                 Error::NotCertified(format!(
@@ -267,7 +290,7 @@ pub fn analyse(net: &DeepLinear) -> Result<Analysis> {
     Ok(Analysis {
         verdict,
         widths: d,
-        loss,
+        loss: V::E(loss),
         max_layer_gradient,
         max_product_gradient,
         part3_layer,
@@ -278,11 +301,11 @@ pub fn analyse(net: &DeepLinear) -> Result<Analysis> {
     })
 }
 
-fn strings(v: &[Q]) -> Vec<String> {
+pub(crate) fn strings(v: &[Q]) -> Vec<String> {
     v.iter().map(format_rational).collect()
 }
 
-fn layers_json(w: &[QMatrix]) -> Layers {
+pub(crate) fn layers_json(w: &[QMatrix]) -> Layers {
     w.iter()
         .map(|m| m.to_rows().iter().map(|r| strings(r)).collect())
         .collect()
@@ -455,7 +478,11 @@ fn complement_curves(w: &[QMatrix], d: &[usize], e: &Entry) -> Option<(Curve, Cu
             .collect()
     };
     // The lowest-order change is sign · t^L · κ · ∇ℓ0[p,q].
-    let s = if e.value > 0 { 1 } else { -1 };
+    let s = if matches!(&e.value, V::E(v) if *v > 0) {
+        1
+    } else {
+        -1
+    };
     Some((build(-s), build(s)))
 }
 
