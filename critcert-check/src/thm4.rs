@@ -574,6 +574,14 @@ enum Grid {
     Enclosed(Vec<Vec<I>>),
 }
 
+/// `= q (exact)` or `∈ [lo, hi] (interval)`.
+fn value_text(v: &V) -> String {
+    match v {
+        V::E(_) => format!("= {}", v.show()),
+        V::N(_) => v.show(),
+    }
+}
+
 fn exactly_zero(i: &I) -> bool {
     i.lo_q().is_some_and(|v| v == 0) && i.hi_q().is_some_and(|v| v == 0)
 }
@@ -1147,7 +1155,7 @@ impl Checks<'_> {
             }
             (_, v) => format!(
                 "∇ℓ0 = 0 at the product and ℓ0 is convex; ℓ(Ŵ) = min ℓ {}",
-                v.show()
+                value_text(v)
             ),
         })
     }
@@ -1160,7 +1168,7 @@ impl Checks<'_> {
         })?;
         Ok(match (&self.loss, &g.loss) {
             (Loss::Squared, V::E(l)) => format!("∇ℓ0[{},{}] = {v}; ℓ(Ŵ) = {l}", a + 1, b + 1),
-            (_, l) => format!("∇ℓ0[{},{}] = {v}; ℓ(Ŵ) {}", a + 1, b + 1, l.show()),
+            (_, l) => format!("∇ℓ0[{},{}] = {v}; ℓ(Ŵ) {}", a + 1, b + 1, value_text(l)),
         })
     }
 

@@ -17,6 +17,7 @@ pub mod figures;
 pub mod figures_thm2;
 pub mod report;
 
+use crate::cert::loss::SQUARED;
 use crate::cert::{self, CheckReport};
 use crate::deeplinear::load::{read_matrix, read_weights};
 use crate::error::{Error, Result};
@@ -171,29 +172,80 @@ fn thm2_task(name: &'static str, spec: &'static str) -> Task {
 }
 
 /// The Theorem 4 cases: certificate name (`thm4/<case>.json`, weights in
-/// `<data_dir>/deep-linear/<case>-weights.json`) and the claim.
-const THM4_CASES: [(&str, &str); 3] = [
+/// `<data_dir>/deep-linear/<case>-weights.json`), the inputs and targets (CSV files there, one
+/// row per point), the loss (as certificates name it) and the claim.
+const THM4_CASES: [Thm4Case; 7] = [
     (
         "global-minimum",
+        "x.csv",
+        "y.csv",
+        SQUARED,
         "deep linear network, ∇ℓ0 = 0 at the product: a global minimum (Corollary 5)",
     ),
     (
         "strict-saddle",
+        "x.csv",
+        "y.csv",
+        SQUARED,
         "deep linear network, ∇ℓ0 ≠ 0 at the product: a strict saddle (negative Hessian direction)",
     ),
     (
         "zero-saddle-h2",
+        "x.csv",
+        "y.csv",
+        SQUARED,
         "deep linear network at W = 0 with H = 2: a non-strict saddle (higher-order curves)",
+    ),
+    (
+        "logistic-zero-saddle",
+        "iris-2class-x.csv",
+        "iris-2class-y.csv",
+        "logistic",
+        "deep linear classifier at W = 0, logistic loss, iris setosa vs versicolor: a saddle, exactly (σ(0) = ½ makes ∇ℓ0 rational; Theorem 4 Part 1)",
+    ),
+    (
+        "iris-cross-entropy",
+        "iris-sepal-x.csv",
+        "iris-onehot-y.csv",
+        "cross-entropy",
+        "deep linear classifier fitted with softmax cross-entropy, iris (2 inputs, 3 classes): within a certified distance δ of a global minimum (Krawczyk on ∇ℓ0, on the softmax's gauge slice)",
+    ),
+    (
+        "huber-global-minimum",
+        "iris-3-x.csv",
+        "iris-petal-width-y.csv",
+        "huber:1/10",
+        "deep linear regression with the Huber loss (δ = 1/10, 78 of 150 residuals clamped), iris: a global minimum, exactly (Corollary 5)",
+    ),
+    (
+        "formula-local-minimum",
+        "x.csv",
+        "realizable-y.csv",
+        "formula:(yhat - y)^2/2 - (yhat - y)^3/3",
+        "deep linear network with the non-convex loss e²/2 − e³/3: a local minimum inherited from ℓ0 (Theorem 4 Part 2), not a global one (ℓ0 is unbounded below)",
     ),
 ];
 
-fn thm4_task(data_dir: &Path, case: &'static str, claim: &'static str) -> Task {
+/// A Theorem 4 case: name, inputs, targets, loss, claim.
+type Thm4Case = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+fn thm4_task(data_dir: &Path, (case, x, y, loss, claim): Thm4Case) -> Task {
     let dir = data_dir.join("deep-linear");
     Task {
         path: format!("thm4/{case}.json"),
         result: "Theorem 4",
         claim: claim.into(),
-        method: "exact rationals",
+        method: if loss == SQUARED || loss.starts_with("huber") || loss.starts_with("formula") {
+            "exact rationals"
+        } else {
+            "exact + MPFR intervals"
+        },
         produce: Box::new(move || {
             let weights = read_weights(&[dir.join(format!("{case}-weights.json"))], None)?;
             let net = DeepLinear {
@@ -201,9 +253,9 @@ fn thm4_task(data_dir: &Path, case: &'static str, claim: &'static str) -> Task {
                     .iter()
                     .map(|m| m.to_exact())
                     .collect::<Result<Vec<QMatrix>>>()?,
-                x: read_matrix(&dir.join("x.csv"))?.transposed().to_exact()?,
-                y: read_matrix(&dir.join("y.csv"))?.transposed().to_exact()?,
-                loss: crate::cert::loss::SQUARED.into(),
+                x: read_matrix(&dir.join(x))?.transposed().to_exact()?,
+                y: read_matrix(&dir.join(y))?.transposed().to_exact()?,
+                loss: loss.into(),
             };
             let (c, _) = thm4::analyse(&net)?
                 .certificate
@@ -268,8 +320,8 @@ pub fn registry(data_dir: &Path) -> Vec<Task> {
             .map(|&(name, spec)| thm2_task(name, spec)),
     );
     // Theorem 4 / Corollary 5: a global minimum, a strict and a non-strict saddle.
-    for (case, claim) in THM4_CASES {
-        tasks.push(thm4_task(data_dir, case, claim));
+    for case in THM4_CASES {
+        tasks.push(thm4_task(data_dir, case));
     }
     // Beyond the paper: Safran & Shamir's spurious minima, certified by `critcert point`.
     for point in SAFRAN_SHAMIR {
