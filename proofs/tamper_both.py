@@ -28,8 +28,20 @@ each result:
   problem.point, a null radius; for a not-critical certificate, the verdict changed to
   strict-local-minimum; accept: a higher precision.
 
+  deep-linear-critical-point with a loss other than the squared loss (every such certificate
+  under proofs/, and any given with --deep-linear FILE) -- reject: near-global-minimum with the
+  distance ÷10, sigma_min_bound ×10, the radius ÷10^6, a moved point, presented as a saddle;
+  local-minimum/maximum with ε ×1000, the radius ×2^20, a norm bound 0 for a nonzero layer,
+  minimum and maximum swapped, presented as a global minimum; a saddle presented as a global
+  minimum or given a curve; a global minimum presented as not critical, a non-critical point as
+  a saddle; a label flipped or not ±1 (logistic), a target that is no probability vector or
+  moved to another class (cross-entropy), a target + 1 (huber, formula); the loss renamed
+  (logistic ↔ cross-entropy, huber:0, huber:−1, a smaller δ, a formula + yhat or in x, hinge);
+  a field of another verdict; a null field -- accept: near-global-minimum with the radius ÷2
+  or presented as not critical (it is not exactly critical), a local optimum with ε ÷2.
+
 Usage:
-    python3 proofs/tamper_both.py [-v] [-k SUBSTRING] [--point CERT.json ...]
+    python3 proofs/tamper_both.py [-v] [-k SUBSTRING] [--point CERT.json ...] [--deep-linear CERT.json ...]
     CRITCERT_CHECK="target/debug/critcert-check" python3 proofs/tamper_both.py
 
 The Rust checker is the command in the environment variable CRITCERT_CHECK (split like a shell
@@ -273,11 +285,114 @@ def thm2_changes(c, base):
 
 # Theorem 4 ------------------------------------------------------------------------------------
 
-def dl_claims(verdict, strict):
-    return [{"id": i, "statement": s} for i, s in cf.thm4_claims(verdict, strict)]
+def dl_claims(verdict, strict, loss=cf.SQUARED):
+    return [{"id": i, "statement": s} for i, s in cf.thm4_claims(verdict, strict, loss)]
+
+
+DL_FIELDS = ("radius", "sigma_min_bound", "distance", "norm_bounds", "epsilon")
+
+
+def dl_as(c, verdict, **fields):
+    """c presented as another verdict: the new verdict's fields only, its canonical claims."""
+    w = copy.deepcopy(c)
+    for k in DL_FIELDS:
+        w["witness"].pop(k, None)
+    w["witness"]["verdict"] = verdict
+    w["witness"].update(fields)
+    w["claims"] = dl_claims(verdict, False, c["problem"]["loss"])
+    return w
+
+
+def thm4_loss_changes(c):
+    """A deep-linear certificate whose loss is not the squared loss (MATH §6)."""
+    out = []
+    w0, loss = c["witness"], c["problem"]["loss"]
+    verdict = w0["verdict"]
+
+    def scaled(key, by):
+        w = copy.deepcopy(c)
+        w["witness"][key] = S(F(w0[key]) * by)
+        return dumps(w)
+
+    def changed(f):
+        w = copy.deepcopy(c)
+        f(w)
+        return dumps(w)
+
+    if verdict == "near-global-minimum":
+        out.append(("distance-div-10", "reject", scaled("distance", Fraction(1, 10))))  # δ²s² < factor·r²
+        out.append(("sigma-min-bound-x10", "reject", scaled("sigma_min_bound", 10)))  # AAᵀ − s²I not ≻ 0
+        out.append(("radius-div-10^6", "reject", scaled("radius", Fraction(1, 10 ** 6))))  # R* outside the box
+        out.append(("radius-div-2", "accept", scaled("radius", Fraction(1, 2))))  # still a unique zero; δ follows
+        out.append(("field-of-another-verdict: epsilon", "reject", changed(lambda w: w["witness"].update(epsilon="1"))))
+        out.append(with_null(c, ("witness",), "radius"))
+        out.append(("near-minimum-presented-as-saddle", "reject", dumps(dl_as(c, "saddle"))))  # not exactly critical
+        # Not exactly critical: some layer-gradient enclosure excludes 0 (true, as the Rust test says).
+        out.append(("near-minimum-presented-as-not-critical", "accept", dumps(dl_as(c, "not-critical"))))
+        out.append(("point-moved", "reject", changed(lambda w: put(w["witness"]["point"], (0, 0, 0), "1"))))
+    if verdict in ("local-minimum", "local-maximum"):
+        other = "local-maximum" if verdict == "local-minimum" else "local-minimum"
+        out.append(("epsilon-x1000", "reject", scaled("epsilon", 1000)))  # Π(n + ε) − Π n > r
+        out.append(("epsilon-div-2", "accept", scaled("epsilon", Fraction(1, 2))))
+        out.append(("radius-x2^20", "reject", scaled("radius", 2 ** 20)))  # f'' changes sign over the box
+        for j, layer in enumerate(w0["point"]):
+            if any(F(x) != 0 for row in layer for x in row):
+                out.append((f"norm-bound-{j + 1}-zero", "reject",
+                            changed(lambda w, j=j: w["witness"]["norm_bounds"].__setitem__(j, "0"))))
+        out.append((f"{verdict}-presented-as-{other}", "reject",
+                    dumps(dl_as(c, other, **{k: w0[k] for k in ("radius", "norm_bounds", "epsilon")}))))
+        out.append(("presented-as-global-minimum", "reject", dumps(dl_as(c, "global-minimum"))))  # not convex
+        out.append(("field-of-another-verdict: distance", "reject", changed(lambda w: w["witness"].update(distance="1"))))
+        out.append(with_null(c, ("witness",), "epsilon"))
+    if verdict in ("saddle", "global-minimum", "not-critical"):
+        out.append(("field-of-another-verdict: radius", "reject", changed(lambda w: w["witness"].update(radius="1"))))
+    if verdict == "saddle":
+        out.append(("saddle-presented-as-global-minimum", "reject", dumps(dl_as(c, "global-minimum"))))  # ∇ℓ0 ≠ 0
+        out.append(("curve-in-a-saddle-of-another-loss", "reject",
+                    changed(lambda w: w["witness"].update(descent_curve=[[] for _ in w0["point"]]))))
+    if verdict == "global-minimum":
+        out.append(("global-minimum-presented-as-not-critical", "reject", dumps(dl_as(c, "not-critical"))))
+    if verdict == "not-critical":
+        out.append(("not-critical-presented-as-saddle", "reject", dumps(dl_as(c, "saddle"))))  # a gradient ≠ 0
+    # The targets.
+    Y = c["problem"]["Y"]
+    if loss == "logistic":
+        out.append(("label-not-pm1", "reject", changed(lambda w: put(w["problem"]["Y"], (0, 0), "0"))))
+        if verdict in ("near-global-minimum", "global-minimum"):
+            # The minimum moves (global-minimum at W = 0: ∇ℓ0 = −½Σ y_i x_i changes by y_i x_i ≠ 0).
+            i = 2 if verdict == "near-global-minimum" else next(i for i in range(len(Y[0])) if any(F(r[i]) != 0 for r in c["problem"]["X"]))
+            out.append((f"label-{i + 1}-flipped", "reject", changed(lambda w: put(w["problem"]["Y"], (0, i), S(-F(Y[0][i]))))))
+    elif loss == "cross-entropy":
+        out.append(("target-not-probability", "reject", changed(lambda w: put(w["problem"]["Y"], (0, 0), "2"))))
+        if verdict == "near-global-minimum":
+            col = [F(r[0]) for r in Y]  # a one-hot (or probability) column: move its mass to another class
+            k = max(range(len(col)), key=lambda k: col[k])
+            rolled = col[-1:] + col[:-1] if col[k] != 0 else col
+            out.append(("target-moved-to-another-class", "reject",
+                        changed(lambda w: [put(w["problem"]["Y"], (kk, 0), S(v)) for kk, v in enumerate(rolled)])))
+    elif verdict in ("global-minimum", "local-minimum", "local-maximum"):
+        # huber (residuals within δ) or a formula: a target + 1 makes ∇ℓ0 ≠ 0.
+        out.append(("target-changed", "reject", changed(lambda w: put(w["problem"]["Y"], (0, 0), S(F(Y[0][0]) + 1)))))
+    # The loss's name.
+    if loss == "logistic":
+        out.append(("loss-logistic-to-cross-entropy", "reject", changed(lambda w: w["problem"].update(loss="cross-entropy"))))
+    elif loss == "cross-entropy":
+        out.append(("loss-cross-entropy-to-logistic", "reject", changed(lambda w: w["problem"].update(loss="logistic"))))
+    elif loss.startswith("huber:"):
+        out.append(("loss-huber-0", "reject", changed(lambda w: w["problem"].update(loss="huber:0"))))
+        out.append(("loss-huber-negative", "reject", changed(lambda w: w["problem"].update(loss="huber:-1"))))
+        if verdict == "global-minimum":  # with δ = 1/1000 some residual is clamped: ∇ℓ0 ≠ 0
+            out.append(("loss-huber-smaller-delta", "reject", changed(lambda w: w["problem"].update(loss="huber:1/1000"))))
+    elif loss.startswith("formula:"):
+        out.append(("loss-formula-plus-yhat", "reject", changed(lambda w: w["problem"].update(loss=loss + " + yhat"))))  # f' + 1
+        out.append(("loss-formula-with-x", "reject", changed(lambda w: w["problem"].update(loss=loss.replace("yhat", "x")))))
+    out.append(("loss-hinge", "reject", changed(lambda w: w["problem"].update(loss="hinge"))))
+    return out
 
 
 def thm4_changes(c):
+    if c["problem"]["loss"] != cf.SQUARED:
+        return thm4_loss_changes(c)
     out = []
     w0 = c["witness"]
     verdict = w0["verdict"]
@@ -557,7 +672,7 @@ def verdict(cmd, path):
 def main(argv):
     verbose = "-v" in argv
     only = argv[argv.index("-k") + 1] if "-k" in argv else None
-    extra = [os.path.abspath(argv[i + 1]) for i, a in enumerate(argv[:-1]) if a == "--point"]
+    extra = [os.path.abspath(argv[i + 1]) for i, a in enumerate(argv[:-1]) if a in ("--point", "--deep-linear")]
     rust = shlex.split(os.environ.get("CRITCERT_CHECK", "")) or [os.path.join(ROOT, "target", "release", "critcert"), "check"]
     if not (os.path.exists(rust[0]) or "/" not in rust[0]):
         print(f"tamper_both.py: the Rust checker {rust[0]} does not exist: build it (cargo build --release) "
