@@ -96,15 +96,30 @@ fn about(value: &serde_json::Value) -> Vec<String> {
             "Witness: a zero-loss point (Part 1), a point θ̂ with loss 1/3 (Part 2) and a box radius ρ.".into(),
             "Conclusion if accepted: θ̂ is a local minimum on the box ‖θ − θ̂‖_max ≤ ρ with loss exactly 1/3, while the zero-loss point has loss 0, so θ̂ is not global. Values that are not rational were enclosed by MPFR intervals with outward rounding.".into(),
         ],
-        Some(crate::cert::thm4::KIND) => vec![
-            "Theorem 4 / Corollary 5 of Yun, Sra & Jadbabaie (ICLR 2019): a critical point of a deep linear network (hidden widths ≥ min(dx, dy)) is a global minimum iff ∇ℓ0 = 0 at the product of its weights, otherwise a saddle.".into(),
-            format!(
-                "Network widths {} with loss ½‖W_{{H+1}}⋯W_1 X − Y‖²; verdict claimed: {}.",
-                value["problem"]["widths"],
-                value["witness"]["verdict"].as_str().unwrap_or("?")
-            ),
-            "Conclusion if accepted: the verdict holds exactly; for a saddle the two curves give points arbitrarily close with smaller and with larger loss.".into(),
-        ],
+        Some(crate::cert::thm4::KIND) => {
+            let loss = match value["problem"]["loss"].as_str().unwrap_or("?") {
+                "half-squared-frobenius" => "½‖W_{H+1}⋯W_1 X − Y‖²".to_string(),
+                "logistic" => "logistic, Σ ln(1 + e^{−y ŷ})".to_string(),
+                "cross-entropy" => "softmax cross-entropy".to_string(),
+                other => other.replace("formula:", "the per-entry formula f(yhat, y) = "),
+            };
+            let verdict = value["witness"]["verdict"].as_str().unwrap_or("?");
+            let conclusion = match verdict {
+                "saddle" => "the point is a saddle: critical with ∇ℓ0 ≠ 0 (Theorem 4 Part 1); for the squared loss the two curves also give points arbitrarily close with smaller and with larger loss",
+                "global-minimum" => "the point is a global minimum, exactly (∇ℓ0 = 0 at the product and ℓ0 convex)",
+                "near-global-minimum" => "a global minimum of ℓ lies within distance δ of the given weights (a change of W1 only); the weights themselves need not be exactly critical",
+                "local-minimum" | "local-maximum" => "the point is a local minimum (maximum) of ℓ on the explicit set max_j ‖W_j − Ŵ_j‖₂ ≤ ε, inherited from ℓ0 (Theorem 4 Part 2)",
+                _ => "the point is not a critical point of ℓ",
+            };
+            vec![
+                "Theorem 4 / Corollary 5 of Yun, Sra & Jadbabaie (ICLR 2019): for a deep linear network (hidden widths ≥ min(dx, dy)) and any differentiable loss ℓ0 of the product, a critical point with ∇ℓ0 ≠ 0 at the product is a saddle, and one with ∇ℓ0 = 0 inherits the type of the product for ℓ0 (a global minimum when ℓ0 is convex).".into(),
+                format!(
+                    "Network widths {} with loss {loss}; verdict claimed: {verdict}.",
+                    value["problem"]["widths"],
+                ),
+                format!("Conclusion if accepted: {conclusion}. Values that are not rational were enclosed by MPFR intervals with outward rounding."),
+            ]
+        }
         Some(other) => vec![format!(
             "A certificate of kind '{other}'; its claims and what the checker verified are listed below."
         )],
@@ -169,6 +184,8 @@ pub fn explain(name: &str, text: &str) -> crate::Result<Explanation> {
     }
     let files = if kind == crate::cert::thm2::KIND {
         "thm2.rs, activation.rs, formula.rs, value.rs, interval.rs, kernel.rs, lib.rs"
+    } else if kind == crate::cert::thm4::KIND {
+        "thm4.rs, loss.rs, formula.rs, krawczyk.rs, f64i.rs, value.rs, interval.rs, kernel.rs, lib.rs"
     } else {
         "the kind's module, kernel.rs, lib.rs"
     };
