@@ -89,7 +89,8 @@ fn f64_memory(w: &[RawMatrix], x: &RawMatrix) -> u128 {
     let (d, m) = dims(w, x);
     let l = d.len() - 1;
     let (dx, dy) = (d[0], d[l]);
-    let mut entries = 4 * dy * dx + 3 * (dx + dy) * m;
+    // (+ 2m: the per-point statistics of G kept for the rounding bound of a non-squared loss.)
+    let mut entries = 4 * dy * dx + 3 * (dx + dy) * m + 2 * m;
     for j in 1..=l {
         entries += 3 * d[j] * d[j - 1] + 2 * d[j] * dx.max(dy);
     }
@@ -136,6 +137,18 @@ fn load(args: &Args) -> Result<(Vec<RawMatrix>, RawMatrix, RawMatrix, Option<Str
     let y = read_matrix(&args.y)?;
     let dy = w.last().map_or(0, |m| m.rows);
     let name = y.name.clone();
+    // Class indices become one-hot rows (m × dy entries as read): refuse before allocating.
+    let expanded = (y.rows as u128) * (dy as u128) * u128::from(READ_FACTOR) * 8;
+    if y.cols == 1 && dy > 1 && expanded > u128::from(args.memory_limit) << 20 {
+        return Err(too_big(
+            &format!(
+                "{name}: one-hot rows for {} class indices and {dy} classes",
+                y.rows
+            ),
+            expanded,
+            args.memory_limit,
+        ));
+    }
     let (y, note) = prepare_targets(&args.loss, y, dy, &name)?;
     let y = y.transposed();
     // Shapes, with the files named.
