@@ -90,8 +90,9 @@ pub const LOSS_NAMES: &str =
     "squared, logistic, cross-entropy, huber:δ (δ > 0) or a formula f(yhat, y)";
 
 impl LossSpec {
-    /// Parses `--loss`: a name, `huber:δ` (`δ > 0`, decimal or fraction) or a formula. A bare
-    /// word that is not a name (`logisitc`) is an error rather than a formula.
+    /// Parses `--loss`: a name, `huber:δ` (`δ > 0`, decimal or fraction) or a formula in `yhat`
+    /// and `y`. Text that is neither a name nor mentions `yhat` or `y` (`logisitc`) is an
+    /// unknown loss rather than a formula.
     pub fn parse(s: &str) -> Result<LossSpec> {
         let t = s.trim();
         match t {
@@ -109,10 +110,11 @@ impl LossSpec {
             }
             return Ok(LossSpec::Huber(q));
         }
-        let word = !t.is_empty()
-            && t.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == ':');
-        if word && t != "y" && t != "yhat" {
+        // A formula mentions yhat or y; anything else (`logisitc`, `huber`) is an unknown name.
+        let mentions_y = t
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .any(|w| w == "y" || w == "yhat");
+        if !mentions_y {
             return Err(Error::Input(format!(
                 "--loss {}: unknown loss (expected {LOSS_NAMES})",
                 crate::error::clip(t, 40)
@@ -797,6 +799,15 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("unknown loss"));
+        assert!(Loss64::parse("yhat-y")
+            .unwrap_err()
+            .to_string()
+            .contains("--exact"));
+        assert_eq!(
+            LossSpec::parse("log(1 + exp(-y*yhat))").unwrap(),
+            LossSpec::Formula("log(1 + exp(-y*yhat))".into())
+        );
+        assert!(LossSpec::parse("huber").is_err());
         let raw = |rows: usize, cols: usize, v: &[&str]| {
             RawMatrix::new(
                 "y.csv".into(),
