@@ -621,6 +621,9 @@ fn f64_losses_bad_targets_and_losses_are_one_line_errors() {
     // Logistic needs dy = 1.
     let onehot = c3.file("onehot.csv", "1,0,0\n0,0,1\n0,1,0\n0,0,1\n1,0,0\n");
     c3.error("logistic", &onehot, &["dy = 1", "3 outputs"]);
+    // Cross-entropy needs dy ≥ 2.
+    let pm1 = c.file("pm1.csv", "1\n-1\n1\n-1\n1\n");
+    c.error("cross-entropy", &pm1, &["dy ≥ 2"]);
     // Probability rows that do not sum to exactly 1, or negative entries.
     let sum = c3.file("sum.csv", "1,0,0\n0,0,1\n0.3,0.3,0.3\n0,0,1\n1,0,0\n");
     c3.error(
@@ -655,11 +658,18 @@ fn f64_losses_bad_targets_and_losses_are_one_line_errors() {
 fn f64_losses_overflow_fails_closed() {
     // The product 1e400 overflows f64: never a pass, never a certified saddle.
     let c = LossCase::new("[[[1e200,0],[0,0],[0,0]], [[1e200,0,0]]]", LOSS_X);
+    let c3 = LossCase::new(
+        "[[[1e200,0],[0,0],[0,0]], [[1e200,0,0],[0,0,0],[-1e200,0,0]]]",
+        LOSS_X,
+    );
     let y = c.file("y.csv", "1\n-1\n1\n-1\n1\n");
-    // One class: every probability row is (1).
-    let ones = c.file("ones.csv", "1\n1\n1\n1\n1\n");
+    let classes = c3.file("classes.csv", "0\n1\n2\n1\n0\n");
     for loss in ["logistic", "cross-entropy", "huber:1", "squared"] {
-        let y = if loss == "cross-entropy" { &ones } else { &y };
+        let (c, y) = if loss == "cross-entropy" {
+            (&c3, &classes)
+        } else {
+            (&c, &y)
+        };
         let (v, _, code) = c.json(loss, y);
         assert_eq!(v["verdict"], "inconclusive", "{loss}: {v}");
         assert_eq!(code, 1);

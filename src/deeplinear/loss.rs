@@ -110,6 +110,10 @@ impl LossSpec {
             }
             return Ok(LossSpec::Huber(q));
         }
+        // `formula:f(yhat, y)`, as certificates name a formula loss, is accepted too.
+        if let Some(f) = t.strip_prefix("formula:") {
+            return Ok(LossSpec::Formula(f.trim().to_string()));
+        }
         // A formula mentions yhat or y; anything else (`logisitc`, `huber`) is an unknown name.
         let mentions_y = t
             .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
@@ -384,8 +388,8 @@ fn exact(v: &Num) -> std::result::Result<Q, String> {
 /// named by `loss` (`--loss`), for both paths; `dy` is the last layer's output width and
 /// `name` names the file in messages. Logistic: labels −1/1, or all 0/1 (read as −1/1, with a
 /// note). Cross-entropy: rows that are probability vectors (non-negative, summing to exactly 1,
-/// checked in exact arithmetic on the values as read), or, when `dy > 1`, one column of class
-/// indices `0..dy−1` (turned into one-hot rows). Other losses: unchanged. Errors name the file
+/// checked in exact arithmetic on the values as read), or one column of class indices
+/// `0..dy−1` (turned into one-hot rows); `dy ≥ 2`. Other losses: unchanged. Errors name the file
 /// and the row (1-based).
 pub fn prepare_targets(
     loss: &str,
@@ -445,7 +449,12 @@ pub fn prepare_targets(
             Ok((RawMatrix::new(y.name.clone(), y.rows, 1, data)?, note))
         }
         LossSpec::CrossEntropy => {
-            if y.cols == 1 && dy > 1 {
+            if dy < 2 {
+                return Err(Error::Input(format!(
+                    "--loss cross-entropy needs dy ≥ 2 classes, but the last layer has {dy} output"
+                )));
+            }
+            if y.cols == 1 {
                 let mut data = Vec::with_capacity(y.rows * dy);
                 for (i, v) in y.data.iter().enumerate() {
                     let c = match v {
@@ -808,6 +817,10 @@ mod tests {
             LossSpec::Formula("log(1 + exp(-y*yhat))".into())
         );
         assert!(LossSpec::parse("huber").is_err());
+        assert_eq!(
+            LossSpec::parse("formula:(yhat - y)^4").unwrap(),
+            LossSpec::Formula("(yhat - y)^4".into())
+        );
         let raw = |rows: usize, cols: usize, v: &[&str]| {
             RawMatrix::new(
                 "y.csv".into(),
