@@ -42,11 +42,13 @@
 //!   - huber: `r = fl(ŷ − y)` is off by `≤ 2u|r|` and by `u|y|` (rounding of text `y`), the
 //!     rounding of `δ` to f64 by `≤ 2uδ`, and clamping is 1-Lipschitz in `r` and `δ`.
 //!
-//! The sums are computed in f64 over nonnegative terms (depth at most `N̂ + m + 2dy + 64`), so the
-//! computed sum is divided by `1 − γ_{N̂+m+2dy+64}` (and widened by `1e−12`). Only row `p` enters,
-//! plus `O(m)` per-column statistics kept while `G` is formed: `O(m·dx)` work, as for the
-//! squared loss, whose bound is [`super::grad0_error_bound`] unchanged. Any NaN or infinity
-//! makes the bound `None` (not certified).
+//! Where `dy > 1`, `|Ĝ[p,i]|` and `|r|` above are replaced by their maxima over column `i`
+//! ([`GStats`], kept while `G` is formed), which only enlarges the bound. The sums are computed
+//! in f64 over nonnegative terms (depth at most `N̂ + m + 2dy + 64`), so the computed sum is
+//! divided by `1 − γ_{N̂+m+2dy+64}` (and widened by `1e−12`). The work is that of the squared
+//! loss's bound ([`super::grad0_error_bound`], unchanged for `squared`): one row carried
+//! through `|W_{L−1}|⋯|W_1|` (`O(Σ d_j d_{j−1})`) and `O(m·dx)` against `|X|`, plus two numbers
+//! per data point. Any NaN or infinity makes the bound `None` (not certified).
 //!
 //! As for the squared loss, the statement is about the weights and data as read into f64 (a
 //! decimal text entry of `X` or `W` is rounded once); the targets' rounding is counted above.
