@@ -438,26 +438,55 @@ fn bad_input_is_a_one_line_error() {
 
 #[test]
 fn proofs_are_reproducible() {
-    // The committed proofs are byte-identical to what the commands in the README (section deep-linear)
-    // produce.
+    // The committed proofs are byte-identical to what the commands of GUIDE.md (section
+    // deep-linear) produce.
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data/deep-linear");
     let proofs = Path::new(env!("CARGO_MANIFEST_DIR")).join("proofs/thm4");
-    for (name, w) in [
-        ("global-minimum", "global-minimum-weights.json"),
-        ("strict-saddle", "strict-saddle-weights.json"),
-        ("zero-saddle-h2", "zero-saddle-h2-weights.json"),
+    for (name, loss, x, y) in [
+        ("global-minimum", "squared", "x.csv", "y.csv"),
+        ("strict-saddle", "squared", "x.csv", "y.csv"),
+        ("zero-saddle-h2", "squared", "x.csv", "y.csv"),
+        (
+            "logistic-zero-saddle",
+            "logistic",
+            "iris-2class-x.csv",
+            "iris-2class-y.csv",
+        ),
+        (
+            "iris-cross-entropy",
+            "cross-entropy",
+            "iris-sepal-x.csv",
+            "iris-onehot-y.csv",
+        ),
+        (
+            "huber-global-minimum",
+            "huber:0.1",
+            "iris-3-x.csv",
+            "iris-petal-width-y.csv",
+        ),
+        (
+            "formula-local-minimum",
+            "(yhat - y)^2/2 - (yhat - y)^3/3",
+            "x.csv",
+            "realizable-y.csv",
+        ),
     ] {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("c.json");
         let o = critcert(&[
             "deep-linear",
             "--exact",
+            "--loss",
+            loss,
             "--weights",
-            &root.join(w).display().to_string(),
+            &root
+                .join(format!("{name}-weights.json"))
+                .display()
+                .to_string(),
             "--x",
-            &root.join("x.csv").display().to_string(),
+            &root.join(x).display().to_string(),
             "--y",
-            &root.join("y.csv").display().to_string(),
+            &root.join(y).display().to_string(),
             "--out",
             &out.display().to_string(),
         ]);
@@ -467,5 +496,221 @@ fn proofs_are_reproducible() {
             std::fs::read_to_string(proofs.join(format!("{name}.json"))).unwrap(),
             "{name}"
         );
+    }
+}
+
+// f64 path with losses
+//
+// `--loss logistic | cross-entropy | huber:δ` on the f64 path: saddles at `W = 0` (where `G` is
+// ½-ish), not-critical points, a global minimum, how targets are read (0/1 labels, class
+// indices), and one-line errors naming the file and the row.
+
+/// A directory with `w.json` (a list of matrices), `x.csv` and any target files.
+struct LossCase {
+    dir: tempfile::TempDir,
+}
+
+impl LossCase {
+    fn new(weights: &str, x: &str) -> LossCase {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("w.json"), weights).unwrap();
+        std::fs::write(dir.path().join("x.csv"), x).unwrap();
+        LossCase { dir }
+    }
+
+    fn file(&self, name: &str, text: &str) -> String {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.display().to_string()
+    }
+
+    fn path(&self, name: &str) -> String {
+        self.dir.path().join(name).display().to_string()
+    }
+
+    /// Runs the f64 path with `--loss loss` and targets `y`; (stdout, stderr, exit code).
+    fn run(&self, loss: &str, y: &str, extra: &[&str]) -> (String, String, i32) {
+        let (w, x) = (self.path("w.json"), self.path("x.csv"));
+        let mut args = vec![
+            "deep-linear",
+            "--weights",
+            &w,
+            "--x",
+            &x,
+            "--y",
+            y,
+            "--loss",
+            loss,
+        ];
+        args.extend_from_slice(extra);
+        let o = critcert(&args);
+        let (out, err) = text(&o);
+        (out, err, o.status.code().unwrap())
+    }
+
+    fn json(&self, loss: &str, y: &str) -> (Value, String, i32) {
+        let (out, err, code) = self.run(loss, y, &["--json"]);
+        let v: Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{out}\n{err}"));
+        (v, err, code)
+    }
+
+    /// A one-line error (exit 2) containing every one of `parts`.
+    fn error(&self, loss: &str, y: &str, parts: &[&str]) {
+        let (out, err, code) = self.run(loss, y, &[]);
+        assert_eq!(code, 2, "{out}{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        for p in parts {
+            assert!(err.contains(p), "{p:?} not in: {err}");
+        }
+    }
+}
+
+/// 5 points, dx = 2 (rows are points).
+const LOSS_X: &str = "x1,x2\n1,0\n0,1\n1,1\n2,-1\n-1,3\n";
+
+#[test]
+fn f64_losses_saddle_at_zero_logistic_with_pm1_and_01_labels() {
+    // W = 0 with H = 1 (widths [2, 3, 1]) is critical for every loss; logistic: G = −y/2.
+    let c = LossCase::new("[[[0,0],[0,0],[0,0]], [[0,0,0]]]", LOSS_X);
+    let pm = c.file("y.csv", "1\n-1\n1\n-1\n1\n");
+    let (v, _, code) = c.json("logistic", &pm);
+    assert_eq!(code, 0);
+    assert_eq!(v["verdict"], "saddle", "{v}");
+    assert_eq!(v["loss_name"], "logistic");
+    assert_eq!(v["grad0_max"]["certified_nonzero"], true);
+    // ∇ℓ0 = −½ Σ y_i x_iᵀ = −½ (1 − 0 + 1 − 2 − 1, 0 − 1 + 1 + 1 + 3) = (½, −2).
+    assert_eq!(v["grad0_max"]["entry"], "∇ℓ0[1,2]");
+    assert_eq!(v["grad0_max"]["value"], -2.0);
+    assert!(v["explanation"].as_str().unwrap().contains("logistic"));
+    assert!((v["loss"].as_f64().unwrap() - 5.0 * 2f64.ln()).abs() < 1e-12);
+    // 0/1 labels: the same numbers, with a note on stderr.
+    let zo = c.file("y01.csv", "1\n0\n1\n0\n1\n");
+    let (v01, err, code) = c.json("logistic", &zo);
+    assert_eq!(code, 0);
+    assert_eq!(v01, v);
+    assert!(
+        err.contains("note:") && err.contains("labels 0/1 read as −1/1"),
+        "{err}"
+    );
+    // The text output names the loss too.
+    let (out, _, _) = c.run("logistic", &pm, &[]);
+    assert!(out.starts_with("verdict: saddle (f64"), "{out}");
+    assert!(out.contains("(logistic)"), "{out}");
+}
+
+#[test]
+fn f64_losses_saddle_at_zero_cross_entropy_class_indices_equal_one_hot() {
+    // Widths [2, 3, 3]: 3 classes; at W = 0 the softmax is uniform, G = 1/3 − y.
+    let c = LossCase::new("[[[0,0],[0,0],[0,0]], [[0,0,0],[0,0,0],[0,0,0]]]", LOSS_X);
+    let idx = c.file("classes.csv", "0\n2\n1\n2\n0\n");
+    let onehot = c.file("onehot.csv", "1,0,0\n0,0,1\n0,1,0\n0,0,1\n1,0,0\n");
+    let (a, _, code) = c.json("cross-entropy", &idx);
+    assert_eq!(code, 0);
+    assert_eq!(a["verdict"], "saddle", "{a}");
+    assert_eq!(a["loss_name"], "cross-entropy");
+    assert_eq!(a["grad0_max"]["certified_nonzero"], true);
+    assert!((a["loss"].as_f64().unwrap() - 5.0 * 3f64.ln()).abs() < 1e-12);
+    let (b, _, _) = c.json("cross-entropy", &onehot);
+    assert_eq!(a, b, "class indices and one-hot rows");
+    // Probability rows (summing to exactly 1 as decimals) are accepted.
+    let probs = c.file(
+        "probs.csv",
+        "0.5,0.25,0.25\n0.1,0.2,0.7\n1/3,1/3,1/3\n0,0,1\n0.6,0.4,0\n",
+    );
+    let (p, _, code) = c.json("cross-entropy", &probs);
+    assert_eq!((code, p["verdict"].as_str()), (0, Some("saddle")), "{p}");
+}
+
+#[test]
+fn f64_losses_not_critical_and_global_minimum() {
+    // W1 = [[1,0],[0,1],[0,0]], W2 = [[1,1,0]]: the product is (1, 1).
+    let c = LossCase::new("[[[1,0],[0,1],[0,0]], [[1,1,0]]]", LOSS_X);
+    let labels = c.file("y.csv", "1\n-1\n-1\n1\n1\n");
+    for loss in ["logistic", "huber:1/2", "squared"] {
+        let (v, _, code) = c.json(loss, &labels);
+        assert_eq!(code, 0);
+        assert_eq!(v["verdict"], "not-critical", "{loss}: {v}");
+        assert_eq!(v["loss_name"], loss);
+    }
+    // Targets equal to the predictions (x1 + x2): G = 0 for huber, a global minimum.
+    let exact = c.file("yfit.csv", "1\n1\n2\n1\n2\n");
+    let (v, _, code) = c.json("huber:0.25", &exact);
+    assert_eq!(code, 0);
+    assert_eq!(v["verdict"], "global-minimum", "{v}");
+    assert!(v["explanation"]
+        .as_str()
+        .unwrap()
+        .contains("the huber:0.25 loss is convex"));
+}
+
+#[test]
+fn f64_losses_bad_targets_and_losses_are_one_line_errors() {
+    let c = LossCase::new("[[[0,0],[0,0],[0,0]], [[0,0,0]]]", LOSS_X);
+    let c3 = LossCase::new("[[[0,0],[0,0],[0,0]], [[0,0,0],[0,0,0],[0,0,0]]]", LOSS_X);
+    // Labels other than −1/1 (0 mixed with −1): the file and the row.
+    let bad = c.file("bad.csv", "1\n-1\n0\n-1\n1\n");
+    c.error(
+        "logistic",
+        &bad,
+        &["bad.csv", "row 3", "label 0 is not −1 or 1"],
+    );
+    let half = c.file("half.csv", "1\n0.5\n1\n1\n1\n");
+    c.error("logistic", &half, &["half.csv", "row 2", "label 0.5"]);
+    // Logistic needs dy = 1.
+    let onehot = c3.file("onehot.csv", "1,0,0\n0,0,1\n0,1,0\n0,0,1\n1,0,0\n");
+    c3.error("logistic", &onehot, &["dy = 1", "3 outputs"]);
+    // Cross-entropy needs dy ≥ 2.
+    let pm1 = c.file("pm1.csv", "1\n-1\n1\n-1\n1\n");
+    c.error("cross-entropy", &pm1, &["dy ≥ 2"]);
+    // Probability rows that do not sum to exactly 1, or negative entries.
+    let sum = c3.file("sum.csv", "1,0,0\n0,0,1\n0.3,0.3,0.3\n0,0,1\n1,0,0\n");
+    c3.error(
+        "cross-entropy",
+        &sum,
+        &["sum.csv", "row 3", "not exactly 1"],
+    );
+    let neg = c3.file("neg.csv", "1,0,0\n1.5,-0.5,0\n0,1,0\n0,0,1\n1,0,0\n");
+    c3.error("cross-entropy", &neg, &["neg.csv", "row 2", "negative"]);
+    // Class indices out of range or not integers.
+    let idx = c3.file("idx.csv", "0\n1\n2\n3\n0\n");
+    c3.error(
+        "cross-entropy",
+        &idx,
+        &["idx.csv", "row 4", "class index 3"],
+    );
+    let frac = c3.file("frac.csv", "0\n1.5\n2\n1\n0\n");
+    c3.error(
+        "cross-entropy",
+        &frac,
+        &["frac.csv", "row 2", "class index 1.5"],
+    );
+    // Huber needs δ > 0; formulas need --exact; unknown names are named.
+    let y = c.file("y.csv", "1\n-1\n1\n-1\n1\n");
+    c.error("huber:0", &y, &["huber:0", "δ must be > 0"]);
+    c.error("huber:-1", &y, &["δ must be > 0"]);
+    c.error("(yhat - y)^4", &y, &["formula loss needs --exact"]);
+    c.error("logisitc", &y, &["unknown loss", "logisitc"]);
+}
+
+#[test]
+fn f64_losses_overflow_fails_closed() {
+    // The product 1e400 overflows f64: never a pass, never a certified saddle.
+    let c = LossCase::new("[[[1e200,0],[0,0],[0,0]], [[1e200,0,0]]]", LOSS_X);
+    let c3 = LossCase::new(
+        "[[[1e200,0],[0,0],[0,0]], [[1e200,0,0],[0,0,0],[-1e200,0,0]]]",
+        LOSS_X,
+    );
+    let y = c.file("y.csv", "1\n-1\n1\n-1\n1\n");
+    let classes = c3.file("classes.csv", "0\n1\n2\n1\n0\n");
+    for loss in ["logistic", "cross-entropy", "huber:1", "squared"] {
+        let (c, y) = if loss == "cross-entropy" {
+            (&c3, &classes)
+        } else {
+            (&c, &y)
+        };
+        let (v, _, code) = c.json(loss, y);
+        assert_eq!(v["verdict"], "inconclusive", "{loss}: {v}");
+        assert_eq!(code, 1);
+        assert_eq!(v["grad0_max"]["certified_nonzero"], false);
     }
 }

@@ -341,3 +341,84 @@ fn huber_global_minimum_and_formula_local_optima() {
     let e = as_verdict(&min_cert, "global-minimum");
     assert!(e.is_err());
 }
+
+/// `critcert deep-linear --exact --loss …` on files: the verdicts and numbers in `--json`, and
+/// bad input as one line (exit 2) or "not certified" (exit 1).
+#[test]
+fn exact_path_from_the_command_line() {
+    use crate::common::{critcert, text};
+    let d = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data/deep-linear");
+    let p = |f: &str| d.join(f).display().to_string();
+    let run = |loss: &str, w: &str, x: &str, y: &str| {
+        let o = critcert(&[
+            "deep-linear",
+            "--exact",
+            "--json",
+            "--loss",
+            loss,
+            "--weights",
+            &p(w),
+            "--x",
+            &p(x),
+            "--y",
+            &p(y),
+        ]);
+        let (out, err) = text(&o);
+        (o.status.code().unwrap(), out, err)
+    };
+    let (code, out, _) = run(
+        "cross-entropy",
+        "iris-cross-entropy-weights.json",
+        "iris-sepal-x.csv",
+        "iris-onehot-y.csv",
+    );
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["verdict"], "near-global-minimum");
+    assert_eq!(v["loss_name"], "cross-entropy");
+    assert!(
+        v["distance"].as_str().is_some() && v["radius"].as_str().is_some(),
+        "{v}"
+    );
+
+    // A formula whose Hessian vanishes at the point: ∇ℓ0 = 0 but no definite cube, not certified.
+    let (code, out, _) = run(
+        "(yhat - y)^3",
+        "formula-local-minimum-weights.json",
+        "x.csv",
+        "realizable-y.csv",
+    );
+    assert_eq!(code, 1, "{out}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["verdict"], "not-certified");
+    assert!(
+        v["not_certified_reason"]
+            .as_str()
+            .unwrap()
+            .contains("not definite"),
+        "{v}"
+    );
+
+    // Bad input: a formula that does not parse, huber:0, labels outside {−1, 1} (and not 0/1),
+    // a formula on the f64 path.
+    for (loss, y) in [
+        ("(yhat - y)^", "realizable-y.csv"),
+        ("huber:0", "realizable-y.csv"),
+        ("logistic", "iris-petal-width-y.csv"),
+    ] {
+        let x = if y.starts_with("iris") {
+            "iris-3-x.csv"
+        } else {
+            "x.csv"
+        };
+        let w = if y.starts_with("iris") {
+            "huber-global-minimum-weights.json"
+        } else {
+            "formula-local-minimum-weights.json"
+        };
+        let (code, out, err) = run(loss, w, x, y);
+        assert_eq!(code, 2, "{loss}: {out}{err}");
+        assert_eq!(err.trim().lines().count(), 1, "{loss}: {err}");
+        assert!(err.starts_with("critcert: "), "{err}");
+    }
+}

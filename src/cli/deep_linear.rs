@@ -5,6 +5,7 @@ use super::{print_json, show, write_out};
 use critcert::cert::to_json;
 use critcert::cert::value::V;
 use critcert::deeplinear::load::{read_matrix, read_weights, RawMatrix};
+use critcert::deeplinear::loss::{prepare_targets, Loss64};
 use critcert::deeplinear::{self, Verdict64};
 use critcert::exact::{format_rational, QMatrix};
 use critcert::model::dataset::{column_size, DEFAULT_MEMORY_LIMIT_MB};
@@ -29,9 +30,17 @@ pub struct Args {
     /// Inputs, one row per data point (m × dx): .npy, .csv or .json.
     #[arg(long, value_name = "X")]
     x: PathBuf,
-    /// Targets, one row per data point (m × dy).
+    /// Targets, one row per data point (m × dy); for --loss cross-entropy also one column of
+    /// class indices 0..dy−1.
     #[arg(long, value_name = "Y")]
     y: PathBuf,
+    /// The loss ℓ0: squared (½‖Ŷ − Y‖², default); logistic (dy = 1, labels −1/1; 0/1 labels
+    /// are accepted, with a note on stderr); cross-entropy (softmax; Y rows one-hot or
+    /// probability vectors summing to exactly 1, or a 1-column file of class indices
+    /// 0..dy−1); huber:δ (δ > 0, decimal or fraction); or a formula f(yhat, y) summed over
+    /// every entry (--exact only).
+    #[arg(long, value_name = "NAME|FORMULA", default_value = "squared")]
+    loss: String,
     /// Exact rational arithmetic (decimal text read exactly, binary floats converted exactly);
     /// writes a certificate with --out.
     #[arg(long)]
@@ -81,7 +90,8 @@ fn f64_memory(w: &[RawMatrix], x: &RawMatrix) -> u128 {
     let (d, m) = dims(w, x);
     let l = d.len() - 1;
     let (dx, dy) = (d[0], d[l]);
-    let mut entries = 4 * dy * dx + 3 * (dx + dy) * m;
+    // (+ 2m: the per-point statistics of G kept for the rounding bound of a non-squared loss.)
+    let mut entries = 4 * dy * dx + 3 * (dx + dy) * m + 2 * m;
     for j in 1..=l {
         entries += 3 * d[j] * d[j - 1] + 2 * d[j] * dx.max(dy);
     }
@@ -120,10 +130,28 @@ fn exact_memory(w: &[QMatrix], x: &QMatrix, y: &QMatrix, limit_mb: u64) -> u128 
     entries * entry_bits * 3 / 8
 }
 
-fn load(args: &Args) -> Result<(Vec<RawMatrix>, RawMatrix, RawMatrix)> {
+/// The weights, `X` and `Y` (one column per point), and a note on how the targets were read
+/// for the loss (printed on stderr).
+fn load(args: &Args) -> Result<(Vec<RawMatrix>, RawMatrix, RawMatrix, Option<String>)> {
     let w = read_weights(&args.weights, args.layers.as_deref())?;
     let x = read_matrix(&args.x)?.transposed();
-    let y = read_matrix(&args.y)?.transposed();
+    let y = read_matrix(&args.y)?;
+    let dy = w.last().map_or(0, |m| m.rows);
+    let name = y.name.clone();
+    // Class indices become one-hot rows (m × dy entries as read): refuse before allocating.
+    let expanded = (y.rows as u128) * (dy as u128) * u128::from(READ_FACTOR) * 8;
+    if y.cols == 1 && dy > 1 && expanded > u128::from(args.memory_limit) << 20 {
+        return Err(too_big(
+            &format!(
+                "{name}: one-hot rows for {} class indices and {dy} classes",
+                y.rows
+            ),
+            expanded,
+            args.memory_limit,
+        ));
+    }
+    let (y, note) = prepare_targets(&args.loss, y, dy, &name)?;
+    let y = y.transposed();
     // Shapes, with the files named.
     let mut prev = (x.rows, x.name.clone());
     for (j, wj) in w.iter().enumerate() {
@@ -159,7 +187,7 @@ fn load(args: &Args) -> Result<(Vec<RawMatrix>, RawMatrix, RawMatrix)> {
             wj.rows
         )));
     }
-    Ok((w, x, y))
+    Ok((w, x, y, note))
 }
 
 fn entry_name(e: &Entry) -> String {
@@ -183,6 +211,14 @@ fn v_show(v: &V) -> String {
     match v {
         V::E(q) => show(q),
         V::N(i) => format!("∈ {}", i.show(12)),
+    }
+}
+
+/// `= value` or `∈ [lo, hi]`.
+fn v_is(v: &V) -> String {
+    match v {
+        V::E(_) => format!("= {}", v_show(v)),
+        V::N(_) => v_show(v),
     }
 }
 
@@ -224,9 +260,27 @@ pub fn run(args: Args) -> Result<i32> {
             "--out writes a certificate, which needs --exact".into(),
         ));
     }
-    let (w, x, y) = load(&args)?;
+    // The f64 path refuses a formula loss before reading anything.
+    let loss64 = if args.exact {
+        None
+    } else {
+        Some(Loss64::parse(&args.loss)?)
+    };
+    // The exact path parses the loss (a formula's syntax included) before reading anything.
+    let exact_loss = if args.exact {
+        let name = critcert::deeplinear::loss::LossSpec::parse(&args.loss)?.certificate_name();
+        critcert::cert::loss::Loss::parse(&name)
+            .map_err(|e| Error::Input(format!("--loss: {e}")))?;
+        name
+    } else {
+        String::new()
+    };
+    let (w, x, y, note) = load(&args)?;
+    if let Some(n) = note {
+        eprintln!("note: {n}");
+    }
     if args.exact {
-        run_exact(&args, &w, &x, &y)
+        run_exact(&args, &exact_loss, &w, &x, &y)
     } else {
         let need = f64_memory(&w, &x);
         if need > limit {
@@ -236,11 +290,18 @@ pub fn run(args: Args) -> Result<i32> {
                 args.memory_limit,
             ));
         }
-        run_f64(&args, threads, &w, &x, &y)
+        let loss = loss64.unwrap_or(Loss64::Squared);
+        run_f64(&args, threads, &loss, &w, &x, &y)
     }
 }
 
-fn run_exact(args: &Args, w: &[RawMatrix], x: &RawMatrix, y: &RawMatrix) -> Result<i32> {
+fn run_exact(
+    args: &Args,
+    loss: &str,
+    w: &[RawMatrix],
+    x: &RawMatrix,
+    y: &RawMatrix,
+) -> Result<i32> {
     let net = DeepLinear {
         weights: w
             .iter()
@@ -248,7 +309,7 @@ fn run_exact(args: &Args, w: &[RawMatrix], x: &RawMatrix, y: &RawMatrix) -> Resu
             .collect::<Result<Vec<QMatrix>>>()?,
         x: x.to_exact()?,
         y: y.to_exact()?,
-        loss: critcert::cert::loss::SQUARED.into(),
+        loss: loss.into(),
     };
     let need = exact_memory(&net.weights, &net.x, &net.y, args.memory_limit);
     if need > u128::from(args.memory_limit) << 20 {
@@ -264,12 +325,28 @@ fn run_exact(args: &Args, w: &[RawMatrix], x: &RawMatrix, y: &RawMatrix) -> Resu
         write_out(args.out.as_deref(), &to_json(c))?;
     }
     let part3 = a.part3_layer.map(|j| format!("holds at j* = {j}"));
+    // The numbers of a near-global-minimum or an inherited local optimum, from the certificate.
+    let witness = a.certificate.as_ref().ok().map(|(c, _)| &c.witness);
+    let field = |f: fn(&critcert::cert::thm4::Witness) -> &Option<String>| {
+        witness.and_then(|w| f(w).clone())
+    };
+    let (radius, sigma, distance, epsilon) = (
+        field(|w| &w.radius),
+        field(|w| &w.sigma_min_bound),
+        field(|w| &w.distance),
+        field(|w| &w.epsilon),
+    );
     if args.json {
         print_json(&json!({
             "verdict": a.verdict.name(),
             "path": "exact",
+            "loss_name": loss,
             "widths": a.widths,
             "loss": v_text(&a.loss),
+            "radius": radius,
+            "sigma_min_bound": sigma,
+            "distance": distance,
+            "epsilon": epsilon,
             "max_layer_gradient": entry_json(&a.max_layer_gradient),
             "max_product_gradient": entry_json(&a.max_product_gradient),
             "product_rank": a.product_rank,
@@ -283,20 +360,25 @@ fn run_exact(args: &Args, w: &[RawMatrix], x: &RawMatrix, y: &RawMatrix) -> Resu
     } else {
         println!("verdict: {} (exact)", a.verdict.name());
         println!("  widths                  {:?}", a.widths);
-        println!("  loss                    {}", v_show(&a.loss));
+        let name = if loss == critcert::cert::loss::SQUARED {
+            "squared"
+        } else {
+            loss
+        };
+        println!("  loss                    {} ({name})", v_show(&a.loss));
         match &a.max_layer_gradient {
             Some(e) => println!(
-                "  largest layer gradient  {} = {}",
+                "  largest layer gradient  {} {}",
                 entry_name(e),
-                v_show(&e.value)
+                v_is(&e.value)
             ),
             None => println!("  layer gradients         all exactly 0 (critical point)"),
         }
         match &a.max_product_gradient {
             Some(e) => println!(
-                "  ∇ℓ0 at the product      {} = {}",
+                "  ∇ℓ0 at the product      {} {}",
                 entry_name(e),
-                v_show(&e.value)
+                v_is(&e.value)
             ),
             None => println!("  ∇ℓ0 at the product      exactly 0"),
         }
@@ -315,6 +397,19 @@ fn run_exact(args: &Args, w: &[RawMatrix], x: &RawMatrix, y: &RawMatrix) -> Resu
         if let Some(c) = a.saddle_construction {
             println!("  saddle witness          {c}");
         }
+        if let (Some(r), Some(s), Some(d)) = (&radius, &sigma, &distance) {
+            println!(
+                "  zero of ∇ℓ0             unique in the cube |R − W_(H+1:1)| ≤ {r} (Krawczyk)"
+            );
+            println!("  σ_min(W_(H+1:2))        ≥ {s}");
+            println!("  global minimum within   δ = {d} (Frobenius distance, a change of W1)");
+        }
+        if let (Some(r), Some(e)) = (&radius, &epsilon) {
+            println!(
+                "  Hessian of ℓ0           definite on the cube of radius {r} around the product"
+            );
+            println!("  optimal on              max_j ‖W_j − Ŵ_j‖₂ ≤ ε = {e}");
+        }
         match (&a.certificate, &args.out) {
             (Ok((_, r)), Some(p)) => println!(
                 "  certificate             {} ({} claims, accepted by the checker)",
@@ -327,6 +422,7 @@ fn run_exact(args: &Args, w: &[RawMatrix], x: &RawMatrix, y: &RawMatrix) -> Resu
     }
     match (&a.certificate, &args.out) {
         (Err(e), Some(_)) => Err(Error::NotCertified(e.clone())),
+        (Err(_), None) if a.verdict == thm4::Verdict::Undecided => Ok(1),
         _ => Ok(0),
     }
 }
@@ -339,6 +435,7 @@ fn faer_mat(m: &RawMatrix) -> Result<faer::Mat<f64>> {
 fn run_f64(
     args: &Args,
     threads: usize,
+    loss: &Loss64,
     w: &[RawMatrix],
     x: &RawMatrix,
     y: &RawMatrix,
@@ -376,12 +473,13 @@ fn run_f64(
         ProgressBar::hidden()
     };
     let tick = || bar.inc(1);
-    let r = deeplinear::analyse(&wf, xf.as_ref(), yf.as_ref(), args.tol, gemm, &tick);
+    let r = deeplinear::analyse_loss(loss, &wf, xf.as_ref(), yf.as_ref(), args.tol, gemm, &tick);
     bar.finish_and_clear();
     if args.json {
         print_json(&json!({
             "verdict": r.verdict.name(),
             "path": "f64",
+            "loss_name": args.loss.trim(),
             "tolerance": r.tol,
             "explanation": r.explanation,
             "widths": r.widths,
@@ -408,7 +506,11 @@ fn run_f64(
             "  matrix products         {} ({threads} threads)",
             gemm.name()
         );
-        println!("  loss                    {:.10e}", r.loss);
+        println!(
+            "  loss                    {:.10e} ({})",
+            r.loss,
+            args.loss.trim()
+        );
         println!("  ‖∇ℓ0‖_F                 {:.6e}", r.grad0_norm);
         println!(
             "  largest layer gradient  ∂ℓ/∂W{}[{},{}] = {:.6e}",

@@ -1,5 +1,6 @@
-//! The fast f64 path for deep linear networks `Ŷ = W_L⋯W_1 X` (`L = H + 1` layers, squared
-//! loss): the product, the residual, `∇ℓ0 = (PX − Y)Xᵀ`, every layer gradient, `‖∇ℓ0‖`, the
+//! The fast f64 path for deep linear networks `Ŷ = W_L⋯W_1 X` (`L = H + 1` layers; squared
+//! loss by default, or any loss of [`loss::Loss64`], which changes only `G = ∂ℓ0/∂Ŷ`): the
+//! product, the residual (or `G`), `∇ℓ0 = G Xᵀ`, every layer gradient, `‖∇ℓ0‖`, the
 //! numerical rank of the product (SVD), a classification with a stated tolerance, and a
 //! rigorous floating-point error bound that certifies `∇ℓ0 ≠ 0` when it is.
 //!
@@ -7,8 +8,9 @@
 //! the `m` data columns except twice):
 //!
 //! 1. prefix `P_j = W_j P_{j−1}` (`P_1 = W_1`), `j = 2..L`: `L − 1` products of widths only;
-//! 2. `R = P_L X − Y` and `G = R Xᵀ`: the only two products that touch the `m` data columns;
-//! 3. `U_L = G`, `U_j = W_{j+1}ᵀ U_{j+1}` (`= W_{L:j+1}ᵀ G`): `L − 1` products;
+//! 2. `Ŷ = P_L X`, `G = g(Ŷ, Y)` (`R = Ŷ − Y` for the squared loss) and `∇ℓ0 = G Xᵀ`: the only
+//!    two products that touch the `m` data columns;
+//! 3. `U_L = ∇ℓ0`, `U_j = W_{j+1}ᵀ U_{j+1}` (`= W_{L:j+1}ᵀ ∇ℓ0`): `L − 1` products;
 //! 4. `∇_{W_j}ℓ = U_j P_{j−1}ᵀ` (`j ≥ 2`), `∇_{W_1}ℓ = U_1`: `L − 1` products.
 //!
 //! Step 2 runs over blocks of data columns, so the residual is never held whole. The products
@@ -20,10 +22,12 @@
 
 pub mod blas;
 pub mod load;
+pub mod loss;
 
 pub use blas::{Gemm, OpenBlas};
 use faer::reborrow::{Reborrow, ReborrowMut};
 use faer::{Mat, MatRef};
+pub use loss::{GStats, Loss64};
 
 /// Unit roundoff of f64.
 pub const U: f64 = f64::EPSILON / 2.0;
@@ -66,7 +70,9 @@ pub struct Report64 {
     pub widths: Vec<usize>,
     /// Number of data points.
     pub m: usize,
-    /// `½‖PX − Y‖²`.
+    /// The loss.
+    pub loss_kind: Loss64,
+    /// The loss value (`½‖PX − Y‖²` for the squared loss).
     pub loss: f64,
     /// `‖∇ℓ0‖_F`.
     pub grad0_norm: f64,
@@ -113,23 +119,38 @@ fn max_abs(a: MatRef<f64>) -> (usize, usize, f64) {
 pub struct Gradients {
     /// The product `W_L⋯W_1`.
     pub product: Mat<f64>,
-    /// The loss `½‖PX − Y‖²`.
+    /// The loss value (`½‖PX − Y‖²` for the squared loss).
     pub loss: f64,
-    /// `∇ℓ0 = (PX − Y) Xᵀ`.
+    /// `∇ℓ0 = G Xᵀ` (`(PX − Y) Xᵀ` for the squared loss).
     pub grad0: Mat<f64>,
     /// `∇_{W_j}ℓ`, `j = 1..L`.
     pub layer_grads: Vec<Mat<f64>>,
+    /// Per-column statistics of `G` for the rounding bound (empty for the squared loss).
+    pub stats: GStats,
 }
 
 /// Data columns per block of the residual: `R = PX − Y` is never held whole, only
 /// `dy × DATA_BLOCK` of it at a time.
 const DATA_BLOCK: usize = 1024;
 
-/// Computes product, loss, `∇ℓ0` and every layer gradient with the kernel `gemm` (see the
-/// module docs for the order of products). `tick` is called after each product. Memory beyond
-/// the inputs and the outputs: the prefix products (each freed once used), two `d × dx`
-/// buffers and one block of the residual.
+/// [`gradients_loss`] for the squared loss.
 pub fn gradients(
+    w: &[Mat<f64>],
+    x: MatRef<f64>,
+    y: MatRef<f64>,
+    gemm: Gemm,
+    tick: &dyn Fn(),
+) -> Gradients {
+    gradients_loss(&Loss64::Squared, w, x, y, gemm, tick)
+}
+
+/// Computes product, loss, `∇ℓ0` and every layer gradient for `loss` with the kernel `gemm`
+/// (see the module docs for the order of products). `tick` is called after each product.
+/// Memory beyond the inputs and the outputs: the prefix products (each freed once used), two
+/// `d × dx` buffers, one block of the residual (or of `G`) and, for a loss other than the
+/// squared one, two numbers per data point ([`GStats`]).
+pub fn gradients_loss(
+    loss_kind: &Loss64,
     w: &[Mat<f64>],
     x: MatRef<f64>,
     y: MatRef<f64>,
@@ -146,18 +167,28 @@ pub fn gradients(
         tick();
     }
     let product = prefix.pop().unwrap_or_else(|| w[0].clone());
-    // R = PX − Y and G = R Xᵀ, a block of data columns at a time.
+    // Ŷ = PX, G = g(Ŷ, Y) (R = Ŷ − Y for the squared loss) and ∇ℓ0 = G Xᵀ, a block of data
+    // columns at a time.
     let (dy, dx, m) = (product.nrows(), product.ncols(), x.ncols());
     let mut grad0 = Mat::zeros(dy, dx);
     let mut block = Mat::zeros(dy, DATA_BLOCK.min(m));
     let mut loss = 0.0;
+    let mut stats = GStats::default();
+    if *loss_kind != Loss64::Squared {
+        stats.gmax.reserve_exact(m);
+        stats.aux.reserve_exact(m);
+    }
     let mut start = 0;
     while start < m {
         let width = DATA_BLOCK.min(m - start);
         let mut r = block.as_mut().subcols_mut(0, width);
         gemm.product(r.rb_mut(), product.as_ref(), x.subcols(start, width), false);
-        r -= y.subcols(start, width);
-        loss += 0.5 * r.rb().norm_l2().powi(2);
+        if *loss_kind == Loss64::Squared {
+            r -= y.subcols(start, width);
+            loss += 0.5 * r.rb().norm_l2().powi(2);
+        } else {
+            loss += loss::g_block(loss_kind, r.rb_mut(), y.subcols(start, width), &mut stats);
+        }
         gemm.product(
             grad0.as_mut(),
             r.rb(),
@@ -202,6 +233,7 @@ pub fn gradients(
         loss,
         grad0,
         layer_grads,
+        stats,
     }
 }
 
@@ -259,8 +291,27 @@ pub fn grad0_error_bound(
     Some(g * s / (1.0 - g) * (1.0 + 1e-12))
 }
 
-/// Runs the f64 path and classifies with tolerance `tol` on gradient entries.
+/// [`analyse_loss`] for the squared loss.
 pub fn analyse(
+    w: &[Mat<f64>],
+    x: MatRef<f64>,
+    y: MatRef<f64>,
+    tol: f64,
+    gemm: Gemm,
+    tick: &dyn Fn(),
+) -> Report64 {
+    analyse_loss(&Loss64::Squared, w, x, y, tol, gemm, tick)
+}
+
+fn all_finite(a: MatRef<f64>) -> bool {
+    (0..a.ncols()).all(|j| (0..a.nrows()).all(|i| a[(i, j)].is_finite()))
+}
+
+/// Runs the f64 path for `loss_kind` and classifies with tolerance `tol` on gradient entries.
+/// Fails closed: a NaN or infinity anywhere in `∇ℓ0`, the layer gradients, the loss or the
+/// rounding bound gives `inconclusive` (or at least no certified saddle).
+pub fn analyse_loss(
+    loss_kind: &Loss64,
     w: &[Mat<f64>],
     x: MatRef<f64>,
     y: MatRef<f64>,
@@ -271,11 +322,21 @@ pub fn analyse(
     let mut d = vec![w[0].ncols()];
     d.extend(w.iter().map(|a| a.nrows()));
     let m = x.ncols();
-    let gr = gradients(w, x, y, gemm, tick);
+    let gr = gradients_loss(loss_kind, w, x, y, gemm, tick);
     let loss = gr.loss;
+    let finite = loss.is_finite()
+        && all_finite(gr.grad0.as_ref())
+        && gr.layer_grads.iter().all(|g| all_finite(g.as_ref()));
     let (p, q, gv) = max_abs(gr.grad0.as_ref());
-    let bound = grad0_error_bound(w, x, y, p, q).unwrap_or(f64::INFINITY);
-    let certified = gv.abs() > bound;
+    let bound = if finite {
+        loss::grad0_error_bound_loss(loss_kind, w, x, y, &gr.stats, p, q)
+            .filter(|b| b.is_finite())
+            .unwrap_or(f64::INFINITY)
+    } else {
+        f64::INFINITY
+    };
+    let certified = finite && gv.is_finite() && gv.abs() > bound;
+    let name = loss_kind.name();
     let mut layer_grad_max = (1, 1, 1, 0.0f64);
     for (j, g) in gr.layer_grads.iter().enumerate() {
         let (a, b, v) = max_abs(g.as_ref());
@@ -288,7 +349,12 @@ pub fn analyse(
     let rank_tol =
         d[0].max(d[d.len() - 1]) as f64 * U * sigma1 * (1.0 + d.iter().sum::<usize>() as f64);
     let product_rank = sv.iter().filter(|&&s| s > rank_tol).count();
-    let (verdict, explanation) = if layer_grad_max.3.abs() > tol {
+    let (verdict, explanation) = if !finite {
+        (
+            Verdict64::Inconclusive,
+            "the f64 computation overflowed (a NaN or an infinity in the loss, ∇ℓ0 or a layer gradient): no verdict; rescale the data or rerun with --exact".to_string(),
+        )
+    } else if layer_grad_max.3.abs() > tol {
         (
             Verdict64::NotCritical,
             format!(
@@ -300,13 +366,18 @@ pub fn analyse(
             ),
         )
     } else if certified {
+        let by = format!("by Theorem 4 (any differentiable loss; here {name})");
         (Verdict64::Saddle, format!(
-            "critical within τ = {tol:e} (every layer-gradient entry ≤ τ); ∇ℓ0[{},{}] = {gv:.6e} is certified nonzero (rounding error ≤ {bound:.3e}), so by Theorem 4 a critical point here is a saddle",
+            "critical within τ = {tol:e} (every layer-gradient entry ≤ τ); ∇ℓ0[{},{}] = {gv:.6e} is certified nonzero (rounding error ≤ {bound:.3e}), so {by} a critical point here is a saddle",
             p + 1, q + 1
         ))
     } else if gv.abs() <= tol {
+        let why = match loss_kind {
+            Loss64::Squared | Loss64::Huber(_) => format!("(Corollary 5: the {name} loss is convex); exact zero needs --exact"),
+            _ => format!("(Corollary 5: the {name} loss is convex); ∇ℓ0 = 0 itself is not decided in floating point (the loss is transcendental)"),
+        };
         (Verdict64::GlobalMinimum, format!(
-            "critical within τ = {tol:e} and max|∇ℓ0| = {:.6e} ≤ τ: a global minimum within tolerance (Corollary 5); exact zero needs --exact",
+            "critical within τ = {tol:e} and max|∇ℓ0| = {:.6e} ≤ τ: a global minimum within tolerance {why}",
             gv.abs()
         ))
     } else {
@@ -317,6 +388,7 @@ pub fn analyse(
     };
     Report64 {
         m,
+        loss_kind: *loss_kind,
         loss,
         grad0_norm: gr.grad0.norm_l2(),
         grad0_max: (p + 1, q + 1, gv),
