@@ -12,7 +12,10 @@ loss (examples/data/deep-linear/), from iris and the 4-point deep-linear data:
   (the active set of clamped residuals found by iteration, then the linear optimality conditions
   solved in exact rationals), factored as W2 W1 with W2 = [2];
 - formula (yhat - y)^2/2 - (yhat - y)^3/3 on the 4-point inputs with targets R0 x exactly
-  (R0 = [[1, 2], [3, -1]]): zero residuals, where this non-convex loss has a local minimum.
+  (R0 = [[1, 2], [3, -1]]): zero residuals, where this non-convex loss has a local minimum;
+- formula (yhat - y)^3/3 - (yhat - y) on the same inputs and weights with targets R0 x - 1 (first
+  output) and R0 x + 1 (second): residuals +1 and -1, where f' = 0 and f'' = +2 and -2, so the
+  network inherits a saddle of the loss.
 
 Usage: python3 examples/deep_linear_losses.py   (needs numpy; rerunning reproduces the files)
 """
@@ -126,6 +129,8 @@ def formula():
     r0 = [[1, 2], [3, -1]]
     write_csv("realizable-y.csv", ["y1", "y2"], [[sum(r0[k][p] * xi[p] for p in range(2)) for k in range(2)] for xi in x])
     write_weights("formula-local-minimum-weights.json", [r0, [[1, 0], [0, 1]]])
+    write_csv("saddle-y.csv", ["y1", "y2"], [[sum(r0[0][p] * xi[p] for p in range(2)) - 1, sum(r0[1][p] * xi[p] for p in range(2)) + 1] for xi in x])
+    write_weights("formula-inherited-saddle-weights.json", [r0, [[1, 0], [0, 1]]])
 
 
 if __name__ == "__main__":

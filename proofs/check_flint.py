@@ -1411,8 +1411,11 @@ def thm4_claims(verdict, strict, loss=SQUARED):
     else:
         zero = ("product-gradient-zero", "∇ℓ0(W_{H+1:1}) = G Xᵀ, with G = ∂ℓ0/∂Ŷ at Ŷ = W_{H+1:1}X, is exactly 0")
     if verdict == "global-minimum":
+        if squared:
+            return [_DL_WIDTH, _DL_CRITICAL, zero,
+                    ("global-minimum", "ℓ0 is a convex quadratic, so ∇ℓ0 = 0 makes W_{H+1:1} a global minimiser of ℓ0; ℓ(W) = ℓ0(W_{H+1:1}) ≥ ℓ0(Ŵ_{H+1:1}) = ℓ(Ŵ) for every W: the point is a global minimum of ℓ (Corollary 5)")]
         return [_DL_WIDTH, _DL_CRITICAL, zero,
-                ("global-minimum", ("ℓ0 is a convex quadratic" if squared else "ℓ0 is convex") + ", so ∇ℓ0 = 0 makes W_{H+1:1} a global minimiser of ℓ0; ℓ(W) = ℓ0(W_{H+1:1}) ≥ ℓ0(Ŵ_{H+1:1}) = ℓ(Ŵ) for every W: the point is a global minimum of ℓ (Corollary 5)")]
+                ("global-minimum", "ℓ0 is convex, so ∇ℓ0 = 0 makes W_{H+1:1} a global minimiser of ℓ0; ℓ(W) = ℓ0(W_{H+1:1}) ≥ ℓ0(Ŵ_{H+1:1}) = ℓ(Ŵ) for every W: the point is a global minimum of ℓ (Corollary 5)")]
     if verdict == "saddle" and squared:
         v = [_DL_WIDTH, _DL_CRITICAL,
              ("product-gradient-nonzero", "∇ℓ0(W_{H+1:1}) = (W_{H+1:1}X − Y)Xᵀ has a nonzero entry, so by Theorem 4 the point is a saddle"),
@@ -1421,6 +1424,10 @@ def thm4_claims(verdict, strict, loss=SQUARED):
         if strict:
             v.append(("negative-curvature", "the direction V has Vᵀ∇²ℓ(Ŵ)V < 0 (twice the t² coefficient of ℓ(Ŵ + tV)): the saddle is strict"))
         return v
+    if verdict == "saddle" and strict:
+        return [_DL_WIDTH, _DL_CRITICAL, zero,
+                ("inherited-descent", "with D = W_{H+1:2} C for the witness's change C of W1 (D = C when H = 0), the line θ(t) = (W1 + tC, W2, …, W_{H+1}) has product W_{H+1:1} + tD, so with ∇ℓ0 = 0 there ℓ(θ(t)) − ℓ(Ŵ) = ½t² Σ_{i,k} ∂²f/∂yhat²(ŷ_ik, y_ik)(Dx_i)_k² + o(t²), and that coefficient is negative: points arbitrarily close to Ŵ have smaller loss"),
+                ("inherited-ascent", "the same for the witness's ascent change of W1, with a positive coefficient: points arbitrarily close to Ŵ have larger loss; the critical point is a saddle of ℓ, inherited from a saddle of ℓ0 (Theorem 4 Part 2)")]
     if verdict == "saddle":
         return [_DL_WIDTH, _DL_CRITICAL,
                 ("product-gradient-nonzero", "∇ℓ0(W_{H+1:1}) = G Xᵀ, with G = ∂ℓ0/∂Ŷ at Ŷ = W_{H+1:1}X, has an entry that is nonzero (exactly, or by an enclosure that excludes 0); the point is critical, so by Theorem 4 Part 1, which holds for every differentiable ℓ0, it is a saddle (no escape curve is given)")]
@@ -1428,11 +1435,14 @@ def thm4_claims(verdict, strict, loss=SQUARED):
         return [_DL_WIDTH,
                 ("product-box-zero", "the box B = {R : |R − W_{H+1:1}| ≤ r entrywise} (for cross-entropy, intersected with the slice 1ᵀR = 1ᵀW_{H+1:1}, which removes the softmax's invariance R → R + 1cᵀ) contains exactly one zero R* of ∇ℓ0 (Krawczyk's test with an enclosure of the Hessian of ℓ0 over B)"),
                 ("near-global-minimum", "ℓ0 is convex, so R* is a global minimiser of ℓ0; A = W_{H+1:2} (the identity when H = 0) has AAᵀ − s²I positive definite, so W* = (W1 + Aᵀ(AAᵀ)⁻¹(R* − W_{H+1:1}), W2, …, W_{H+1}) has product R* and is a global minimum of ℓ with ‖W* − Ŵ‖_F ≤ ‖R* − W_{H+1:1}‖_F / s ≤ δ: the point is within distance δ of a global minimum of ℓ")]
-    if verdict in ("local-minimum", "local-maximum"):
-        kind, definite, cmp = ("minimum", "positive", "≥") if verdict == "local-minimum" else ("maximum", "negative", "≤")
+    if verdict == "local-minimum":
         return [_DL_WIDTH, _DL_CRITICAL, zero,
-                ("loss-hessian-definite", f"the Hessian of ℓ0 is {definite} definite at every R with |R − W_{{H+1:1}}| ≤ r entrywise (the bound of ∂²f/∂yhat² over that box in each block Σ_i f''(ŷ_ik, y_ik) x_i x_iᵀ, by an exact LDLᵀ): W_{{H+1:1}} is a strict local {kind} of ℓ0 on that box"),
-                (verdict, f"‖Ŵ_j‖_2 ≤ ‖Ŵ_j‖_F ≤ n_j and Π_j(n_j + ε) − Π_j n_j ≤ r, so every W with max_j ‖W_j − Ŵ_j‖_2 ≤ ε has |W_{{H+1:1}} − Ŵ_{{H+1:1}}| ≤ r entrywise and ℓ(W) {cmp} ℓ(Ŵ): the point is a local {kind} of ℓ on that set (Theorem 4 Part 2)")]
+                ("loss-hessian-definite", "the Hessian of ℓ0 is positive definite at every R with |R − W_{H+1:1}| ≤ r entrywise (the bound of ∂²f/∂yhat² over that box in each block Σ_i f''(ŷ_ik, y_ik) x_i x_iᵀ, by an exact LDLᵀ): W_{H+1:1} is a strict local minimum of ℓ0 on that box"),
+                ("local-minimum", "‖Ŵ_j‖_2 ≤ ‖Ŵ_j‖_F ≤ n_j and Π_j(n_j + ε) − Π_j n_j ≤ r, so every W with max_j ‖W_j − Ŵ_j‖_2 ≤ ε has |W_{H+1:1} − Ŵ_{H+1:1}| ≤ r entrywise and ℓ(W) ≥ ℓ(Ŵ): the point is a local minimum of ℓ on that set (Theorem 4 Part 2)")]
+    if verdict == "local-maximum":
+        return [_DL_WIDTH, _DL_CRITICAL, zero,
+                ("loss-hessian-definite", "the Hessian of ℓ0 is negative definite at every R with |R − W_{H+1:1}| ≤ r entrywise (the bound of ∂²f/∂yhat² over that box in each block Σ_i f''(ŷ_ik, y_ik) x_i x_iᵀ, by an exact LDLᵀ): W_{H+1:1} is a strict local maximum of ℓ0 on that box"),
+                ("local-maximum", "‖Ŵ_j‖_2 ≤ ‖Ŵ_j‖_F ≤ n_j and Π_j(n_j + ε) − Π_j n_j ≤ r, so every W with max_j ‖W_j − Ŵ_j‖_2 ≤ ε has |W_{H+1:1} − Ŵ_{H+1:1}| ≤ r entrywise and ℓ(W) ≤ ℓ(Ŵ): the point is a local maximum of ℓ on that set (Theorem 4 Part 2)")]
     return [_DL_WIDTH, ("not-critical", "some layer gradient W_{H+1:j+1}ᵀ ∇ℓ0(W_{H+1:1}) W_{j−1:1}ᵀ has a nonzero entry: the point is not a critical point of ℓ")]
 
 
@@ -1706,7 +1716,7 @@ def krawczyk(g, H, r):
 
 
 THM4_OPTIONAL = ("descent_curve", "ascent_curve", "negative_curvature_direction", "radius", "sigma_min_bound",
-                 "distance", "norm_bounds", "epsilon")
+                 "distance", "norm_bounds", "epsilon", "product_descent_direction", "product_ascent_direction")
 
 
 def check_thm4(cert):
@@ -1717,12 +1727,15 @@ def check_thm4(cert):
     p = obj("problem", cert["problem"], ("loss", "widths", "X", "Y"))
     loss_text = string("problem.loss", p["loss"])
     loss = Loss.parse(loss_text)
-    strict = "negative_curvature_direction" in w
+    inherited = "product_descent_direction" in w or "product_ascent_direction" in w
+    strict = "negative_curvature_direction" in w or inherited
     expected = thm4_claims(verdict, strict, loss_text)
     require_claims(cert["claims"], expected)
     if any(k in w for k in ("descent_curve", "ascent_curve", "negative_curvature_direction")) \
             and not (verdict == "saddle" and loss.name == "squared"):
         raise Rejected("witness: curves and directions belong to a saddle of the squared loss only")
+    if inherited and not (verdict == "saddle" and loss.name == "formula"):
+        raise Rejected("witness: product directions belong to a saddle of a formula loss only")
     near = verdict == "near-global-minimum"
     local = verdict in ("local-minimum", "local-maximum")
     for key, allowed in (("radius", near or local), ("sigma_min_bound", near), ("distance", near),
@@ -1787,6 +1800,8 @@ class _Thm4:
             return self.loss_hessian_definite(cid, verdict == "local-minimum")
         if cid in ("local-minimum", "local-maximum"):
             return self.local_optimum(cid)
+        if cid in ("inherited-descent", "inherited-ascent"):
+            return self.inherited(cid)
         raise Rejected(f"unknown claim {short(cid)!r}")
 
     def field(self, cid, key):
@@ -2045,6 +2060,36 @@ class _Thm4:
             if not _positive_definite(B):
                 raise fail(cid, f"block {k + 1} (output row {k + 1}) of the Hessian bound is not {'positive' if minimum else 'negative'} definite")
         return f"all {dy} blocks definite over the box of radius {r}"
+
+    def inherited(self, cid):
+        """The sign of Σ_{i,k} f''(ŷ_ik, y_ik)(Dx_i)_k², D = W_{H+1:2} C, at ∇ℓ0 = 0."""
+        descent = cid == "inherited-descent"
+        if self.loss.convex:
+            raise fail(cid, "inherited saddles are certified for formula losses")
+        self.product_gradient_zero(cid)
+        d, X, Y, m, L = self.d, self.X, self.Y, self.m, self.L
+        dx, dy = d[0], d[L]
+        if m * dy * dx > THM4_MAX_WORK:
+            raise fail(cid, f"the second derivative needs m·dy·dx = {m * dy * dx} operations, above the limit {THM4_MAX_WORK}")
+        key = "product_descent_direction" if descent else "product_ascent_direction"
+        if key not in self.w:
+            raise fail(cid, "the witness has no such direction")
+        D = mat(f"witness.{key}", self.w[key], d[1], dx)
+        for j in range(2, L + 1):
+            D = _mm(self.W[j - 1], D)
+        DX = _mm(D, X)
+        Yh = self.predictions()
+        total = exact(Q(0))
+        for i in range(m):
+            for k in range(dy):
+                if DX[k][i] == 0:
+                    continue
+                h = self.loss.hess([exact(Yh[k][i])], [Y[k][i]])[0][0]
+                total = vadd(total, vmul(h, exact(DX[k][i] * DX[k][i])))
+        sign = vsign(total)
+        if sign != (-1 if descent else 1):
+            raise fail(cid, f"Σ f''·(Dx)² = {vshow(total)} is not certainly {'negative' if descent else 'positive'}")
+        return f"2·(t² coefficient) = {vshow(total)}"
 
     def local_optimum(self, cid):
         minimum = cid == "local-minimum"

@@ -289,7 +289,8 @@ def dl_claims(verdict, strict, loss=cf.SQUARED):
     return [{"id": i, "statement": s} for i, s in cf.thm4_claims(verdict, strict, loss)]
 
 
-DL_FIELDS = ("radius", "sigma_min_bound", "distance", "norm_bounds", "epsilon")
+DL_FIELDS = ("radius", "sigma_min_bound", "distance", "norm_bounds", "epsilon", "product_descent_direction",
+             "product_ascent_direction")
 
 
 def dl_as(c, verdict, **fields):
@@ -346,6 +347,18 @@ def thm4_loss_changes(c):
         out.append(with_null(c, ("witness",), "epsilon"))
     if verdict in ("saddle", "global-minimum", "not-critical"):
         out.append(("field-of-another-verdict: radius", "reject", changed(lambda w: w["witness"].update(radius="1"))))
+    if verdict == "saddle" and "product_descent_direction" in w0:
+        # A saddle inherited from a formula loss at ∇ℓ0 = 0 (MATH §3.6).
+        def swap(w):
+            w["witness"]["product_descent_direction"], w["witness"]["product_ascent_direction"] = \
+                w0["product_ascent_direction"], w0["product_descent_direction"]
+        out.append(("product-directions-swapped", "reject", changed(swap)))
+        out.append(("product-descent-direction-zero", "reject", changed(lambda w: w["witness"].update(
+            product_descent_direction=[["0"] * len(r) for r in w0["product_descent_direction"]]))))
+        out.append(("product-ascent-direction-halved", "accept", changed(lambda w: w["witness"].update(
+            product_ascent_direction=[[S(F(x) / 2) for x in r] for r in w0["product_ascent_direction"]]))))
+        out.append(("target-changed", "reject", changed(lambda w: put(w["problem"]["Y"], (0, 0), S(F(c["problem"]["Y"][0][0]) + 1)))))
+        out.append(with_null(c, ("witness",), "product_ascent_direction"))
     if verdict == "saddle":
         out.append(("saddle-presented-as-global-minimum", "reject", dumps(dl_as(c, "global-minimum"))))  # ∇ℓ0 ≠ 0
         out.append(("curve-in-a-saddle-of-another-loss", "reject",

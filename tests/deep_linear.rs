@@ -470,6 +470,12 @@ fn proofs_are_reproducible() {
             "x.csv",
             "realizable-y.csv",
         ),
+        (
+            "formula-inherited-saddle",
+            "(yhat - y)^3/3 - (yhat - y)",
+            "x.csv",
+            "saddle-y.csv",
+        ),
     ] {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("c.json");

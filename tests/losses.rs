@@ -381,7 +381,7 @@ fn exact_path_from_the_command_line() {
         "{v}"
     );
 
-    // A formula whose Hessian vanishes at the point: ∇ℓ0 = 0 but no definite cube, not certified.
+    // A formula whose Hessian vanishes at the point: ∇ℓ0 = 0 but degenerate, not certified.
     let (code, out, _) = run(
         "(yhat - y)^3",
         "formula-local-minimum-weights.json",
@@ -395,7 +395,7 @@ fn exact_path_from_the_command_line() {
         v["not_certified_reason"]
             .as_str()
             .unwrap()
-            .contains("not definite"),
+            .contains("degenerate"),
         "{v}"
     );
 
@@ -420,5 +420,56 @@ fn exact_path_from_the_command_line() {
         assert_eq!(code, 2, "{loss}: {out}{err}");
         assert_eq!(err.trim().lines().count(), 1, "{loss}: {err}");
         assert!(err.starts_with("critcert: "), "{err}");
+    }
+}
+
+#[test]
+fn saddle_inherited_from_a_non_convex_formula_loss() {
+    // f(e) = e³/3 − e: f'(±1) = 0, f''(±1) = ±2. Residuals +1 on output 1 and −1 on output 2:
+    // ∇ℓ0 = 0 exactly, the Hessian of ℓ0 is indefinite, and so is the network's.
+    let f = "formula:(yhat - y)^3/3 - (yhat - y)";
+    let x = line(&[0.0, 1.0, 2.0, 3.0]);
+    let r0 = [[1.0, 2.0], [3.0, -1.0]];
+    let y: Vec<[f64; 2]> = x
+        .iter()
+        .map(|p| {
+            let v = |k: usize| r0[k][0] * p[0] + r0[k][1] * p[1];
+            [v(0) - 1.0, v(1) + 1.0]
+        })
+        .collect();
+    let two = vec![
+        qm(&[&[0.5, 1.0], &[1.5, -0.5]]),
+        qm(&[&[2.0, 0.0], &[0.0, 2.0]]),
+    ];
+    for weights in [vec![qm(&[&r0[0], &r0[1]])], two] {
+        let (verdict, cert) = certify(&net(weights, &rows(&x), &rows(&y), f));
+        assert_eq!(verdict, "saddle");
+        assert!(cert.contains("product_descent_direction"), "{cert}");
+        // The two directions swapped.
+        let e = tamper(&cert, |v| {
+            let w = v["witness"].as_object_mut().unwrap();
+            let d = w["product_descent_direction"].clone();
+            w["product_descent_direction"] = w["product_ascent_direction"].clone();
+            w["product_ascent_direction"] = d;
+        })
+        .unwrap_err();
+        assert_eq!(e.0, "inherited-descent", "{}", e.1);
+        // A target moved: ∇ℓ0 is no longer 0.
+        let e = tamper(&cert, |v| v["problem"]["Y"][0][0] = "5".into()).unwrap_err();
+        assert_eq!(e.0, "critical-point", "{}", e.1);
+        // Presented as a local minimum.
+        assert!(tamper(&cert, |v| {
+            let w = v["witness"].as_object_mut().unwrap();
+            w.shift_remove("product_descent_direction");
+            w.shift_remove("product_ascent_direction");
+            w.insert("verdict".into(), "local-minimum".into());
+            w.insert("radius".into(), "1/1024".into());
+            w.insert("norm_bounds".into(), serde_json::json!(["10", "10"]));
+            w.insert("epsilon".into(), "1/1000000000".into());
+            v["claims"] =
+                serde_json::to_value(critcert::cert::thm4::claims("local-minimum", false, f))
+                    .unwrap();
+        })
+        .is_err());
     }
 }

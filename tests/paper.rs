@@ -382,9 +382,15 @@ fn python_checker_has_the_canonical_claims() {
     for (verdict, strict) in [
         ("global-minimum", false),
         ("saddle", true),
+        ("saddle", false),
         ("not-critical", false),
+        ("near-global-minimum", false),
+        ("local-minimum", false),
+        ("local-maximum", false),
     ] {
-        all.extend(thm4::claims(verdict, strict, critcert::cert::loss::SQUARED));
+        for loss in [critcert::cert::loss::SQUARED, "logistic"] {
+            all.extend(thm4::claims(verdict, strict, loss));
+        }
     }
     for (verdict, spurious) in [
         ("strict-local-minimum", true),

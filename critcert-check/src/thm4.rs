@@ -68,6 +68,13 @@ pub struct Witness {
     /// Strict saddle: a direction `V` with `Vᵀ∇²ℓ(Ŵ)V < 0` (from an exact LDLᵀ of the Hessian).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub negative_curvature_direction: Option<Layers>,
+    /// Saddle inherited from a non-convex loss at `∇ℓ0 = 0`: a change `C` of `W1` (`d1 × dx`)
+    /// along which `ℓ` decreases to second order (`θ(t) = (W1 + tC, W2, …)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_descent_direction: Option<Vec<Vec<String>>>,
+    /// The same, along which `ℓ` increases.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_ascent_direction: Option<Vec<Vec<String>>>,
     /// `near-global-minimum`, `local-minimum`, `local-maximum`: the radius `r` of the box
     /// `|R − W_{H+1:1}| ≤ r` (entrywise) around the product.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -101,7 +108,8 @@ pub const VERDICTS: [&str; 6] = [
 pub type Cert = super::Certificate<Problem, Witness>;
 
 /// The canonical claims for a verdict and loss (`strict`: the saddle has a negative-curvature
-/// claim). The squared loss keeps the statements its certificates have always had.
+/// claim, or for another loss, is inherited from `ℓ0` at `∇ℓ0 = 0` with two directions). The
+/// squared loss keeps the statements its certificates have always had.
 pub fn claims(verdict: &str, strict: bool, loss: &str) -> Vec<Claim> {
     let c = |id: &str, s: &str| Claim {
         id: id.into(),
@@ -148,6 +156,13 @@ pub fn claims(verdict: &str, strict: bool, loss: &str) -> Vec<Claim> {
             }
             v
         }
+        "saddle" if strict => vec![
+            width,
+            critical,
+            zero,
+            c("inherited-descent", "with D = W_{H+1:2} C for the witness's change C of W1 (D = C when H = 0), the line θ(t) = (W1 + tC, W2, …, W_{H+1}) has product W_{H+1:1} + tD, so with ∇ℓ0 = 0 there ℓ(θ(t)) − ℓ(Ŵ) = ½t² Σ_{i,k} ∂²f/∂yhat²(ŷ_ik, y_ik)(Dx_i)_k² + o(t²), and that coefficient is negative: points arbitrarily close to Ŵ have smaller loss"),
+            c("inherited-ascent", "the same for the witness's ascent change of W1, with a positive coefficient: points arbitrarily close to Ŵ have larger loss; the critical point is a saddle of ℓ, inherited from a saddle of ℓ0 (Theorem 4 Part 2)"),
+        ],
         "saddle" => vec![
             width,
             critical,
@@ -419,15 +434,23 @@ pub fn check(value: serde_json::Value) -> Result<CheckReport> {
         )));
     }
     let loss = Loss::parse(&p.loss).map_err(|e| Error::rejected(format!("problem.loss: {e}")))?;
-    let strict = w.negative_curvature_direction.is_some();
+    let inherited = w.product_descent_direction.is_some() || w.product_ascent_direction.is_some();
+    let strict = w.negative_curvature_direction.is_some() || inherited;
     let expected = claims(verdict, strict, &p.loss);
     require_claims(&cert.claims, &expected)?;
     let is_saddle = verdict == "saddle";
-    if (w.descent_curve.is_some() || w.ascent_curve.is_some() || strict)
+    if (w.descent_curve.is_some()
+        || w.ascent_curve.is_some()
+        || w.negative_curvature_direction.is_some())
         && !(is_saddle && matches!(loss, Loss::Squared))
     {
         return Err(Error::rejected(
             "witness: curves and directions belong to a saddle of the squared loss only".into(),
+        ));
+    }
+    if inherited && !(is_saddle && matches!(loss, Loss::Formula(_))) {
+        return Err(Error::rejected(
+            "witness: product directions belong to a saddle of a formula loss only".into(),
         ));
     }
     let near = verdict == "near-global-minimum";
@@ -483,6 +506,8 @@ pub fn check(value: serde_json::Value) -> Result<CheckReport> {
         "near-global-minimum" => c.near_global_minimum(),
         "loss-hessian-definite" => c.loss_hessian_definite(verdict == "local-minimum"),
         "local-minimum" | "local-maximum" => c.local_optimum(verdict == "local-minimum"),
+        "inherited-descent" => c.inherited(&w.product_descent_direction, true),
+        "inherited-ascent" => c.inherited(&w.product_ascent_direction, false),
         other => Err(unknown_claim(other)),
     })
 }
@@ -525,6 +550,8 @@ pub fn summary(problem: &Problem, point: &Layers) -> Result<Summary> {
         descent_curve: None,
         ascent_curve: None,
         negative_curvature_direction: None,
+        product_descent_direction: None,
+        product_ascent_direction: None,
         radius: None,
         sigma_min_bound: None,
         distance: None,
@@ -1024,6 +1051,76 @@ impl Checks<'_> {
         Ok(format!(
             "all {dy} blocks definite over the box of radius {r}"
         ))
+    }
+
+    /// `inherited-descent` / `inherited-ascent`: `∇ℓ0 = 0` exactly and the sign of
+    /// `Σ_{i,k} f''(ŷ_ik, y_ik)(Dx_i)_k²`, `D = W_{H+1:2} C`, at the point.
+    fn inherited(&self, dir: &Option<Vec<Vec<String>>>, descent: bool) -> Result<String> {
+        if !matches!(self.loss, Loss::Formula(_)) {
+            return Err(Error::rejected(
+                "inherited saddles are certified for formula losses".into(),
+            ));
+        }
+        self.product_gradient_zero()?;
+        let d = &self.net.d;
+        let l = self.net.layers();
+        let (dx, dy, m) = (d[0], d[l], self.net.y[0].len());
+        let work = (m as u128) * (dy as u128) * (dx as u128);
+        if work > MAX_WORK {
+            return Err(Error::rejected(format!(
+                "the second derivative needs m·dy·dx = {work} operations, above the limit {MAX_WORK}"
+            )));
+        }
+        let c = q_mat(
+            &format!(
+                "witness.product_{}_direction",
+                if descent { "descent" } else { "ascent" }
+            ),
+            dir.as_ref()
+                .ok_or_else(|| Error::rejected("the witness has no such direction".into()))?,
+            d[1],
+            dx,
+        )?;
+        // D = W_{H+1}⋯W_2 C.
+        let mut dm = c;
+        for j in 2..=l {
+            dm = mul(&self.net.w[j - 1], &dm, d[j - 1], dx);
+        }
+        let dxm = mul(&dm, &self.net.x, dx, m);
+        let (_, yhat) = self.predictions();
+        let mut q2 = V::E(Q::new());
+        for i in 0..m {
+            for k in 0..dy {
+                if dxm[k][i] == 0 {
+                    continue;
+                }
+                let h = self
+                    .loss
+                    .hess(
+                        &[V::E(yhat[k][i].clone())],
+                        &[self.net.y[k][i].clone()],
+                        PREC,
+                    )
+                    .map_err(Error::rejected)?
+                    .swap_remove(0)
+                    .swap_remove(0);
+                let sq = V::E(Q::from(&dxm[k][i] * &dxm[k][i]));
+                q2 = q2.add(&h.mul(&sq, PREC), PREC);
+            }
+        }
+        let want = if descent {
+            std::cmp::Ordering::Less
+        } else {
+            std::cmp::Ordering::Greater
+        };
+        if q2.sign() != Some(want) {
+            return Err(Error::rejected(format!(
+                "Σ f''·(Dx)² {} is not certainly {}",
+                value_text(&q2),
+                if descent { "negative" } else { "positive" }
+            )));
+        }
+        Ok(format!("2·(t² coefficient) {}", value_text(&q2)))
     }
 
     /// `local-minimum` / `local-maximum`: `∇ℓ0 = 0`, the definiteness again, the norm bounds

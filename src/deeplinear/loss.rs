@@ -551,9 +551,10 @@ pub fn prepare_targets(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cert::interval::I;
     use crate::deeplinear::{gradients_loss, Gemm};
     use faer::{Mat, Par};
-    use rug::{Float, Rational};
+    use rug::Rational;
 
     /// A small deterministic generator (xorshift64*), values in `[−a, a]`.
     struct Rng(u64);
@@ -669,9 +670,9 @@ mod tests {
         Rational::from_f64(x).unwrap()
     }
 
-    /// `∇ℓ0 = g(W_L⋯W_1 X, Y) Xᵀ` of the f64 inputs, with exact rational products and `g` in
-    /// 512-bit MPFR (error far below any f64 rounding).
-    fn reference(loss: &Loss64, w: &[Mat<f64>], x: &Mat<f64>, y: &Mat<f64>) -> Vec<Vec<Float>> {
+    /// `∇ℓ0 = g(W_L⋯W_1 X, Y) Xᵀ` of the f64 inputs, with exact rational products and `g`
+    /// enclosed by the checker's 512-bit MPFR intervals (outward rounding).
+    fn reference(loss: &Loss64, w: &[Mat<f64>], x: &Mat<f64>, y: &Mat<f64>) -> Vec<Vec<I>> {
         const PREC: u32 = 512;
         let q = |a: &Mat<f64>| -> Vec<Vec<Rational>> {
             (0..a.nrows())
@@ -700,9 +701,10 @@ mod tests {
         let (xq, yq) = (q(x), q(y));
         let yhat = mul(&p, &xq);
         let (dy, m, dx) = (yhat.len(), x.ncols(), x.nrows());
-        let mut g = vec![vec![Float::new(PREC); m]; dy];
+        let f = |r: &Rational| I::from_q(PREC, r);
+        let one = I::from_i(PREC, 1);
+        let mut g = vec![vec![I::from_i(PREC, 0); m]; dy];
         for i in 0..m {
-            let f = |r: &Rational| Float::with_val(PREC, r);
             match loss {
                 Loss64::Squared => {
                     for k in 0..dy {
@@ -711,17 +713,17 @@ mod tests {
                 }
                 Loss64::Logistic => {
                     let z = f(&Rational::from(&yq[0][i] * &yhat[0][i]));
-                    let s = Float::with_val(PREC, 1) / (Float::with_val(PREC, 1) + z.exp());
-                    g[0][i] = -f(&yq[0][i]) * s;
+                    let s = one.div(&one.add(&z.exp())).unwrap();
+                    g[0][i] = f(&yq[0][i]).neg().mul(&s);
                 }
                 Loss64::CrossEntropy => {
-                    let e: Vec<Float> = (0..dy).map(|k| f(&yhat[k][i]).exp()).collect();
-                    let mut z = Float::new(PREC);
+                    let e: Vec<I> = (0..dy).map(|k| f(&yhat[k][i]).exp()).collect();
+                    let mut z = I::from_i(PREC, 0);
                     for v in &e {
-                        z += v;
+                        z = z.add(v);
                     }
                     for k in 0..dy {
-                        g[k][i] = Float::with_val(PREC, &e[k] / &z) - f(&yq[k][i]);
+                        g[k][i] = e[k].div(&z).unwrap().sub(&f(&yq[k][i]));
                     }
                 }
                 Loss64::Huber(d) => {
@@ -744,9 +746,9 @@ mod tests {
             .map(|p| {
                 (0..dx)
                     .map(|qq| {
-                        let mut s = Float::new(PREC);
+                        let mut s = I::from_i(PREC, 0);
                         for i in 0..m {
-                            s += Float::with_val(PREC, &g[p][i] * &xq[qq][i]);
+                            s = s.add(&g[p][i].mul(&f(&xq[qq][i])));
                         }
                         s
                     })
@@ -794,7 +796,9 @@ mod tests {
                     let b =
                         grad0_error_bound_loss(&loss, &w, x.as_ref(), y.as_ref(), &gr.stats, p, q)
                             .unwrap();
-                    let diff = Float::with_val(512, gr.grad0[(p, q)] - rpq).abs().to_f64();
+                    // The largest |fl − exact| over the enclosure of the exact value, rounded up.
+                    let d = rpq.sub(&I::from_q(512, &rat(gr.grad0[(p, q)]))).abs();
+                    let diff = d.hi_q().unwrap().to_f64() * (1.0 + f64::EPSILON);
                     assert!(
                         diff <= b,
                         "{loss:?} [{p},{q}]: |fl − exact| = {diff:e} > bound {b:e}"

@@ -174,7 +174,7 @@ fn thm2_task(name: &'static str, spec: &'static str) -> Task {
 /// The Theorem 4 cases: certificate name (`thm4/<case>.json`, weights in
 /// `<data_dir>/deep-linear/<case>-weights.json`), the inputs and targets (CSV files there, one
 /// row per point), the loss (as certificates name it) and the claim.
-const THM4_CASES: [Thm4Case; 7] = [
+const THM4_CASES: [Thm4Case; 8] = [
     (
         "global-minimum",
         "x.csv",
@@ -223,6 +223,13 @@ const THM4_CASES: [Thm4Case; 7] = [
         "realizable-y.csv",
         "formula:(yhat - y)^2/2 - (yhat - y)^3/3",
         "deep linear network with the non-convex loss e²/2 − e³/3: a local minimum inherited from ℓ0 (Theorem 4 Part 2), not a global one (ℓ0 is unbounded below)",
+    ),
+    (
+        "formula-inherited-saddle",
+        "x.csv",
+        "saddle-y.csv",
+        "formula:(yhat - y)^3/3 - (yhat - y)",
+        "deep linear network with the non-convex loss e³/3 − e at residuals ±1: ∇ℓ0 = 0, and a saddle inherited from ℓ0 (explicit descent and ascent lines)",
     ),
 ];
 

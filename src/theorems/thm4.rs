@@ -222,6 +222,8 @@ pub fn analyse(net: &DeepLinear) -> Result<Analysis> {
         descent_curve: None,
         ascent_curve: None,
         negative_curvature_direction: None,
+        product_descent_direction: None,
+        product_ascent_direction: None,
         radius: None,
         sigma_min_bound: None,
         distance: None,

@@ -134,6 +134,8 @@ pub fn analyse(net: &DeepLinear) -> Result<Analysis> {
         descent_curve: None,
         ascent_curve: None,
         negative_curvature_direction: None,
+        product_descent_direction: None,
+        product_ascent_direction: None,
         radius: None,
         sigma_min_bound: None,
         distance: None,
@@ -142,6 +144,7 @@ pub fn analyse(net: &DeepLinear) -> Result<Analysis> {
     };
     let attempt =
         |verdict: Verdict, witness: Witness| -> std::result::Result<(Cert, CheckReport), String> {
+            let witness_strict = witness.product_descent_direction.is_some();
             let c: Cert = Certificate {
                 critcert: cert::VERSION,
                 kind: thm4::KIND.into(),
@@ -150,7 +153,7 @@ pub fn analyse(net: &DeepLinear) -> Result<Analysis> {
                     verdict: verdict.name().into(),
                     ..witness
                 },
-                claims: thm4::claims(verdict.name(), false, &net.loss),
+                claims: thm4::claims(verdict.name(), witness_strict, &net.loss),
             };
             let report = cert::check_str(&cert::to_json(&c)).map_err(|e| e.to_string())?;
             Ok((c, report))
@@ -164,7 +167,7 @@ pub fn analyse(net: &DeepLinear) -> Result<Analysis> {
             attempt(Verdict::GlobalMinimum, base.clone()),
         )
     } else if critical && grad_zero {
-        local_optimum(net, &base, &attempt)
+        local_optimum(net, &loss, &d, &base, &attempt)
     } else {
         let near = if matches!(loss, Loss::Logistic | Loss::CrossEntropy) {
             Some(near_global_minimum(
@@ -241,13 +244,97 @@ fn norm_bounds(w: &[QMatrix]) -> Vec<Q> {
         .collect()
 }
 
-/// A formula loss with `∇ℓ0 = 0` exactly: the largest radius `2^{-k}` at which the Hessian of
-/// `ℓ0` is definite over the box, and `ε` from it.
+/// The blocks `M_k = Σ_i f''(ŷ_ik, y_ik) x_i x_iᵀ` of the Hessian of a per-entry loss at the
+/// product, in floating point (`None` if a second derivative cannot be evaluated).
+fn blocks_f64(net: &DeepLinear, loss: &Loss, d: &[usize]) -> Option<Vec<faer::Mat<f64>>> {
+    let l = d.len() - 1;
+    let (dx, dy, m) = (d[0], d[l], net.x.cols());
+    let product = partial(&net.weights, d, l, 1);
+    let yhat = product.mul(&net.x)?;
+    let mut blocks = vec![faer::Mat::<f64>::zeros(dx, dx); dy];
+    for i in 0..m {
+        for (k, block) in blocks.iter_mut().enumerate() {
+            let h = loss
+                .hess(&[V::E(yhat[(k, i)].clone())], &[net.y[(k, i)].clone()], 128)
+                .ok()?;
+            let c = match &h[0][0] {
+                V::E(q) => q.to_f64(),
+                V::N(iv) => (iv.lo_q()?.to_f64() + iv.hi_q()?.to_f64()) / 2.0,
+            };
+            for a in 0..dx {
+                for b in 0..dx {
+                    block[(a, b)] += c * net.x[(a, i)].to_f64() * net.x[(b, i)].to_f64();
+                }
+            }
+        }
+    }
+    Some(blocks)
+}
+
+/// A formula loss with `∇ℓ0 = 0` exactly. Definite Hessian blocks: the largest radius `2^{-k}`
+/// at which the Hessian of `ℓ0` is definite over the cube, and `ε` from it (a local minimum or
+/// maximum). Blocks of both signs: an inherited saddle, with a descent and an ascent change of
+/// `W1` from the blocks' eigenvectors.
 fn local_optimum(
     net: &DeepLinear,
+    loss: &Loss,
+    d: &[usize],
     base: &Witness,
     attempt: &Attempt,
 ) -> (Verdict, std::result::Result<(Cert, CheckReport), String>) {
+    let Some(blocks) = blocks_f64(net, loss, d) else {
+        return (
+            Verdict::Undecided,
+            Err("∇ℓ0 = 0 exactly, but the loss's second derivative cannot be evaluated at the product".into()),
+        );
+    };
+    // The most negative and most positive eigenvalue over the blocks, with (block, vector).
+    let mut lo: Option<(f64, usize, Vec<f64>)> = None;
+    let mut hi: Option<(f64, usize, Vec<f64>)> = None;
+    let mut scale = 0f64;
+    for (k, b) in blocks.iter().enumerate() {
+        let Ok(e) = b.self_adjoint_eigen(faer::Side::Lower) else {
+            continue;
+        };
+        let (vals, vecs) = (e.S(), e.U());
+        for j in 0..b.nrows() {
+            let v = vals[j];
+            scale = scale.max(v.abs());
+            let col: Vec<f64> = (0..b.nrows()).map(|a| vecs[(a, j)]).collect();
+            if lo.as_ref().is_none_or(|x| v < x.0) {
+                lo = Some((v, k, col.clone()));
+            }
+            if hi.as_ref().is_none_or(|x| v > x.0) {
+                hi = Some((v, k, col));
+            }
+        }
+    }
+    let tiny = 1e-10 * scale.max(f64::MIN_POSITIVE);
+    let (lo, hi) = match (lo, hi) {
+        (Some(lo), Some(hi)) => (lo, hi),
+        _ => {
+            return (
+                Verdict::Undecided,
+                Err("∇ℓ0 = 0 exactly, but the Hessian blocks of ℓ0 could not be decomposed".into()),
+            )
+        }
+    };
+    if lo.0 < -tiny && hi.0 > tiny {
+        return inherited_saddle(net, d, base, attempt, &lo, &hi);
+    }
+    let verdicts: &[Verdict] = if lo.0 > tiny {
+        &[Verdict::LocalMinimum]
+    } else if hi.0 < -tiny {
+        &[Verdict::LocalMaximum]
+    } else {
+        return (
+            Verdict::Undecided,
+            Err(format!(
+                "∇ℓ0 = 0 exactly, but the Hessian of ℓ0 at the product is singular (eigenvalues of its blocks from {:.3e} to {:.3e} in floating point): a degenerate point, not certified",
+                lo.0, hi.0
+            )),
+        );
+    };
     let nb = norm_bounds(&net.weights);
     let l = nb.len();
     let grow: Q = nb.iter().map(|n| Q::from(n + 1u32)).product();
@@ -257,7 +344,7 @@ fn local_optimum(
         // Π(n_j + ε) − Π n_j ≤ ε · L · Π(n_j + 1) for ε ≤ 1.
         let eps_bound = Q::from(&r / &grow) / (l as u32);
         let eps = decimal(eps_bound.to_f64(), false).min(Q::from(1));
-        for verdict in [Verdict::LocalMinimum, Verdict::LocalMaximum] {
+        for &verdict in verdicts {
             let w = Witness {
                 radius: Some(q_str(&r)),
                 norm_bounds: Some(nb.iter().map(q_str).collect()),
@@ -273,9 +360,85 @@ fn local_optimum(
     (
         Verdict::Undecided,
         Err(format!(
-            "∇ℓ0 = 0 exactly, but the Hessian of the formula loss is not definite on any box of radius 2^-k (k ≤ 40) around the product (an inherited saddle or a degenerate point, not certified): {last_err}"
+            "∇ℓ0 = 0 exactly and the Hessian of ℓ0 looks definite at the product, but it is not definite on any cube of radius 2^-k (k ≤ 40) around it: {last_err}"
         )),
     )
+}
+
+/// An inherited saddle: `D = e_k vᵀ` for the blocks' most negative and most positive
+/// eigenvectors, moved into `W1` by `C = Aᵀ(AAᵀ)⁻¹D` (`A = W_{H+1:2}`; `C = D` when `H = 0`),
+/// rounded to binary64 (the checker recomputes `D = AC` exactly and decides the signs).
+fn inherited_saddle(
+    net: &DeepLinear,
+    d: &[usize],
+    base: &Witness,
+    attempt: &Attempt,
+    lo: &(f64, usize, Vec<f64>),
+    hi: &(f64, usize, Vec<f64>),
+) -> (Verdict, std::result::Result<(Cert, CheckReport), String>) {
+    let l = d.len() - 1;
+    let (dx, dy, d1) = (d[0], d[l], d[1]);
+    let a: Option<Vec<Vec<f64>>> = (l > 1).then(|| {
+        let am = partial(&net.weights, d, l, 2);
+        (0..dy)
+            .map(|k| (0..d1).map(|j| am[(k, j)].to_f64()).collect())
+            .collect()
+    });
+    let change = |(_, k, v): &(f64, usize, Vec<f64>)| -> Option<Vec<Vec<String>>> {
+        // Row k of D is v.
+        let c: Vec<Vec<f64>> = match &a {
+            None => (0..dy)
+                .map(|r| if r == *k { v.clone() } else { vec![0.0; dx] })
+                .collect(),
+            Some(a) => {
+                let gram: Vec<Vec<f64>> = (0..dy)
+                    .map(|p| {
+                        (0..dy)
+                            .map(|q| (0..d1).map(|j| a[p][j] * a[q][j]).sum())
+                            .collect()
+                    })
+                    .collect();
+                // u = (AAᵀ)⁻¹ e_k (or e_k itself when AAᵀ is singular), C = Aᵀ u vᵀ.
+                let u: Vec<f64> = match float_inverse(&gram) {
+                    Some(inv) => (0..dy).map(|p| inv[p][*k]).collect(),
+                    None => (0..dy).map(|p| f64::from(u8::from(p == *k))).collect(),
+                };
+                (0..d1)
+                    .map(|j| {
+                        let s: f64 = (0..dy).map(|p| a[p][j] * u[p]).sum();
+                        v.iter().map(|x| s * x).collect()
+                    })
+                    .collect()
+            }
+        };
+        c.iter()
+            .map(|row| {
+                row.iter()
+                    .map(|x| Q::from_f64(*x).map(|q| q_str(&q)))
+                    .collect()
+            })
+            .collect()
+    };
+    let (Some(down), Some(up)) = (change(lo), change(hi)) else {
+        return (
+            Verdict::Undecided,
+            Err("an inherited-saddle direction is not finite".into()),
+        );
+    };
+    let w = Witness {
+        product_descent_direction: Some(down),
+        product_ascent_direction: Some(up),
+        ..base.clone()
+    };
+    match attempt(Verdict::Saddle, w) {
+        Ok(c) => (Verdict::Saddle, Ok(c)),
+        Err(e) => (
+            Verdict::Undecided,
+            Err(format!(
+                "∇ℓ0 = 0 exactly and the Hessian of ℓ0 is indefinite at the product (an inherited saddle), but the directions were not certified: {e}"
+            )),
+        ),
+    }
 }
 
 /// A logistic or cross-entropy point: Krawczyk's test for a zero of `∇ℓ0` near the product, and
