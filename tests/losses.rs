@@ -399,6 +399,20 @@ fn exact_path_from_the_command_line() {
         "{v}"
     );
 
+    // A formula that is not differentiable where it is evaluated: not certified, one line.
+    let (code, _, err) = run(
+        "abs(yhat - y)",
+        "formula-local-minimum-weights.json",
+        "x.csv",
+        "realizable-y.csv",
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.starts_with("critcert: not certified:") && err.contains("not smooth"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+
     // Bad input: a formula that does not parse, huber:0, labels outside {−1, 1} (and not 0/1),
     // a formula on the f64 path.
     for (loss, y) in [

@@ -92,7 +92,14 @@ pub fn analyse(net: &DeepLinear) -> Result<Analysis> {
         y: net.y.to_rows().iter().map(|r| strings(r)).collect(),
     };
     let point = layers_json(&net.weights);
-    let s = thm4::summary(&problem, &point).map_err(|e| Error::Input(e.to_string()))?;
+    let s = thm4::summary(&problem, &point).map_err(|e| {
+        let why = e.to_string();
+        Error::NotCertified(format!(
+            "the loss {} cannot be differentiated at this point's predictions: {}",
+            net.loss,
+            why.strip_prefix("rejected: ").unwrap_or(&why)
+        ))
+    })?;
     let l = net.weights.len();
     let max_layer_gradient = s
         .layer_gradients
