@@ -613,6 +613,42 @@ fn fuzz_csv_and_thm1() {
     });
 }
 
+/// The f64 readers agree with the exact readers followed by `to_f64`: the same values (bit for
+/// bit; transposed when `transpose`), and an error exactly when those fail.
+fn same_as_raw(
+    raw: critcert::Result<Vec<critcert::deeplinear::load::RawMatrix>>,
+    f: critcert::Result<Vec<critcert::deeplinear::load::Mat64>>,
+    transpose: bool,
+) {
+    let raw: Option<Vec<_>> = raw.ok().and_then(|ms| {
+        ms.into_iter()
+            .map(|m| m.to_f64().ok().map(|v| (m.rows, m.cols, v)))
+            .collect()
+    });
+    match (raw, f) {
+        (None, Err(_)) => {}
+        (Some(raw), Ok(f)) => {
+            assert_eq!(raw.len(), f.len());
+            for ((r, c, v), m) in raw.iter().zip(&f) {
+                let m = &m.mat;
+                let (rr, cc) = if transpose { (*c, *r) } else { (*r, *c) };
+                assert_eq!((m.nrows(), m.ncols()), (rr, cc));
+                for i in 0..*r {
+                    for j in 0..*c {
+                        let x = if transpose { m[(j, i)] } else { m[(i, j)] };
+                        assert_eq!(x.to_bits(), v[i * c + j].to_bits(), "[{i},{j}]");
+                    }
+                }
+            }
+        }
+        (raw, f) => panic!(
+            "the f64 reader disagrees: exact reader {}, f64 reader {:?}",
+            if raw.is_some() { "ok" } else { "error" },
+            f.map(|_| ()).map_err(|e| e.to_string())
+        ),
+    }
+}
+
 #[test]
 fn fuzz_npy() {
     on_fuzz_thread("npy", || {
@@ -666,6 +702,13 @@ fn fuzz_npy() {
             } else {
                 mutate(&mut rng, &seed, header_tokens)
             };
+            let transpose = rng.chance(50);
+            same_as_raw(
+                parse_npy("fuzz.npy", &bytes).map(|m| vec![m]),
+                critcert::deeplinear::load::parse_npy_f64("fuzz.npy", &bytes, transpose)
+                    .map(|m| vec![m]),
+                transpose,
+            );
             run.case(&bytes, || {
                 let m = parse_npy("fuzz.npy", &bytes).map_err(err)?;
                 let _ = m.transposed();
@@ -736,6 +779,15 @@ fn fuzz_safetensors() {
             let layers: Option<Vec<String>> = rng
                 .chance(30)
                 .then(|| vec![names[rng.below(4)].to_string(), "missing".to_string()]);
+            same_as_raw(
+                parse_safetensors("fuzz.safetensors", &bytes, layers.as_deref()),
+                critcert::deeplinear::load::parse_safetensors_f64(
+                    "fuzz.safetensors",
+                    &bytes,
+                    layers.as_deref(),
+                ),
+                false,
+            );
             run.case(&bytes, || {
                 let ms = parse_safetensors("fuzz.safetensors", &bytes, layers.as_deref())
                     .map_err(err)?;
@@ -770,6 +822,21 @@ fn fuzz_json_and_csv_matrices() {
         for _ in 0..count(80) {
             let seed = *rng.pick(&seeds);
             let text = mutate_text(&mut rng, seed, &tokens);
+            let transpose = rng.chance(50);
+            if seed.starts_with('[') {
+                same_as_raw(
+                    parse_json_matrices("fuzz.json", &text),
+                    critcert::deeplinear::load::parse_json_f64("fuzz.json", &text, transpose),
+                    transpose,
+                );
+            } else {
+                same_as_raw(
+                    parse_csv_matrix("fuzz.csv", &text).map(|m| vec![m]),
+                    critcert::deeplinear::load::parse_csv_f64("fuzz.csv", &text, transpose)
+                        .map(|m| vec![m]),
+                    transpose,
+                );
+            }
             run.case(text.as_bytes(), || {
                 let ms = if seed.starts_with('[') {
                     parse_json_matrices("fuzz.json", &text).map_err(err)?

@@ -4,8 +4,10 @@
 use super::{print_json, show, write_out};
 use critcert::cert::to_json;
 use critcert::cert::value::V;
-use critcert::deeplinear::load::{read_matrix, read_weights, RawMatrix};
-use critcert::deeplinear::loss::{prepare_targets, Loss64};
+use critcert::deeplinear::load::{
+    read_matrix, read_matrix_f64, read_weights, read_weights_f64, Mat64, RawMatrix,
+};
+use critcert::deeplinear::loss::{prepare_targets, prepare_targets_f64, Loss64, LossSpec};
 use critcert::deeplinear::{self, Verdict64};
 use critcert::exact::{format_rational, QMatrix};
 use critcert::model::dataset::{column_size, DEFAULT_MEMORY_LIMIT_MB};
@@ -58,17 +60,70 @@ pub struct Args {
     /// Print the result as JSON.
     #[arg(long)]
     json: bool,
+    /// f64 path: also compute the numerical rank of the product (an SVD of the dy × dx
+    /// product; the verdict does not use it).
+    #[arg(long)]
+    rank: bool,
     /// Write the certificate here (atomically; --exact only).
     #[arg(long, value_name = "CERT.json")]
     out: Option<PathBuf>,
-    /// Refuse inputs whose computation is estimated to need more than this many MB.
-    #[arg(long, value_name = "MB", default_value_t = DEFAULT_MEMORY_LIMIT_MB)]
-    memory_limit: u64,
+    /// Refuse inputs whose computation is estimated to need more than this many MB (default:
+    /// 1024 with --exact; on the f64 path half the physical memory, or less under a lower
+    /// address-space or cgroup limit).
+    #[arg(long, value_name = "MB")]
+    memory_limit: Option<u64>,
 }
 
-/// Memory of the inputs as read (each entry is held as a tagged value of 32 bytes, then as
-/// an 8-byte float or a rational), per byte of input file.
+/// The exact path's memory of the inputs as read (each entry is held as a tagged value of 32
+/// bytes, then as a rational), per byte of input file.
 const READ_FACTOR: u64 = 5;
+
+/// The f64 path's memory while reading, per byte of input file: `.npy` and `.safetensors`
+/// become 8-byte floats (twice the bytes of float32) and a `.safetensors` file is held whole
+/// while its tensors are converted; CSV and JSON text (2 bytes per number at the least) is held
+/// with the parsed values (JSON as a tree of 32-byte values) and the matrix.
+fn f64_read_factor(path: &std::path::Path) -> u64 {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "npy" | "safetensors" => 3,
+        _ => 25,
+    }
+}
+
+/// The f64 path's default `--memory-limit` in MB: half the physical memory, and at most three
+/// quarters of the address-space limit (`ulimit -v`) or of the cgroup's `memory.max` when
+/// those are lower; 1024 when none can be read.
+fn default_f64_limit_mb() -> u64 {
+    // SAFETY: sysconf and getrlimit only read process/system information.
+    let phys = unsafe {
+        let pages = libc::sysconf(libc::_SC_PHYS_PAGES);
+        let size = libc::sysconf(libc::_SC_PAGESIZE);
+        (pages > 0 && size > 0).then(|| pages as u64 * size as u64)
+    };
+    let mut limit = phys.map_or(u64::from(u32::MAX), |p| p / 2);
+    let mut r = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: `r` is a valid rlimit to write into.
+    if unsafe { libc::getrlimit(libc::RLIMIT_AS, &mut r) } == 0 && r.rlim_cur != libc::RLIM_INFINITY
+    {
+        limit = limit.min(r.rlim_cur / 4 * 3);
+    }
+    if let Some(max) = std::fs::read_to_string("/sys/fs/cgroup/memory.max")
+        .ok()
+        .and_then(|t| t.trim().parse::<u64>().ok())
+    {
+        limit = limit.min(max / 4 * 3);
+    }
+    if phys.is_none() {
+        limit = limit.min(DEFAULT_MEMORY_LIMIT_MB << 20);
+    }
+    (limit >> 20).max(1)
+}
 
 fn too_big(what: &str, need: u128, limit_mb: u64) -> Error {
     Error::Input(format!(
@@ -77,23 +132,26 @@ fn too_big(what: &str, need: u128, limit_mb: u64) -> Error {
     ))
 }
 
-/// The widths `d0 = dx, d1, …, dL = dy` and the number of points.
-fn dims(w: &[RawMatrix], x: &RawMatrix) -> (Vec<u128>, u128) {
-    let mut d = vec![x.rows as u128];
-    d.extend(w.iter().map(|m| m.rows as u128));
-    (d, x.cols as u128)
-}
-
-/// Bytes of the f64 path: the weights and their gradients, the prefix and suffix products,
-/// the product and ∇ℓ0 (and its SVD), and the data and residuals, as 8-byte floats.
-fn f64_memory(w: &[RawMatrix], x: &RawMatrix) -> u128 {
-    let (d, m) = dims(w, x);
+/// Bytes of the f64 path once the inputs are read, for widths `d0 = dx, …, dL = dy` and `m`
+/// points: the weights, `X` and `Y`; the prefix products `W_{j:1}` (`d_j × dx`, the last is the
+/// product), `∇ℓ0` and its copy, two `d × dx` buffers of the backward sweep and two
+/// layer-gradient buffers (each layer gradient is reduced to its norm and largest entry as it
+/// is formed); one block of the residual and two numbers per point; and, with `--rank`, the
+/// SVD of the product (about four `dy × dx` matrices), all as 8-byte floats.
+fn f64_memory(d: &[usize], m: usize, rank: bool) -> u128 {
+    let d: Vec<u128> = d.iter().map(|&n| n as u128).collect();
+    let m = m as u128;
     let l = d.len() - 1;
     let (dx, dy) = (d[0], d[l]);
-    // (+ 2m: the per-point statistics of G kept for the rounding bound of a non-squared loss.)
-    let mut entries = 4 * dy * dx + 3 * (dx + dy) * m + 2 * m;
+    let dmax = d[1..].iter().copied().max().unwrap_or(0);
+    let wmax = (1..=l).map(|j| d[j] * d[j - 1]).max().unwrap_or(0);
+    let mut entries = (dx + dy) * m + 2 * m + dy * m.min(1024);
+    entries += 2 * dy * dx + 2 * dmax * dx + 2 * wmax;
     for j in 1..=l {
-        entries += 3 * d[j] * d[j - 1] + 2 * d[j] * dx.max(dy);
+        entries += d[j] * d[j - 1] + d[j] * dx;
+    }
+    if rank {
+        entries += 4 * dy * dx;
     }
     entries * 8
 }
@@ -130,63 +188,120 @@ fn exact_memory(w: &[QMatrix], x: &QMatrix, y: &QMatrix, limit_mb: u64) -> u128 
     entries * entry_bits * 3 / 8
 }
 
-/// The weights, `X` and `Y` (one column per point), and a note on how the targets were read
-/// for the loss (printed on stderr).
-fn load(args: &Args) -> Result<(Vec<RawMatrix>, RawMatrix, RawMatrix, Option<String>)> {
+/// Checks the shapes, naming the files: `w` as (name, rows, cols) of each `W_j`, `x` and `y`
+/// as (name, rows, cols) with one column per point.
+fn check_shapes(
+    w: &[(&str, usize, usize)],
+    x: (&str, usize, usize),
+    y: (&str, usize, usize),
+) -> Result<()> {
+    let mut prev = (x.1, x.0);
+    for (j, &(name, rows, cols)) in w.iter().enumerate() {
+        if cols != prev.0 {
+            return Err(Error::Input(format!(
+                "{name}: layer W{} has shape ({rows}, {cols}) (out, in) but {} provides {} features",
+                j + 1,
+                prev.1,
+                prev.0
+            )));
+        }
+        prev = (rows, name);
+    }
+    if y.1 != prev.0 || y.2 != x.2 {
+        return Err(Error::Input(format!(
+            "{}: Y has {} rows of {} targets, expected {} rows (as X) of {} (the last layer's outputs)",
+            y.0, y.2, y.1, x.2, prev.0
+        )));
+    }
+    let r = x.1.min(y.1);
+    if let Some((j, &(name, rows, _))) = w[..w.len() - 1].iter().enumerate().find(|(_, a)| a.1 < r)
+    {
+        return Err(Error::Input(format!(
+            "{name}: layer W{} has width {rows} < min(dx, dy) = {r} (Theorem 4 needs every hidden width ≥ min(dx, dy))",
+            j + 1,
+        )));
+    }
+    Ok(())
+}
+
+/// Class indices become one-hot rows (`m × dy` entries): refuse before allocating them.
+fn check_one_hot(
+    name: &str,
+    m: usize,
+    cols: usize,
+    dy: usize,
+    per: u64,
+    limit_mb: u64,
+) -> Result<()> {
+    let expanded = (m as u128) * (dy as u128) * u128::from(per);
+    if cols == 1 && dy > 1 && expanded > u128::from(limit_mb) << 20 {
+        return Err(too_big(
+            &format!("{name}: one-hot rows for {m} class indices and {dy} classes"),
+            expanded,
+            limit_mb,
+        ));
+    }
+    Ok(())
+}
+
+/// The exact path's inputs: the weights, `X` and `Y` (one column per point) as read, and a note
+/// on how the targets were read for the loss (printed on stderr).
+fn load(
+    args: &Args,
+    limit_mb: u64,
+) -> Result<(Vec<RawMatrix>, RawMatrix, RawMatrix, Option<String>)> {
     let w = read_weights(&args.weights, args.layers.as_deref())?;
     let x = read_matrix(&args.x)?.transposed();
     let y = read_matrix(&args.y)?;
     let dy = w.last().map_or(0, |m| m.rows);
     let name = y.name.clone();
-    // Class indices become one-hot rows (m × dy entries as read): refuse before allocating.
-    let expanded = (y.rows as u128) * (dy as u128) * u128::from(READ_FACTOR) * 8;
-    if y.cols == 1 && dy > 1 && expanded > u128::from(args.memory_limit) << 20 {
-        return Err(too_big(
-            &format!(
-                "{name}: one-hot rows for {} class indices and {dy} classes",
-                y.rows
-            ),
-            expanded,
-            args.memory_limit,
-        ));
-    }
+    check_one_hot(&name, y.rows, y.cols, dy, READ_FACTOR * 8, limit_mb)?;
     let (y, note) = prepare_targets(&args.loss, y, dy, &name)?;
     let y = y.transposed();
-    // Shapes, with the files named.
-    let mut prev = (x.rows, x.name.clone());
-    for (j, wj) in w.iter().enumerate() {
-        if wj.cols != prev.0 {
-            return Err(Error::Input(format!(
-                "{}: layer W{} has shape ({}, {}) (out, in) but {} provides {} features",
-                wj.name,
-                j + 1,
-                wj.rows,
-                wj.cols,
-                prev.1,
-                prev.0
-            )));
-        }
-        prev = (wj.rows, wj.name.clone());
-    }
-    if y.rows != prev.0 || y.cols != x.cols {
-        return Err(Error::Input(format!(
-            "{}: Y has {} rows of {} targets, expected {} rows (as X) of {} (the last layer's outputs)",
-            y.name, y.cols, y.rows, x.cols, prev.0
-        )));
-    }
-    let r = x.rows.min(y.rows);
-    if let Some((j, wj)) = w[..w.len() - 1]
+    let ws: Vec<(&str, usize, usize)> = w
         .iter()
-        .enumerate()
-        .find(|(_, a)| a.rows < r)
-    {
-        return Err(Error::Input(format!(
-            "{}: layer W{} has width {} < min(dx, dy) = {r} (Theorem 4 needs every hidden width ≥ min(dx, dy))",
-            wj.name,
-            j + 1,
-            wj.rows
-        )));
-    }
+        .map(|m| (m.name.as_str(), m.rows, m.cols))
+        .collect();
+    check_shapes(&ws, (&x.name, x.rows, x.cols), (&y.name, y.rows, y.cols))?;
+    Ok((w, x, y, note))
+}
+
+/// The f64 path's inputs, read straight into f64 (`X` and `Y` one column per point), and the
+/// note on the targets. Targets in CSV/JSON for `logistic` or `cross-entropy` are checked on
+/// their text (exactly, as the exact path does) before they are rounded.
+fn load_f64(args: &Args, limit_mb: u64) -> Result<(Vec<Mat64>, Mat64, Mat64, Option<String>)> {
+    let w = read_weights_f64(&args.weights, args.layers.as_deref())?;
+    let x = read_matrix_f64(&args.x, true)?;
+    let dy = w.last().map_or(0, |m| m.mat.nrows());
+    let text = args.y.extension().is_some_and(|e| {
+        let e = e.to_string_lossy().to_lowercase();
+        e == "csv" || e == "json"
+    });
+    let checked = matches!(
+        LossSpec::parse(&args.loss)?,
+        LossSpec::Logistic | LossSpec::CrossEntropy
+    );
+    let (y, note) = if text && checked {
+        let y = read_matrix(&args.y)?;
+        let name = y.name.clone();
+        check_one_hot(&name, y.rows, y.cols, dy, READ_FACTOR * 8, limit_mb)?;
+        let (y, note) = prepare_targets(&args.loss, y, dy, &name)?;
+        (y.to_mat64(true)?, note)
+    } else {
+        let y = read_matrix_f64(&args.y, true)?;
+        let name = y.name.clone();
+        check_one_hot(&name, y.mat.ncols(), y.mat.nrows(), dy, 8, limit_mb)?;
+        prepare_targets_f64(&args.loss, y, dy, &name)?
+    };
+    let ws: Vec<(&str, usize, usize)> = w
+        .iter()
+        .map(|m| (m.name.as_str(), m.mat.nrows(), m.mat.ncols()))
+        .collect();
+    check_shapes(
+        &ws,
+        (&x.name, x.mat.nrows(), x.mat.ncols()),
+        (&y.name, y.mat.nrows(), y.mat.ncols()),
+    )?;
     Ok((w, x, y, note))
 }
 
@@ -241,12 +356,32 @@ pub fn run(args: Args) -> Result<i32> {
         .filter_map(|p| std::fs::metadata(p).ok())
         .map(|m| u128::from(m.len()))
         .sum();
-    let limit = u128::from(args.memory_limit) << 20;
-    if on_disk * u128::from(READ_FACTOR) > limit {
+    let limit_mb = args.memory_limit.unwrap_or_else(|| {
+        if args.exact {
+            DEFAULT_MEMORY_LIMIT_MB
+        } else {
+            default_f64_limit_mb()
+        }
+    });
+    let limit = u128::from(limit_mb) << 20;
+    let reading: u128 = inputs
+        .iter()
+        .filter_map(|p| {
+            let factor = if args.exact {
+                READ_FACTOR
+            } else {
+                f64_read_factor(p)
+            };
+            std::fs::metadata(p)
+                .ok()
+                .map(|m| u128::from(m.len()) * u128::from(factor))
+        })
+        .sum();
+    if reading > limit {
         return Err(too_big(
             &format!("reading the inputs ({} MB on disk)", on_disk >> 20),
-            on_disk * u128::from(READ_FACTOR),
-            args.memory_limit,
+            reading,
+            limit_mb,
         ));
     }
     if !(args.tol.is_finite() && args.tol >= 0.0) {
@@ -275,28 +410,32 @@ pub fn run(args: Args) -> Result<i32> {
     } else {
         String::new()
     };
-    let (w, x, y, note) = load(&args)?;
-    if let Some(n) = note {
-        eprintln!("note: {n}");
-    }
     if args.exact {
-        run_exact(&args, &exact_loss, &w, &x, &y)
+        let (w, x, y, note) = load(&args, limit_mb)?;
+        if let Some(n) = note {
+            eprintln!("note: {n}");
+        }
+        run_exact(&args, limit_mb, &exact_loss, &w, &x, &y)
     } else {
-        let need = f64_memory(&w, &x);
+        let (w, x, y, note) = load_f64(&args, limit_mb)?;
+        if let Some(n) = note {
+            eprintln!("note: {n}");
+        }
+        let mut d = vec![x.mat.nrows()];
+        d.extend(w.iter().map(|m| m.mat.nrows()));
+        let need = f64_memory(&d, x.mat.ncols(), args.rank);
         if need > limit {
-            return Err(too_big(
-                "the f64 analysis of these shapes",
-                need,
-                args.memory_limit,
-            ));
+            return Err(too_big("the f64 analysis of these shapes", need, limit_mb));
         }
         let loss = loss64.unwrap_or(Loss64::Squared);
-        run_f64(&args, threads, &loss, &w, &x, &y)
+        let wf: Vec<faer::Mat<f64>> = w.into_iter().map(|m| m.mat).collect();
+        run_f64(&args, threads, &loss, &wf, &x.mat, &y.mat)
     }
 }
 
 fn run_exact(
     args: &Args,
+    limit_mb: u64,
     loss: &str,
     w: &[RawMatrix],
     x: &RawMatrix,
@@ -311,12 +450,12 @@ fn run_exact(
         y: y.to_exact()?,
         loss: loss.into(),
     };
-    let need = exact_memory(&net.weights, &net.x, &net.y, args.memory_limit);
-    if need > u128::from(args.memory_limit) << 20 {
+    let need = exact_memory(&net.weights, &net.x, &net.y, limit_mb);
+    if need > u128::from(limit_mb) << 20 {
         return Err(too_big(
             "the exact analysis of these matrices (their sizes and the digits of their entries)",
             need,
-            args.memory_limit,
+            limit_mb,
         ));
     }
     let a = thm4::analyse(&net)?;
@@ -427,21 +566,14 @@ fn run_exact(
     }
 }
 
-fn faer_mat(m: &RawMatrix) -> Result<faer::Mat<f64>> {
-    let v = m.to_f64()?;
-    Ok(faer::Mat::from_fn(m.rows, m.cols, |i, j| v[i * m.cols + j]))
-}
-
 fn run_f64(
     args: &Args,
     threads: usize,
     loss: &Loss64,
-    w: &[RawMatrix],
-    x: &RawMatrix,
-    y: &RawMatrix,
+    wf: &[faer::Mat<f64>],
+    xf: &faer::Mat<f64>,
+    yf: &faer::Mat<f64>,
 ) -> Result<i32> {
-    let wf = w.iter().map(faer_mat).collect::<Result<Vec<_>>>()?;
-    let (xf, yf) = (faer_mat(x)?, faer_mat(y)?);
     let par = if threads == 1 {
         faer::Par::Seq
     } else {
@@ -473,7 +605,16 @@ fn run_f64(
         ProgressBar::hidden()
     };
     let tick = || bar.inc(1);
-    let r = deeplinear::analyse_loss(loss, &wf, xf.as_ref(), yf.as_ref(), args.tol, gemm, &tick);
+    let r = deeplinear::analyse_loss(
+        loss,
+        wf,
+        xf.as_ref(),
+        yf.as_ref(),
+        args.tol,
+        gemm,
+        &tick,
+        args.rank,
+    );
     bar.finish_and_clear();
     if args.json {
         print_json(&json!({
@@ -516,12 +657,13 @@ fn run_f64(
             "  largest layer gradient  ∂ℓ/∂W{}[{},{}] = {:.6e}",
             r.layer_grad_max.0, r.layer_grad_max.1, r.layer_grad_max.2, r.layer_grad_max.3
         );
-        println!(
-            "  rank of the product     {} (σ > {:.3e}; full rank {} gives Part 3)",
-            r.product_rank,
-            r.rank_tol,
-            r.widths[0].min(r.widths[r.widths.len() - 1])
-        );
+        match (r.product_rank, r.rank_tol) {
+            (Some(k), Some(t)) => println!(
+                "  rank of the product     {k} (σ > {t:.3e}; full rank {} gives Part 3)",
+                r.widths[0].min(r.widths[r.widths.len() - 1])
+            ),
+            _ => println!("  rank of the product     not computed (--rank: an SVD of the product)"),
+        }
     }
     Ok(if r.verdict == Verdict64::Inconclusive {
         1

@@ -53,11 +53,11 @@
 //! As for the squared loss, the statement is about the weights and data as read into f64 (a
 //! decimal text entry of `X` or `W` is rounded once); the targets' rounding is counted above.
 
-use super::load::{Num, RawMatrix};
+use super::load::{Mat64, Num, RawMatrix};
 use super::{gamma, U};
 use crate::error::{Error, Result};
 use crate::exact::{parse_input, Q};
-use faer::{MatMut, MatRef};
+use faer::{Mat, MatMut, MatRef};
 
 /// Losses the f64 path evaluates (a formula loss needs `--exact`).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -385,58 +385,98 @@ pub fn grad0_error_bound_loss(
     b.is_finite().then_some(b)
 }
 
-fn num_text(v: &Num) -> String {
-    match v {
-        Num::Float(f) => format!("{f}"),
-        Num::Text(t) => crate::error::clip(t, 30),
+/// An entry of the targets as read: a binary float (`.npy`, or the f64 readers) or decimal
+/// text (CSV/JSON on the exact readers). The checks of [`prepare_targets`] are decided on it
+/// exactly.
+pub trait TargetEntry {
+    /// The value when it is a binary float (exact as stored).
+    fn float(&self) -> Option<f64>;
+    /// The exact value.
+    fn exact(&self) -> std::result::Result<Q, String>;
+    /// The entry for messages.
+    fn show(&self) -> String;
+}
+
+impl TargetEntry for Num {
+    fn float(&self) -> Option<f64> {
+        match self {
+            Num::Float(f) => Some(*f),
+            Num::Text(_) => None,
+        }
+    }
+    fn exact(&self) -> std::result::Result<Q, String> {
+        match self {
+            Num::Float(f) => Q::from_f64(*f).ok_or_else(|| format!("{f} is not finite")),
+            Num::Text(t) => parse_input(t),
+        }
+    }
+    fn show(&self) -> String {
+        match self {
+            Num::Float(f) => format!("{f}"),
+            Num::Text(t) => crate::error::clip(t, 30),
+        }
     }
 }
 
-fn exact(v: &Num) -> std::result::Result<Q, String> {
-    match v {
-        Num::Float(f) => Q::from_f64(*f).ok_or_else(|| format!("{f} is not finite")),
-        Num::Text(t) => parse_input(t),
+impl TargetEntry for f64 {
+    fn float(&self) -> Option<f64> {
+        Some(*self)
+    }
+    fn exact(&self) -> std::result::Result<Q, String> {
+        Q::from_f64(*self).ok_or_else(|| format!("{self} is not finite"))
+    }
+    fn show(&self) -> String {
+        format!("{self}")
     }
 }
 
-/// Checks and converts the targets `y` (as read: `m × cols`, one row per point) for the loss
-/// named by `loss` (`--loss`), for both paths; `dy` is the last layer's output width and
-/// `name` names the file in messages. Logistic: labels −1/1, or all 0/1 (read as −1/1, with a
-/// note). Cross-entropy: rows that are probability vectors (non-negative, summing to exactly 1,
-/// checked in exact arithmetic on the values as read), or one column of class indices
-/// `0..dy−1` (turned into one-hot rows); `dy ≥ 2`. Other losses: unchanged. Errors name the file
-/// and the row (1-based).
-pub fn prepare_targets(
+/// What [`prepare`] decided about the targets.
+enum Prepared {
+    /// Used as read.
+    Unchanged,
+    /// One label ±1 per point.
+    Labels(Vec<f64>),
+    /// One class index per point (one-hot rows of `dy`).
+    OneHot(Vec<usize>),
+}
+
+/// The checks of [`prepare_targets`] on `rows` points of `cols` entries, entry `(i, j)` given
+/// by `get`.
+fn prepare<'a, E: TargetEntry + 'a>(
     loss: &str,
-    y: RawMatrix,
+    rows: usize,
+    cols: usize,
+    get: impl Fn(usize, usize) -> &'a E,
     dy: usize,
     name: &str,
-) -> Result<(RawMatrix, Option<String>)> {
+) -> Result<(Prepared, Option<String>)> {
     let bad = |row: usize, why: String| Error::Input(format!("{name}: row {}: {why}", row + 1));
     match LossSpec::parse(loss)? {
-        LossSpec::Squared | LossSpec::Huber(_) | LossSpec::Formula(_) => Ok((y, None)),
+        LossSpec::Squared | LossSpec::Huber(_) | LossSpec::Formula(_) => {
+            Ok((Prepared::Unchanged, None))
+        }
         LossSpec::Logistic => {
             if dy != 1 {
                 return Err(Error::Input(format!(
                     "--loss logistic needs one output (dy = 1), but the last layer has {dy} outputs"
                 )));
             }
-            if y.cols != 1 {
+            if cols != 1 {
                 return Err(Error::Input(format!(
-                    "{name}: logistic targets are one label per row (−1/1 or 0/1), found {} columns",
-                    y.cols
+                    "{name}: logistic targets are one label per row (−1/1 or 0/1), found {cols} columns"
                 )));
             }
             // Each label as −1, 0, 1 or something else (None).
-            let mut labels = Vec::with_capacity(y.rows);
-            for (i, v) in y.data.iter().enumerate() {
-                let l = match v {
-                    Num::Float(f) if *f == -1.0 => Some(-1i8),
-                    Num::Float(f) if *f == 0.0 => Some(0),
-                    Num::Float(f) if *f == 1.0 => Some(1),
-                    Num::Float(_) => None,
-                    Num::Text(t) => {
-                        let q = parse_input(t).map_err(|e| bad(i, e))?;
+            let mut labels = Vec::with_capacity(rows);
+            for i in 0..rows {
+                let v = get(i, 0);
+                let l = match v.float() {
+                    Some(-1.0) => Some(-1i8),
+                    Some(0.0) => Some(0),
+                    Some(1.0) => Some(1),
+                    Some(_) => None,
+                    None => {
+                        let q = v.exact().map_err(|e| bad(i, e))?;
                         [-1i8, 0, 1].into_iter().find(|&c| q == c)
                     }
                 };
@@ -450,18 +490,18 @@ pub fn prepare_targets(
                         i,
                         format!(
                             "label {} is not −1 or 1 (logistic loss; 0/1 labels are accepted when every label is 0 or 1)",
-                            num_text(&y.data[i])
+                            get(i, 0).show()
                         ),
                     ));
                 }
             }
             let data = labels
                 .iter()
-                .map(|l| Num::Float(if *l == Some(1) { 1.0 } else { -1.0 }))
+                .map(|l| if *l == Some(1) { 1.0 } else { -1.0 })
                 .collect();
             let note =
                 converted.then(|| format!("{name}: labels 0/1 read as −1/1 (logistic loss)"));
-            Ok((RawMatrix::new(y.name.clone(), y.rows, 1, data)?, note))
+            Ok((Prepared::Labels(data), note))
         }
         LossSpec::CrossEntropy => {
             if dy < 2 {
@@ -469,16 +509,17 @@ pub fn prepare_targets(
                     "--loss cross-entropy needs dy ≥ 2 classes, but the last layer has {dy} output"
                 )));
             }
-            if y.cols == 1 {
-                let mut data = Vec::with_capacity(y.rows * dy);
-                for (i, v) in y.data.iter().enumerate() {
-                    let c = match v {
-                        Num::Float(f) if f.fract() == 0.0 && *f >= 0.0 && *f < dy as f64 => {
-                            Some(*f as usize)
+            if cols == 1 {
+                let mut classes = Vec::with_capacity(rows);
+                for i in 0..rows {
+                    let v = get(i, 0);
+                    let c = match v.float() {
+                        Some(f) if f.fract() == 0.0 && f >= 0.0 && f < dy as f64 => {
+                            Some(f as usize)
                         }
-                        Num::Float(_) => None,
-                        Num::Text(t) => {
-                            let q = parse_input(t).map_err(|e| bad(i, e))?;
+                        Some(_) => None,
+                        None => {
+                            let q = v.exact().map_err(|e| bad(i, e))?;
                             (q.is_integer() && q >= 0 && q < dy)
                                 .then(|| q.numer().to_usize())
                                 .flatten()
@@ -489,44 +530,42 @@ pub fn prepare_targets(
                             i,
                             format!(
                                 "class index {} is not an integer in 0..{} (cross-entropy with {dy} classes)",
-                                num_text(v),
+                                v.show(),
                                 dy - 1
                             ),
                         )
                     })?;
-                    data.extend((0..dy).map(|k| Num::Float(if k == c { 1.0 } else { 0.0 })));
+                    classes.push(c);
                 }
-                return Ok((RawMatrix::new(y.name.clone(), y.rows, dy, data)?, None));
+                return Ok((Prepared::OneHot(classes), None));
             }
-            if y.cols != dy {
+            if cols != dy {
                 return Err(Error::Input(format!(
-                    "{name}: cross-entropy targets need {dy} columns (a probability vector per row) or one column of class indices 0..{}, found {} columns",
+                    "{name}: cross-entropy targets need {dy} columns (a probability vector per row) or one column of class indices 0..{}, found {cols} columns",
                     dy.saturating_sub(1),
-                    y.cols
                 )));
             }
-            for (i, row) in y.data.chunks(y.cols).enumerate() {
+            for i in 0..rows {
                 // Fast path: binary floats 0 and 1 (one-hot rows).
-                let ones = row
-                    .iter()
-                    .filter(|v| matches!(v, Num::Float(f) if *f == 1.0))
+                let ones = (0..cols)
+                    .filter(|&j| get(i, j).float() == Some(1.0))
                     .count();
                 if ones == 1
-                    && row
-                        .iter()
-                        .all(|v| matches!(v, Num::Float(f) if *f == 1.0 || *f == 0.0))
+                    && (0..cols)
+                        .all(|j| matches!(get(i, j).float(), Some(f) if f == 1.0 || f == 0.0))
                 {
                     continue;
                 }
                 let mut sum = Q::new();
-                for v in row {
-                    let q = exact(v).map_err(|e| bad(i, e))?;
+                for j in 0..cols {
+                    let v = get(i, j);
+                    let q = v.exact().map_err(|e| bad(i, e))?;
                     if q < 0 {
                         return Err(bad(
                             i,
                             format!(
                                 "entry {} is negative (cross-entropy targets are probability vectors)",
-                                num_text(v)
+                                v.show()
                             ),
                         ));
                     }
@@ -543,9 +582,66 @@ pub fn prepare_targets(
                     ));
                 }
             }
-            Ok((y, None))
+            Ok((Prepared::Unchanged, None))
         }
     }
+}
+
+/// Checks and converts the targets `y` (as read: `m × cols`, one row per point) for the loss
+/// named by `loss` (`--loss`), for both paths; `dy` is the last layer's output width and
+/// `name` names the file in messages. Logistic: labels −1/1, or all 0/1 (read as −1/1, with a
+/// note). Cross-entropy: rows that are probability vectors (non-negative, summing to exactly 1,
+/// checked in exact arithmetic on the values as read), or one column of class indices
+/// `0..dy−1` (turned into one-hot rows); `dy ≥ 2`. Other losses: unchanged. Errors name the file
+/// and the row (1-based).
+pub fn prepare_targets(
+    loss: &str,
+    y: RawMatrix,
+    dy: usize,
+    name: &str,
+) -> Result<(RawMatrix, Option<String>)> {
+    let c = y.cols;
+    let (p, note) = prepare(loss, y.rows, c, |i, j| &y.data[i * c + j], dy, name)?;
+    let y = match p {
+        Prepared::Unchanged => y,
+        Prepared::Labels(l) => {
+            RawMatrix::new(y.name, l.len(), 1, l.into_iter().map(Num::Float).collect())?
+        }
+        Prepared::OneHot(classes) => {
+            let mut data = Vec::with_capacity(classes.len() * dy);
+            for c in &classes {
+                data.extend((0..dy).map(|k| Num::Float(if k == *c { 1.0 } else { 0.0 })));
+            }
+            RawMatrix::new(y.name, classes.len(), dy, data)?
+        }
+    };
+    Ok((y, note))
+}
+
+/// [`prepare_targets`] for targets read straight into f64 with one column per point
+/// (`cols × m`, as [`super::load::read_matrix_f64`] returns them transposed): the same checks
+/// on the stored binary values (exact), the result `dy × m`.
+pub fn prepare_targets_f64(
+    loss: &str,
+    y: Mat64,
+    dy: usize,
+    name: &str,
+) -> Result<(Mat64, Option<String>)> {
+    let mat = &y.mat;
+    let (p, note) = prepare(
+        loss,
+        mat.ncols(),
+        mat.nrows(),
+        |i, j| &mat[(j, i)],
+        dy,
+        name,
+    )?;
+    let mat = match p {
+        Prepared::Unchanged => return Ok((y, note)),
+        Prepared::Labels(l) => Mat::from_fn(1, l.len(), |_, i| l[i]),
+        Prepared::OneHot(c) => Mat::from_fn(dy, c.len(), |k, i| if c[i] == k { 1.0 } else { 0.0 }),
+    };
+    Ok((Mat64 { name: y.name, mat }, note))
 }
 
 #[cfg(test)]

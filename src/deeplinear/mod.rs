@@ -1,8 +1,9 @@
 //! The fast f64 path for deep linear networks `Ŷ = W_L⋯W_1 X` (`L = H + 1` layers; squared
 //! loss by default, or any loss of [`loss::Loss64`], which changes only `G = ∂ℓ0/∂Ŷ`): the
-//! product, the residual (or `G`), `∇ℓ0 = G Xᵀ`, every layer gradient, `‖∇ℓ0‖`, the
-//! numerical rank of the product (SVD), a classification with a stated tolerance, and a
-//! rigorous floating-point error bound that certifies `∇ℓ0 ≠ 0` when it is.
+//! product, the residual (or `G`), `∇ℓ0 = G Xᵀ`, every layer gradient, `‖∇ℓ0‖`, a
+//! classification with a stated tolerance, a rigorous floating-point error bound that certifies
+//! `∇ℓ0 ≠ 0` when it is, and on request the numerical rank of the product (SVD; the verdict
+//! does not use it).
 //!
 //! Order of products (prefix products and a backward sweep over `dx`-wide matrices, never over
 //! the `m` data columns except twice):
@@ -86,12 +87,12 @@ pub struct Report64 {
     pub layer_grad_norms: Vec<f64>,
     /// Largest layer-gradient entry: (layer, row, col, value), 1-based.
     pub layer_grad_max: (usize, usize, usize, f64),
-    /// Singular values of the product, descending.
+    /// Singular values of the product, descending (empty when the rank was not asked for).
     pub product_singular_values: Vec<f64>,
-    /// Numerical rank of the product (singular values above `rank_tol`).
-    pub product_rank: usize,
-    /// The rank threshold `max(dx, dy)·u·σ_1·(1 + Σ d_j)`.
-    pub rank_tol: f64,
+    /// Numerical rank of the product (singular values above `rank_tol`), when asked for.
+    pub product_rank: Option<usize>,
+    /// The rank threshold `max(dx, dy)·u·σ_1·(1 + Σ d_j)`, when the rank was asked for.
+    pub rank_tol: Option<f64>,
     /// The tolerance τ on gradient entries.
     pub tol: f64,
     /// The verdict.
@@ -157,6 +158,34 @@ pub fn gradients_loss(
     gemm: Gemm,
     tick: &dyn Fn(),
 ) -> Gradients {
+    let mut layer_grads = vec![Mat::zeros(0, 0); w.len()];
+    let (product, loss, grad0, stats) =
+        gradients_with(loss_kind, w, x, y, gemm, tick, &mut |j, g| {
+            layer_grads[j - 1] = g;
+            None
+        });
+    Gradients {
+        product,
+        loss,
+        grad0,
+        layer_grads,
+        stats,
+    }
+}
+
+/// [`gradients_loss`] handing each layer gradient `∇_{W_j}ℓ` to `sink(j, g)` (`j = L, …, 1`) as
+/// soon as it is formed; `sink` may give the matrix back, to be reused as a buffer, so that the
+/// layer gradients need not be held together. Returns the product, the loss, `∇ℓ0` and the
+/// statistics of `G`.
+pub fn gradients_with(
+    loss_kind: &Loss64,
+    w: &[Mat<f64>],
+    x: MatRef<f64>,
+    y: MatRef<f64>,
+    gemm: Gemm,
+    tick: &dyn Fn(),
+    sink: &mut dyn FnMut(usize, Mat<f64>) -> Option<Mat<f64>>,
+) -> (Mat<f64>, f64, Mat<f64>, GStats) {
     let l = w.len();
     // P_2, …, P_L (P_1 = W_1 is not copied).
     let mut prefix: Vec<Mat<f64>> = Vec::with_capacity(l);
@@ -200,7 +229,6 @@ pub fn gradients_loss(
     drop(block);
     tick();
     tick();
-    let mut layer_grads = vec![Mat::zeros(0, 0); l];
     // Matrices no longer needed (each P_{j−1} once used, the previous U) become outputs of
     // the same shape: every product overwrites its whole output, so nothing stale is read, and
     // fresh (zero-filled) memory is taken only when no freed matrix fits.
@@ -218,7 +246,7 @@ pub fn gradients_loss(
         let prev = p.as_ref().map_or(w[0].as_ref(), |p| p.as_ref());
         let mut g = take(&mut spare, u.nrows(), prev.nrows());
         gemm.product(g.as_mut(), u.as_ref(), prev.transpose(), false);
-        layer_grads[j - 1] = g;
+        spare.extend(sink(j, g));
         spare.extend(p);
         tick();
         let wj = w[j - 1].as_ref().transpose();
@@ -227,14 +255,10 @@ pub fn gradients_loss(
         spare.push(std::mem::replace(&mut u, next));
         tick();
     }
-    layer_grads[0] = u;
-    Gradients {
-        product,
-        loss,
-        grad0,
-        layer_grads,
-        stats,
-    }
+    drop(spare);
+    // (What sink gives back for W1 is simply dropped.)
+    let _ = sink(1, u);
+    (product, loss, grad0, stats)
 }
 
 /// The number of products [`gradients`] performs (for a progress bar).
@@ -300,16 +324,20 @@ pub fn analyse(
     gemm: Gemm,
     tick: &dyn Fn(),
 ) -> Report64 {
-    analyse_loss(&Loss64::Squared, w, x, y, tol, gemm, tick)
+    analyse_loss(&Loss64::Squared, w, x, y, tol, gemm, tick, true)
 }
 
 fn all_finite(a: MatRef<f64>) -> bool {
     (0..a.ncols()).all(|j| (0..a.nrows()).all(|i| a[(i, j)].is_finite()))
 }
 
-/// Runs the f64 path for `loss_kind` and classifies with tolerance `tol` on gradient entries.
-/// Fails closed: a NaN or infinity anywhere in `∇ℓ0`, the layer gradients, the loss or the
-/// rounding bound gives `inconclusive` (or at least no certified saddle).
+/// Runs the f64 path for `loss_kind` and classifies with tolerance `tol` on gradient entries;
+/// with `rank`, also the numerical rank of the product (an SVD of the `dy × dx` product, which
+/// the verdict does not use). The layer gradients are reduced to their norms and largest entry
+/// as they are formed ([`gradients_with`]), never held together. Fails closed: a NaN or
+/// infinity anywhere in `∇ℓ0`, the layer gradients, the loss or the rounding bound gives
+/// `inconclusive` (or at least no certified saddle).
+#[allow(clippy::too_many_arguments)]
 pub fn analyse_loss(
     loss_kind: &Loss64,
     w: &[Mat<f64>],
@@ -318,18 +346,30 @@ pub fn analyse_loss(
     tol: f64,
     gemm: Gemm,
     tick: &dyn Fn(),
+    rank: bool,
 ) -> Report64 {
     let mut d = vec![w[0].ncols()];
     d.extend(w.iter().map(|a| a.nrows()));
     let m = x.ncols();
-    let gr = gradients_loss(loss_kind, w, x, y, gemm, tick);
-    let loss = gr.loss;
-    let finite = loss.is_finite()
-        && all_finite(gr.grad0.as_ref())
-        && gr.layer_grads.iter().all(|g| all_finite(g.as_ref()));
-    let (p, q, gv) = max_abs(gr.grad0.as_ref());
+    let l = w.len();
+    let mut layer_grad_norms = vec![0.0; l];
+    let mut layer_grad_max = (1, 1, 1, 0.0f64);
+    let mut layers_finite = true;
+    let (product, loss, grad0, stats) =
+        gradients_with(loss_kind, w, x, y, gemm, tick, &mut |j, g| {
+            layers_finite &= all_finite(g.as_ref());
+            layer_grad_norms[j - 1] = g.norm_l2();
+            let (a, b, v) = max_abs(g.as_ref());
+            // Layers arrive last first; ties keep the lowest layer, as a forward scan would.
+            if v.abs() > layer_grad_max.3.abs() || (v.abs() == layer_grad_max.3.abs() && v != 0.0) {
+                layer_grad_max = (j, a + 1, b + 1, v);
+            }
+            Some(g)
+        });
+    let finite = loss.is_finite() && all_finite(grad0.as_ref()) && layers_finite;
+    let (p, q, gv) = max_abs(grad0.as_ref());
     let bound = if finite {
-        loss::grad0_error_bound_loss(loss_kind, w, x, y, &gr.stats, p, q)
+        loss::grad0_error_bound_loss(loss_kind, w, x, y, &stats, p, q)
             .filter(|b| b.is_finite())
             .unwrap_or(f64::INFINITY)
     } else {
@@ -337,18 +377,17 @@ pub fn analyse_loss(
     };
     let certified = finite && gv.is_finite() && gv.abs() > bound;
     let name = loss_kind.name();
-    let mut layer_grad_max = (1, 1, 1, 0.0f64);
-    for (j, g) in gr.layer_grads.iter().enumerate() {
-        let (a, b, v) = max_abs(g.as_ref());
-        if v.abs() > layer_grad_max.3.abs() {
-            layer_grad_max = (j + 1, a + 1, b + 1, v);
-        }
-    }
-    let sv: Vec<f64> = gr.product.as_ref().singular_values().unwrap_or_default();
-    let sigma1 = sv.first().copied().unwrap_or(0.0);
-    let rank_tol =
-        d[0].max(d[d.len() - 1]) as f64 * U * sigma1 * (1.0 + d.iter().sum::<usize>() as f64);
-    let product_rank = sv.iter().filter(|&&s| s > rank_tol).count();
+    let (sv, product_rank, rank_tol) = if rank {
+        let sv: Vec<f64> = product.as_ref().singular_values().unwrap_or_default();
+        let sigma1 = sv.first().copied().unwrap_or(0.0);
+        let rank_tol =
+            d[0].max(d[d.len() - 1]) as f64 * U * sigma1 * (1.0 + d.iter().sum::<usize>() as f64);
+        let r = sv.iter().filter(|&&s| s > rank_tol).count();
+        (sv, Some(r), Some(rank_tol))
+    } else {
+        (Vec::new(), None, None)
+    };
+    drop(product);
     let (verdict, explanation) = if !finite {
         (
             Verdict64::Inconclusive,
@@ -390,11 +429,11 @@ pub fn analyse_loss(
         m,
         loss_kind: *loss_kind,
         loss,
-        grad0_norm: gr.grad0.norm_l2(),
+        grad0_norm: grad0.norm_l2(),
         grad0_max: (p + 1, q + 1, gv),
         grad0_bound: bound,
         grad0_certified_nonzero: certified,
-        layer_grad_norms: gr.layer_grads.iter().map(|g| g.norm_l2()).collect(),
+        layer_grad_norms,
         layer_grad_max,
         product_singular_values: sv,
         product_rank,
