@@ -899,7 +899,32 @@ pub fn text_to_f64(text: &str) -> std::result::Result<f64, String> {
         }
     }
     let q = parse_input(t)?;
-    Ok(rug::Float::with_val(53, &q).to_f64())
+    Ok(nearest_f64(&q))
+}
+
+/// The f64 nearest to `q` (ties to even), by exact comparison of the candidates around
+/// GMP's conversion toward zero (no MPFR float outside the checker's interval code).
+fn nearest_f64(q: &Q) -> f64 {
+    let t = q.to_f64();
+    if !t.is_finite() {
+        return t;
+    }
+    let dist = |c: f64| Q::from_f64(c).map(|v| Q::from(&v - q).abs());
+    let mut best = t;
+    let mut best_d = dist(t);
+    for c in [t.next_up(), t.next_down()] {
+        let d = dist(c);
+        let better = match (&d, &best_d) {
+            (Some(d), Some(b)) => d < b || (d == b && c.to_bits() & 1 == 0),
+            (Some(_), None) => true,
+            _ => false,
+        };
+        if better {
+            best = c;
+            best_d = d;
+        }
+    }
+    best
 }
 
 /// `[+-]digits[.digits][(e|E)[+-]digits]`: 1 to 40 mantissa digits, 1 to 4 exponent digits.
@@ -1100,6 +1125,18 @@ pub fn read_matrix_f64(path: &Path, transpose: bool) -> Result<Mat64> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn text_to_f64_rounds_to_nearest() {
+        assert_eq!(text_to_f64("1/3").unwrap(), 1.0 / 3.0);
+        assert_eq!(text_to_f64("-2/3").unwrap(), -2.0 / 3.0);
+        let long = format!("0.1{}1", "0".repeat(60));
+        assert_eq!(text_to_f64(&long).unwrap(), 0.1);
+        // Halfway between 1 and the next f64: ties to even (1).
+        let half_ulp = Q::from(1) + Q::from(Q::from_f64(f64::EPSILON).unwrap() / 2u32);
+        assert_eq!(nearest_f64(&half_ulp), 1.0);
+    }
+
     use super::*;
 
     #[test]
