@@ -25,7 +25,8 @@ pub struct ReluLike {
     pub s_minus: String,
 }
 
-/// A dataset restated exactly: one row of `x` per point.
+/// The dataset, in one of two forms: restated value by value (`x`, `y`), or as the CSV file it
+/// was read from (`csv`: its text embedded, or named by SHA-256 only).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Data {
@@ -33,10 +34,52 @@ pub struct Data {
     pub feature_names: Vec<String>,
     /// Target column name.
     pub target_name: String,
-    /// The inputs, `m` rows of `dx` rationals.
-    pub x: Vec<Vec<String>>,
-    /// The targets, `m` rationals.
-    pub y: Vec<String>,
+    /// The inputs, `m` rows of `dx` rationals (the restated form).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<Vec<Vec<String>>>,
+    /// The targets, `m` rationals (the restated form).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<Vec<String>>,
+    /// The CSV file (the file form).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csv: Option<CsvFile>,
+}
+
+impl Data {
+    /// The number of points `m` the certificate states.
+    pub fn points(&self) -> usize {
+        match (&self.y, &self.csv) {
+            (Some(y), _) => y.len(),
+            (None, Some(c)) => c.points,
+            (None, None) => 0,
+        }
+    }
+}
+
+/// A CSV data file, read by the rules of [`crate::data`].
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CsvFile {
+    /// The file's name when the certificate was made (informational).
+    pub file: String,
+    /// SHA-256 of the file's bytes: 64 lowercase hexadecimal digits.
+    pub sha256: String,
+    /// The file's length in bytes.
+    pub bytes: u64,
+    /// The number of data points `m` (data lines).
+    pub points: usize,
+    /// The file's text, exactly (absent: the checker is given the file, `--data`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+/// A data file given to the checker for a certificate that names its data by hash.
+#[derive(Clone, Copy, Debug)]
+pub struct DataFile<'a> {
+    /// How to name the file in messages (its path).
+    pub name: &'a str,
+    /// Its bytes.
+    pub bytes: &'a [u8],
 }
 
 /// The problem: data, activation and hidden width `d1` (with `dy = 1`).
@@ -271,8 +314,110 @@ impl Net {
     }
 }
 
-/// Checks a `relu-like-spurious-minimum` certificate.
+/// Checks a `relu-like-spurious-minimum` certificate (its data embedded or restated).
 pub fn check(value: serde_json::Value) -> Result<CheckReport> {
+    check_with(value, None)
+}
+
+/// The data of a certificate as rationals, after the checks of its `csv` form: the file's
+/// SHA-256 and length, then its header and number of points against the certificate's.
+fn read_data(d: &Data, file: Option<DataFile>) -> Result<(Vec<Vec<Q>>, Vec<Q>)> {
+    let dx = d.feature_names.len();
+    let c = match (&d.x, &d.y, &d.csv) {
+        (Some(x), Some(y), None) => {
+            let m = y.len();
+            if m < 2 || dx == 0 {
+                return Err(Error::rejected(
+                    "problem: need at least two points, one input column and one hidden unit"
+                        .into(),
+                ));
+            }
+            if file.is_some() {
+                return Err(Error::Input(
+                    "--data: this certificate restates its data value by value and names no data file".into(),
+                ));
+            }
+            return Ok((
+                q_mat("problem.data.x", x, m, dx)?,
+                q_vec("problem.data.y", y)?,
+            ));
+        }
+        (None, None, Some(c)) => c,
+        _ => {
+            return Err(Error::rejected(
+                "problem.data: give either 'x' and 'y', or 'csv'".into(),
+            ))
+        }
+    };
+    if c.sha256.len() != 64
+        || !c
+            .sha256
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
+        return Err(Error::rejected(
+            "problem.data.csv.sha256: expected 64 lowercase hexadecimal digits".into(),
+        ));
+    }
+    let file_name = crate::error::abbreviate(&c.file);
+    if let Some(f) = file {
+        let h = crate::data::sha256_hex(f.bytes);
+        if h != c.sha256 {
+            return Err(Error::rejected(format!(
+                "problem.data.csv: the data file {} has SHA-256 {h}, but the certificate names the file '{file_name}' with SHA-256 {}: not the certificate's data",
+                crate::error::abbreviate(f.name),
+                c.sha256
+            )));
+        }
+    }
+    let (bytes, what): (&[u8], String) = match (&c.text, file) {
+        (Some(t), _) => (t.as_bytes(), "problem.data.csv.text".into()),
+        (None, Some(f)) => (f.bytes, format!("the data file {}", crate::error::abbreviate(f.name))),
+        (None, None) => {
+            return Err(Error::Input(format!(
+                "the certificate names its data file by SHA-256 instead of embedding it: check it with --data FILE, where FILE is '{file_name}' ({} bytes, {} points, SHA-256 {})",
+                c.bytes, c.points, c.sha256
+            )))
+        }
+    };
+    let h = crate::data::sha256_hex(bytes);
+    if h != c.sha256 {
+        return Err(Error::rejected(format!(
+            "problem.data.csv: {what} has SHA-256 {h}, but the certificate names {}",
+            c.sha256
+        )));
+    }
+    if bytes.len() as u64 != c.bytes {
+        return Err(Error::rejected(format!(
+            "problem.data.csv.bytes is {}, but {what} has {} bytes",
+            c.bytes,
+            bytes.len()
+        )));
+    }
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| Error::rejected(format!("problem.data.csv: {what} is not UTF-8 text")))?;
+    let t = crate::data::parse_csv(text, Some(&d.target_name))
+        .map_err(|e| Error::rejected(format!("problem.data.csv: {what}: {e}")))?;
+    if t.feature_names != d.feature_names {
+        return Err(Error::rejected(format!(
+            "problem.data.feature_names: {what} has the input columns {:?} (target '{}'), the certificate names {:?}",
+            t.feature_names, d.target_name, d.feature_names
+        )));
+    }
+    if t.y.len() != c.points {
+        return Err(Error::rejected(format!(
+            "problem.data.csv.points is {}, but {what} has {} data points",
+            c.points,
+            t.y.len()
+        )));
+    }
+    Ok((t.x, t.y))
+}
+
+/// Checks a `relu-like-spurious-minimum` certificate; `file` is the data file for a
+/// certificate that names its data by SHA-256 (for one that embeds it, the file must be the
+/// same bytes).
+pub fn check_with(value: serde_json::Value, file: Option<DataFile>) -> Result<CheckReport> {
     let cert: Cert = parse_typed(value)?;
     let expected = claims();
     require_claims(&cert.claims, &expected)?;
@@ -295,16 +440,19 @@ pub fn check(value: serde_json::Value) -> Result<CheckReport> {
             "problem.activation: need s_plus > 0, s_minus ≥ 0 and s_plus ≠ s_minus".into(),
         ));
     }
-    let m = p.data.y.len();
     let dx = p.data.feature_names.len();
     let d1 = p.width;
-    if m < 2 || dx == 0 || d1 == 0 {
+    if dx == 0 || d1 == 0 {
         return Err(Error::rejected(
             "problem: need at least two points, one input column and one hidden unit".into(),
         ));
     }
-    let xs = q_mat("problem.data.x", &p.data.x, m, dx)?;
-    let ys = q_vec("problem.data.y", &p.data.y)?;
+    let (xs, ys) = read_data(&p.data, file)?;
+    if ys.len() < 2 {
+        return Err(Error::rejected(
+            "problem: need at least two points, one input column and one hidden unit".into(),
+        ));
+    }
 
     // The witness.
     require_len("witness.least_squares", &w.least_squares, dx + 1)?;

@@ -5,7 +5,7 @@ use critcert::cert::thm1::MAX_SCALE_BITS;
 use critcert::cert::to_json;
 use critcert::exact::{to_decimal, Q};
 use critcert::model::dataset::DEFAULT_MEMORY_LIMIT_MB;
-use critcert::model::read_csv;
+use critcert::model::read_csv_source;
 use critcert::theorems::thm1::{certify, Thm1Options};
 use critcert::{Error, Result};
 use serde_json::json;
@@ -35,6 +35,13 @@ pub struct Args {
     /// Write the certificate here (atomically).
     #[arg(long, value_name = "CERT.json")]
     out: Option<PathBuf>,
+    /// Name the data in the certificate by SHA-256, file name and shape instead of embedding
+    /// its text (check with `critcert check CERT --data FILE.csv`); the default above 1 MiB.
+    #[arg(long, conflicts_with = "embed_data")]
+    data_ref: bool,
+    /// Embed the data file's text in the certificate; the default up to 1 MiB.
+    #[arg(long)]
+    embed_data: bool,
     /// Print the summary as JSON.
     #[arg(long)]
     json: bool,
@@ -42,6 +49,11 @@ pub struct Args {
     #[arg(long, value_name = "MB", default_value_t = DEFAULT_MEMORY_LIMIT_MB)]
     memory_limit: u64,
 }
+
+/// The largest data file embedded in a certificate by default (1 MiB): above it the
+/// certificate names the file by SHA-256 (`--data-ref`), which is what a reviewer of a large
+/// dataset wants (a certificate of kilobytes, checked against their own copy of the file).
+pub const EMBED_LIMIT: usize = 1 << 20;
 
 /// Estimated memory per parameter of the network, in bytes: the certificate lists every
 /// parameter (as JSON text, held while it is written and re-read by the checker).
@@ -88,7 +100,23 @@ fn check_width(width: usize, dx: usize, limit_mb: u64) -> Result<()> {
 pub fn run(args: Args) -> Result<i32> {
     refuse_overwrite(args.out.as_deref(), &[&args.data])?;
     check_width(args.width, 1, args.memory_limit)?;
-    let data = read_csv(&args.data, args.target.as_deref())?;
+    let mut data = read_csv_source(&args.data, args.target.as_deref())?;
+    let source = data.source.as_mut().expect("read with its source");
+    source.embed = if args.data_ref {
+        false
+    } else if args.embed_data {
+        true
+    } else {
+        source.text.len() <= EMBED_LIMIT
+    };
+    if !source.embed && !args.data_ref && args.out.is_some() {
+        eprintln!(
+            "note: {} has {} bytes, more than 1 MiB: the certificate names it by SHA-256 instead of embedding it (check with `critcert check CERT --data {}`; --embed-data embeds it)",
+            critcert::error::escape(&args.data.display().to_string()),
+            source.text.len(),
+            critcert::error::escape(&args.data.display().to_string()),
+        );
+    }
     check_width(args.width, data.dim(), args.memory_limit)?;
     check_scale(&data).map_err(|e| Error::Input(format!("{}: {e}", args.data.display())))?;
     data.check_memory(args.memory_limit)

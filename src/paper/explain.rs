@@ -75,7 +75,7 @@ fn about(value: &serde_json::Value) -> Vec<String> {
                 ),
                 format!(
                     "Data: {} points with {} inputs ({}) and target '{}', all stored exactly as rationals; loss ℓ = ½ Σ (ŷ_i − y_i)².",
-                    p.data.y.len(),
+                    p.data.points(),
                     p.data.feature_names.len(),
                     p.data.feature_names.join(", "),
                     p.data.target_name

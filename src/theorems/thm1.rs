@@ -2,7 +2,9 @@
 //! a one-hidden-layer network a spurious local minimum (proofs/MATH.md §1 and Appendix A).
 //! Certificate kind `relu-like-spurious-minimum`, checked by [`crate::cert::thm1`].
 
-use crate::cert::thm1::{self, Construction, Data, Point, Problem, ReluLike, Witness};
+use crate::cert::thm1::{
+    self, Construction, CsvFile, Data, DataFile, Point, Problem, ReluLike, Witness,
+};
 use crate::cert::{self, Certificate, CheckReport};
 use crate::error::{Error, Result};
 use crate::exact::matrix::over_common_denominator;
@@ -124,12 +126,7 @@ pub fn certify(data: &Dataset, opts: &Thm1Options) -> Result<Thm1Result> {
                 s_minus: format_rational(&opts.s_minus),
             },
             width: d1,
-            data: Data {
-                feature_names: data.feature_names.clone(),
-                target_name: data.target_name.clone(),
-                x: (0..m).map(|i| strings(data.x.row(i))).collect(),
-                y: strings(&data.y),
-            },
+            data: certificate_data(data),
         },
         witness: Witness {
             least_squares: strings(&wbar),
@@ -141,7 +138,11 @@ pub fn certify(data: &Dataset, opts: &Thm1Options) -> Result<Thm1Result> {
         },
         claims: thm1::claims(),
     };
-    let report = cert::check_str(&cert::to_json(&certificate)).map_err(|e| {
+    let file = data.source.as_ref().filter(|s| !s.embed).map(|s| DataFile {
+        name: &s.file,
+        bytes: s.text.as_bytes(),
+    });
+    let report = cert::check_str_with(&cert::to_json(&certificate), file).map_err(|e| {
         Error::NotCertified(format!(
             "the construction did not pass the checker ({e}); please report this"
         ))
@@ -161,6 +162,34 @@ pub fn certify(data: &Dataset, opts: &Thm1Options) -> Result<Thm1Result> {
         radius,
         case,
     })
+}
+
+/// The certificate's `problem.data`: the CSV file it was read from (its text embedded, or named
+/// by SHA-256 only) or, for a dataset from no file, the values restated.
+fn certificate_data(data: &Dataset) -> Data {
+    let (feature_names, target_name) = (data.feature_names.clone(), data.target_name.clone());
+    match &data.source {
+        Some(s) => Data {
+            feature_names,
+            target_name,
+            x: None,
+            y: None,
+            csv: Some(CsvFile {
+                file: s.file.clone(),
+                sha256: s.sha256.clone(),
+                bytes: s.text.len() as u64,
+                points: data.len(),
+                text: s.embed.then(|| s.text.to_string()),
+            }),
+        },
+        None => Data {
+            feature_names,
+            target_name,
+            x: Some((0..data.len()).map(|i| strings(data.x.row(i))).collect()),
+            y: Some(strings(&data.y)),
+            csv: None,
+        },
+    }
 }
 
 fn validate(opts: &Thm1Options) -> Result<()> {
