@@ -51,6 +51,139 @@ fn clip(s: &str, max: usize) -> String {
 /// Parses CSV text by the rules of this module; `target` names the target column (default:
 /// the last). Errors name the line and column.
 pub fn parse_csv(text: &str, target: Option<&str>) -> Result<Table, String> {
+    let mut x: Vec<Vec<Q>> = Vec::new();
+    let mut y = Vec::new();
+    let (feature_names, target_name, lines) = scan(text, target, |row, col, v| {
+        let v = v.into_rational();
+        match col {
+            None => y.push(v),
+            Some(0) => x.push(vec![v]),
+            Some(_) => x[row].push(v),
+        }
+    })?;
+    Ok(Table {
+        feature_names,
+        target_name,
+        x,
+        y,
+        lines,
+    })
+}
+
+/// One number of a data file: a plain decimal `n / 10^k` held in an `i64` (no heap), or any
+/// other rational.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Number {
+    /// `n / 10^k` with `k ≤ 18`.
+    Plain(i64, u32),
+    /// Anything else.
+    Rational(Q),
+}
+
+impl Number {
+    /// The exact value.
+    pub fn into_rational(self) -> Q {
+        match self {
+            Number::Plain(n, k) => Q::from((n, 10i64.pow(k))),
+            Number::Rational(q) => q,
+        }
+    }
+}
+
+/// A dataset held as integers over one common denominator `10^k` when every value is a plain
+/// decimal that fits (`x` row-major, `m × dx`), or as rationals otherwise: no heap object per
+/// value in the first case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cells {
+    /// Every value is `n / 10^k`.
+    Decimal {
+        /// The exponent of the common denominator `10^k` (`k ≤ 18`).
+        k: u32,
+        /// The inputs' numerators, row-major.
+        x: Vec<i64>,
+        /// The targets' numerators.
+        y: Vec<i64>,
+    },
+    /// The inputs (row-major) and targets as rationals.
+    Rational {
+        /// The inputs, row-major.
+        x: Vec<Q>,
+        /// The targets.
+        y: Vec<Q>,
+    },
+}
+
+/// Collects values into [`Cells`]: integers over `10^k` while every value is a plain decimal
+/// and the scaled numerators fit in `i64`, rationals from the first that does not.
+struct CellBuilder {
+    cells: Cells,
+}
+
+impl CellBuilder {
+    fn push(&mut self, target: bool, v: Number) {
+        if let (Cells::Decimal { k, x, y }, Number::Plain(n, kv)) = (&mut self.cells, &v) {
+            let (n, kv) = (*n, *kv);
+            let mut fits = true;
+            if kv > *k {
+                let f = 10i64.pow(kv - *k);
+                fits = x.iter().chain(y.iter()).all(|v| v.checked_mul(f).is_some());
+                if fits {
+                    x.iter_mut().chain(y.iter_mut()).for_each(|v| *v *= f);
+                    *k = kv;
+                }
+            }
+            if fits {
+                if let Some(n) = n.checked_mul(10i64.pow(*k - kv)) {
+                    if target {
+                        y.push(n)
+                    } else {
+                        x.push(n)
+                    }
+                    return;
+                }
+            }
+        }
+        if let Cells::Decimal { k, x, y } = &self.cells {
+            let d = 10i64.pow(*k);
+            self.cells = Cells::Rational {
+                x: x.iter().map(|&n| Q::from((n, d))).collect(),
+                y: y.iter().map(|&n| Q::from((n, d))).collect(),
+            };
+        }
+        if let Cells::Rational { x, y } = &mut self.cells {
+            if target {
+                y.push(v.into_rational())
+            } else {
+                x.push(v.into_rational())
+            }
+        }
+    }
+}
+
+/// Parses CSV text as [`parse_csv`] does, into [`Cells`] (the checker's form): returns the
+/// input column names, the target name and the cells.
+pub fn parse_csv_cells(
+    text: &str,
+    target: Option<&str>,
+) -> Result<(Vec<String>, String, Cells), String> {
+    let mut b = CellBuilder {
+        cells: Cells::Decimal {
+            k: 0,
+            x: Vec::new(),
+            y: Vec::new(),
+        },
+    };
+    let (names, target_name, _) = scan(text, target, |_, col, v| b.push(col.is_none(), v))?;
+    Ok((names, target_name, b.cells))
+}
+
+/// The parser: calls `each(point, input column or None for the target, value)` for every
+/// value in file order and returns the input names, the target name and the points' lines.
+fn scan(
+    text: &str,
+    target: Option<&str>,
+    mut each: impl FnMut(usize, Option<usize>, Number),
+) -> Result<(Vec<String>, String, Vec<usize>), String> {
     let mut lines = text
         .split('\n')
         .enumerate()
@@ -79,48 +212,51 @@ pub fn parse_csv(text: &str, target: Option<&str>) -> Result<Table, String> {
             )
         })?,
     };
-    let mut x = Vec::new();
-    let mut y = Vec::new();
     let mut line_numbers = Vec::new();
     for (line_no, line) in lines {
-        let fields: Vec<&str> = line.split(',').collect();
-        if fields.len() != names.len() {
+        let count = line.split(',').count();
+        if count != names.len() {
             return Err(format!(
-                "line {line_no}: {} fields, but the header has {} columns",
-                fields.len(),
+                "line {line_no}: {count} fields, but the header has {} columns",
                 names.len()
             ));
         }
-        let mut row = Vec::with_capacity(names.len() - 1);
-        for (col, field) in fields.iter().enumerate() {
-            let value = parse_number(field.trim().trim_matches('"')).map_err(|e| {
+        let point = line_numbers.len();
+        for (col, field) in line.split(',').enumerate() {
+            let value = parse_field(field.trim().trim_matches('"')).map_err(|e| {
                 format!(
                     "line {line_no}, column {} ('{}'): {e}",
                     col + 1,
                     clip(&names[col], 40)
                 )
             })?;
-            if col == target_col {
-                y.push(value);
-            } else {
-                row.push(value);
-            }
+            let input = match col.cmp(&target_col) {
+                std::cmp::Ordering::Less => Some(col),
+                std::cmp::Ordering::Equal => None,
+                std::cmp::Ordering::Greater => Some(col - 1),
+            };
+            each(point, input, value);
         }
-        x.push(row);
         line_numbers.push(line_no);
     }
-    if y.len() < 2 {
-        return Err(format!("{} data row(s); need at least two", y.len()));
+    if line_numbers.len() < 2 {
+        return Err(format!(
+            "{} data row(s); need at least two",
+            line_numbers.len()
+        ));
     }
     let mut feature_names = names;
     let target_name = feature_names.remove(target_col);
-    Ok(Table {
-        feature_names,
-        target_name,
-        x,
-        y,
-        lines: line_numbers,
-    })
+    Ok((feature_names, target_name, line_numbers))
+}
+
+/// [`parse_number`], keeping a plain decimal of at most 18 digits as `n / 10^k`.
+pub fn parse_field(text: &str) -> Result<Number, String> {
+    let t = text.trim();
+    if let Some((n, k)) = plain_parts(t) {
+        return Ok(Number::Plain(n, k));
+    }
+    parse_number(t).map(Number::Rational)
 }
 
 /// Parses one number of a data file exactly: a decimal (optional sign `+`/`-`, digits with at
@@ -155,6 +291,11 @@ pub fn parse_number(text: &str) -> Result<Q, String> {
 /// A plain decimal (`-12.345`, no exponent) of at most 18 digits, read into an `i64` over a
 /// power of ten; `None` for anything else (the general path then decides).
 fn plain_decimal(t: &str) -> Option<Q> {
+    plain_parts(t).map(|(n, k)| Q::from((n, 10i64.pow(k))))
+}
+
+/// [`plain_decimal`] as `(n, k)` with the value `n / 10^k`.
+fn plain_parts(t: &str) -> Option<(i64, u32)> {
     let (negative, body) = match t.as_bytes().first() {
         Some(b'-') => (true, &t[1..]),
         Some(b'+') => (false, &t[1..]),
@@ -172,8 +313,7 @@ fn plain_decimal(t: &str) -> Option<Q> {
         }
         n = n * 10 + i64::from(b - b'0');
     }
-    let d = 10i64.pow(frac_part.len() as u32);
-    Some(Q::from((if negative { -n } else { n }, d)))
+    Some((if negative { -n } else { n }, frac_part.len() as u32))
 }
 
 fn parse_decimal(t: &str) -> Result<Q, String> {
@@ -329,6 +469,33 @@ mod tests {
             sha256_hex(&million),
             "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"
         );
+    }
+
+    #[test]
+    fn cells_are_integers_over_a_power_of_ten_until_a_value_is_not_a_plain_decimal() {
+        let (_, _, c) = parse_csv_cells("a,y\n1.5,-2\n0.25,3\n", None).unwrap();
+        assert_eq!(
+            c,
+            Cells::Decimal {
+                k: 2,
+                x: vec![150, 25],
+                y: vec![-200, 300]
+            }
+        );
+        let q = |n: i64, d: i64| Q::from((n, d));
+        for text in [
+            "a,y\n1.5,-2\n1/3,3\n",
+            "a,y\n1.5,-2\n1e-1,3\n",
+            "a,y\n1.5,-2\n922337203685477581,3\n",
+        ] {
+            let (_, _, c) = parse_csv_cells(text, None).unwrap();
+            let Cells::Rational { x, y } = c else {
+                panic!("{text}")
+            };
+            assert_eq!(x[0], q(3, 2), "{text}");
+            assert_eq!(y, vec![q(-2, 1), q(3, 1)], "{text}");
+            assert_eq!(x[1], parse_csv(text, None).unwrap().x[1][0], "{text}");
+        }
     }
 
     #[test]

@@ -173,9 +173,58 @@ struct Slopes {
 /// arithmetic, with one rational normalisation per reported number (normalising each
 /// intermediate sum of large rationals costs a gcd per addition).
 struct ScaledData {
-    rows: Vec<Vec<Integer>>,
+    rows: Rows,
     targets: Vec<Integer>,
     scale: Integer,
+}
+
+/// The augmented input rows `[x_i·scale, scale]`: `i64` row-major when every entry fits (plain
+/// decimals, read without a heap object per value), GMP integers otherwise.
+enum Rows {
+    Small { width: usize, v: Vec<i64> },
+    Big(Vec<Vec<Integer>>),
+}
+
+impl Rows {
+    fn len(&self) -> usize {
+        match self {
+            Rows::Small { width, v } => v.len() / width,
+            Rows::Big(r) => r.len(),
+        }
+    }
+
+    /// `Σ_j u[j]·row_i[j]`.
+    fn dot(&self, i: usize, u: &[Integer]) -> Integer {
+        match self {
+            Rows::Small { width, v } => {
+                let mut s = Integer::new();
+                for (a, &b) in u.iter().zip(&v[i * width..(i + 1) * width]) {
+                    s += a * b;
+                }
+                s
+            }
+            Rows::Big(r) => idot(u, &r[i]),
+        }
+    }
+
+    /// Entry `j` of row `i`.
+    fn get(&self, i: usize, j: usize) -> Integer {
+        match self {
+            Rows::Small { width, v } => Integer::from(v[i * width + j]),
+            Rows::Big(r) => r[i][j].clone(),
+        }
+    }
+
+    /// `Σ_{j < n} |row_i[j]|`.
+    fn abs_sum(&self, i: usize, n: usize) -> Integer {
+        match self {
+            Rows::Small { width, v } => v[i * width..i * width + n]
+                .iter()
+                .map(|&a| Integer::from(a.unsigned_abs()))
+                .sum(),
+            Rows::Big(r) => r[i][..n].iter().map(|v| Integer::from(v.abs_ref())).sum(),
+        }
+    }
 }
 
 /// The most bits the data's common denominator may have. Plain decimals need few (`10^k`);
@@ -200,10 +249,25 @@ impl ScaledData {
             .map(|x| x.iter().map(int).chain([scale.clone()]).collect())
             .collect();
         Ok(ScaledData {
-            rows,
+            rows: Rows::Big(rows),
             targets: ys.iter().map(int).collect(),
             scale,
         })
+    }
+
+    /// Data read as integers over `10^k` (`dx` inputs per row, row-major).
+    fn decimal(dx: usize, k: u32, x: Vec<i64>, y: Vec<i64>) -> ScaledData {
+        let scale = 10i64.pow(k);
+        let mut v = Vec::with_capacity(x.len() / dx.max(1) * (dx + 1));
+        for row in x.chunks(dx) {
+            v.extend_from_slice(row);
+            v.push(scale);
+        }
+        ScaledData {
+            rows: Rows::Small { width: dx + 1, v },
+            targets: y.into_iter().map(Integer::from).collect(),
+            scale: Integer::from(scale),
+        }
     }
 }
 
@@ -258,9 +322,9 @@ impl Net {
         })
     }
 
-    /// Pre-activation numerators of every unit at data row `row` (over `unit_dens[k]·scale`).
-    fn pre_activations(&self, row: &[Integer]) -> Vec<Integer> {
-        self.units.iter().map(|u| idot(u, row)).collect()
+    /// Pre-activation numerators of every unit at data row `i` (over `unit_dens[k]·scale`).
+    fn pre_activations(&self, rows: &Rows, i: usize) -> Vec<Integer> {
+        self.units.iter().map(|u| rows.dot(i, u)).collect()
     }
 
     /// The outputs at every data point as `(numerators, denominator)`.
@@ -284,12 +348,10 @@ impl Net {
             .iter()
             .map(|v| Integer::from(&den / v.denom()) * v.numer())
             .collect();
-        let outputs = data
-            .rows
-            .iter()
-            .map(|row| {
+        let outputs = (0..data.rows.len())
+            .map(|i| {
                 let mut out = c[2 * d1].clone();
-                for (k, z) in self.pre_activations(row).into_iter().enumerate() {
+                for (k, z) in self.pre_activations(&data.rows, i).into_iter().enumerate() {
                     out += if z >= 0 { &c[k] } else { &c[d1 + k] } * z;
                 }
                 out
@@ -321,7 +383,7 @@ pub fn check(value: serde_json::Value) -> Result<CheckReport> {
 
 /// The data of a certificate as rationals, after the checks of its `csv` form: the file's
 /// SHA-256 and length, then its header and number of points against the certificate's.
-fn read_data(d: &Data, file: Option<DataFile>) -> Result<(Vec<Vec<Q>>, Vec<Q>)> {
+fn read_data(d: &Data, file: Option<DataFile>) -> Result<ScaledData> {
     let dx = d.feature_names.len();
     let c = match (&d.x, &d.y, &d.csv) {
         (Some(x), Some(y), None) => {
@@ -337,10 +399,10 @@ fn read_data(d: &Data, file: Option<DataFile>) -> Result<(Vec<Vec<Q>>, Vec<Q>)> 
                     "--data: this certificate restates its data value by value and names no data file".into(),
                 ));
             }
-            return Ok((
-                q_mat("problem.data.x", x, m, dx)?,
-                q_vec("problem.data.y", y)?,
-            ));
+            return ScaledData::new(
+                &q_mat("problem.data.x", x, m, dx)?,
+                &q_vec("problem.data.y", y)?,
+            );
         }
         (None, None, Some(c)) => c,
         _ => {
@@ -396,22 +458,29 @@ fn read_data(d: &Data, file: Option<DataFile>) -> Result<(Vec<Vec<Q>>, Vec<Q>)> 
     }
     let text = std::str::from_utf8(bytes)
         .map_err(|_| Error::rejected(format!("problem.data.csv: {what} is not UTF-8 text")))?;
-    let t = crate::data::parse_csv(text, Some(&d.target_name))
+    let (names, _, cells) = crate::data::parse_csv_cells(text, Some(&d.target_name))
         .map_err(|e| Error::rejected(format!("problem.data.csv: {what}: {e}")))?;
-    if t.feature_names != d.feature_names {
+    if names != d.feature_names {
         return Err(Error::rejected(format!(
             "problem.data.feature_names: {what} has the input columns {:?} (target '{}'), the certificate names {:?}",
-            t.feature_names, d.target_name, d.feature_names
+            names, d.target_name, d.feature_names
         )));
     }
-    if t.y.len() != c.points {
+    let data = match cells {
+        crate::data::Cells::Decimal { k, x, y } => ScaledData::decimal(dx, k, x, y),
+        crate::data::Cells::Rational { x, y } => {
+            let rows: Vec<Vec<Q>> = x.chunks(dx).map(<[Q]>::to_vec).collect();
+            ScaledData::new(&rows, &y)?
+        }
+    };
+    if data.targets.len() != c.points {
         return Err(Error::rejected(format!(
             "problem.data.csv.points is {}, but {what} has {} data points",
             c.points,
-            t.y.len()
+            data.targets.len()
         )));
     }
-    Ok((t.x, t.y))
+    Ok(data)
 }
 
 /// Checks a `relu-like-spurious-minimum` certificate; `file` is the data file for a
@@ -447,8 +516,8 @@ pub fn check_with(value: serde_json::Value, file: Option<DataFile>) -> Result<Ch
             "problem: need at least two points, one input column and one hidden unit".into(),
         ));
     }
-    let (xs, ys) = read_data(&p.data, file)?;
-    if ys.len() < 2 {
+    let data = read_data(&p.data, file)?;
+    if data.targets.len() < 2 {
         return Err(Error::rejected(
             "problem: need at least two points, one input column and one hidden unit".into(),
         ));
@@ -478,7 +547,7 @@ pub fn check_with(value: serde_json::Value, file: Option<DataFile>) -> Result<Ch
 
     let c = Checks {
         h,
-        data: ScaledData::new(&xs, &ys)?,
+        data,
         dx,
         d1,
         wbar,
@@ -537,7 +606,9 @@ impl Checks {
             .iter()
             .map(|v| Integer::from(&wbar_den / v.denom()) * v.numer())
             .collect();
-        let fit: Vec<Integer> = data.rows.iter().map(|row| idot(&wbar_num, row)).collect();
+        let fit: Vec<Integer> = (0..data.rows.len())
+            .map(|i| data.rows.dot(i, &wbar_num))
+            .collect();
         let residual = fit
             .iter()
             .zip(&data.targets)
@@ -564,7 +635,7 @@ impl Checks {
         let (data, dx) = (&self.data, self.dx);
         let f = self.fit();
         for j in 0..=dx {
-            let column: Vec<Integer> = data.rows.iter().map(|row| row[j].clone()).collect();
+            let column: Vec<Integer> = (0..data.rows.len()).map(|i| data.rows.get(i, j)).collect();
             let s = idot(&f.residual, &column);
             if s != 0 {
                 let coord = if j < dx {
@@ -612,10 +683,8 @@ impl Checks {
         let minimum = &self.minimum;
         let mu = (0..self.d1)
             .filter_map(|k| {
-                let least = data
-                    .rows
-                    .iter()
-                    .map(|row| idot(&minimum.units[k], row))
+                let least = (0..data.rows.len())
+                    .map(|i| data.rows.dot(i, &minimum.units[k]))
                     .min()?;
                 Some(Q::from((
                     least,
@@ -634,15 +703,8 @@ impl Checks {
                 "the radius ρ = {rho} is not positive"
             )));
         }
-        let max_l1_num = data
-            .rows
-            .iter()
-            .map(|row| {
-                row[..dx]
-                    .iter()
-                    .map(|v| Integer::from(v.abs_ref()))
-                    .sum::<Integer>()
-            })
+        let max_l1_num = (0..data.rows.len())
+            .map(|i| data.rows.abs_sum(i, dx))
             .max()
             .unwrap_or_default();
         let max_l1 = Q::from((max_l1_num, data.scale.clone()));
