@@ -24,7 +24,11 @@ pub struct Args {
 pub fn run(args: Args) -> Result<i32> {
     let mut reports = Vec::new();
     for path in &args.certs {
-        let report = check_file_with(path, args.data.as_deref())?;
+        let bar = super::thm1::progress();
+        bar.set_message(format!("check: {}", path.display()));
+        let report = check_file_with(path, args.data.as_deref());
+        bar.finish_and_clear();
+        let report = report?;
         if !args.json {
             println!(
                 "accepted: {} ({}, {} claims)",

@@ -6,8 +6,9 @@ use critcert::cert::to_json;
 use critcert::exact::{to_decimal, Q};
 use critcert::model::dataset::DEFAULT_MEMORY_LIMIT_MB;
 use critcert::model::read_csv_source;
-use critcert::theorems::thm1::{certify, Thm1Options};
+use critcert::theorems::thm1::{certify_with, Thm1Options};
 use critcert::{Error, Result};
+use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use std::path::PathBuf;
 
@@ -96,10 +97,27 @@ fn check_width(width: usize, dx: usize, limit_mb: u64) -> Result<()> {
     Ok(())
 }
 
+/// A spinner on stderr naming the stage and the time spent, shown only on a terminal.
+pub fn progress() -> ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let b = ProgressBar::new_spinner();
+    b.set_style(
+        ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    b.enable_steady_tick(std::time::Duration::from_millis(200));
+    b
+}
+
 /// Runs `critcert thm1`.
 pub fn run(args: Args) -> Result<i32> {
     refuse_overwrite(args.out.as_deref(), &[&args.data])?;
     check_width(args.width, 1, args.memory_limit)?;
+    let bar = progress();
+    bar.set_message(format!("thm1: reading {}", args.data.display()));
     let mut data = read_csv_source(&args.data, args.target.as_deref())?;
     let source = data.source.as_mut().expect("read with its source");
     source.embed = if args.data_ref {
@@ -110,12 +128,14 @@ pub fn run(args: Args) -> Result<i32> {
         source.text.len() <= EMBED_LIMIT
     };
     if !source.embed && !args.data_ref && args.out.is_some() {
-        eprintln!(
-            "note: {} has {} bytes, more than 1 MiB: the certificate names it by SHA-256 instead of embedding it (check with `critcert check CERT --data {}`; --embed-data embeds it)",
-            critcert::error::escape(&args.data.display().to_string()),
-            source.text.len(),
-            critcert::error::escape(&args.data.display().to_string()),
-        );
+        bar.suspend(|| {
+            eprintln!(
+                "note: {} has {} bytes, more than 1 MiB: the certificate names it by SHA-256 instead of embedding it (check with `critcert check CERT --data {}`; --embed-data embeds it)",
+                critcert::error::escape(&args.data.display().to_string()),
+                source.text.len(),
+                critcert::error::escape(&args.data.display().to_string()),
+            );
+        });
     }
     check_width(args.width, data.dim(), args.memory_limit)?;
     check_scale(&data).map_err(|e| Error::Input(format!("{}: {e}", args.data.display())))?;
@@ -128,11 +148,14 @@ pub fn run(args: Args) -> Result<i32> {
         alpha: args.alpha,
     };
     let file = args.data.display().to_string();
-    let result = certify(&data, &opts).map_err(|e| match e {
+    let stage = |s: &str| bar.set_message(format!("thm1: {s}"));
+    let result = certify_with(&data, &opts, &stage).map_err(|e| match e {
         Error::NotCertified(m) => Error::NotCertified(format!("{file}: {m}")),
         other => other,
     })?;
+    bar.set_message("thm1: writing the certificate");
     write_out(args.out.as_deref(), &to_json(&result.certificate))?;
+    bar.finish_and_clear();
     let improvement = Q::from(&result.loss_minimum - &result.loss_better);
     let duplicates = data.duplicate_points();
     if args.json {

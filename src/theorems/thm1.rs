@@ -49,7 +49,17 @@ pub struct Thm1Result {
 /// fail (an affine model fits exactly: C1.1) or the tie-break of Appendix A is blocked by
 /// duplicate points, with the rows named.
 pub fn certify(data: &Dataset, opts: &Thm1Options) -> Result<Thm1Result> {
+    certify_with(data, opts, &|_| {})
+}
+
+/// [`certify`], telling `stage` what it starts (for a progress display).
+pub fn certify_with(
+    data: &Dataset,
+    opts: &Thm1Options,
+    stage: &dyn Fn(&str),
+) -> Result<Thm1Result> {
     validate(opts)?;
+    stage("exact least squares");
     let (m, dx, d1) = (data.len(), data.dim(), opts.width);
     // X̃ = [X, 1] and Y as integer columns: every product below is an integer one over a
     // common denominator, so no rational is normalised per operation.
@@ -82,6 +92,7 @@ pub fn certify(data: &Dataset, opts: &Thm1Options) -> Result<Thm1Result> {
     }
 
     // Step 1: the local minimum and its region.
+    stage("the local minimum, its region and a better point");
     let alpha = &opts.alpha;
     let min_ybar = Q::from((
         fitted.0.iter().min().expect("m ≥ 2").clone(),
@@ -138,6 +149,7 @@ pub fn certify(data: &Dataset, opts: &Thm1Options) -> Result<Thm1Result> {
         },
         claims: thm1::claims(),
     };
+    stage("the checker re-derives every claim");
     let file = data.source.as_ref().filter(|s| !s.embed).map(|s| DataFile {
         name: &s.file,
         bytes: s.text.as_bytes(),
