@@ -160,12 +160,12 @@ impl CellBuilder {
     }
 }
 
-/// Parses CSV text as [`parse_csv`] does, into [`Cells`] (the checker's form): returns the
-/// input column names, the target name and the cells.
-pub fn parse_csv_cells(
-    text: &str,
-    target: Option<&str>,
-) -> Result<(Vec<String>, String, Cells), String> {
+/// The result of [`parse_csv_cells`]: input names, target name, each point's file line, cells.
+pub type ParsedCells = (Vec<String>, String, Vec<usize>, Cells);
+
+/// Parses CSV text as [`parse_csv`] does, into [`Cells`] (the checker's form, and the
+/// producer's for Theorem 1).
+pub fn parse_csv_cells(text: &str, target: Option<&str>) -> Result<ParsedCells, String> {
     let mut b = CellBuilder {
         cells: Cells::Decimal {
             k: 0,
@@ -173,8 +173,8 @@ pub fn parse_csv_cells(
             y: Vec::new(),
         },
     };
-    let (names, target_name, _) = scan(text, target, |_, col, v| b.push(col.is_none(), v))?;
-    Ok((names, target_name, b.cells))
+    let (names, target_name, lines) = scan(text, target, |_, col, v| b.push(col.is_none(), v))?;
+    Ok((names, target_name, lines, b.cells))
 }
 
 /// The parser: calls `each(point, input column or None for the target, value)` for every
@@ -473,7 +473,7 @@ mod tests {
 
     #[test]
     fn cells_are_integers_over_a_power_of_ten_until_a_value_is_not_a_plain_decimal() {
-        let (_, _, c) = parse_csv_cells("a,y\n1.5,-2\n0.25,3\n", None).unwrap();
+        let (_, _, _, c) = parse_csv_cells("a,y\n1.5,-2\n0.25,3\n", None).unwrap();
         assert_eq!(
             c,
             Cells::Decimal {
@@ -488,7 +488,7 @@ mod tests {
             "a,y\n1.5,-2\n1e-1,3\n",
             "a,y\n1.5,-2\n922337203685477581,3\n",
         ] {
-            let (_, _, c) = parse_csv_cells(text, None).unwrap();
+            let (_, _, _, c) = parse_csv_cells(text, None).unwrap();
             let Cells::Rational { x, y } = c else {
                 panic!("{text}")
             };

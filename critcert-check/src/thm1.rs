@@ -458,7 +458,7 @@ fn read_data(d: &Data, file: Option<DataFile>) -> Result<ScaledData> {
     }
     let text = std::str::from_utf8(bytes)
         .map_err(|_| Error::rejected(format!("problem.data.csv: {what} is not UTF-8 text")))?;
-    let (names, _, cells) = crate::data::parse_csv_cells(text, Some(&d.target_name))
+    let (names, _, _, cells) = crate::data::parse_csv_cells(text, Some(&d.target_name))
         .map_err(|e| Error::rejected(format!("problem.data.csv: {what}: {e}")))?;
     if names != d.feature_names {
         return Err(Error::rejected(format!(

@@ -5,7 +5,7 @@ use critcert::cert::thm1::MAX_SCALE_BITS;
 use critcert::cert::to_json;
 use critcert::exact::{to_decimal, Q};
 use critcert::model::dataset::DEFAULT_MEMORY_LIMIT_MB;
-use critcert::model::read_csv_source;
+use critcert::theorems::thm1::Thm1Data;
 use critcert::theorems::thm1::{certify_with, Thm1Options};
 use critcert::{Error, Result};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -64,22 +64,12 @@ const BYTES_PER_PARAMETER: u64 = 1024;
 /// common denominator of at most [`MAX_SCALE_BITS`] bits (so that its exact arithmetic stays
 /// bounded): data beyond that is refused here, before the construction, rather than producing
 /// a certificate the checker must reject.
-fn check_scale(data: &critcert::model::Dataset) -> std::result::Result<(), String> {
-    let mut scale = rug::Integer::from(1);
-    let values = (0..data.len())
-        .flat_map(|i| data.x.row(i).iter())
-        .chain(&data.y);
-    for v in values {
-        if v.denom() == &1 || scale.is_divisible(v.denom()) {
-            continue;
-        }
-        scale.lcm_mut(v.denom());
-        if scale.significant_bits() > MAX_SCALE_BITS {
-            return Err(format!(
-                "the values of the data have no common denominator of at most {MAX_SCALE_BITS} bits (about {} decimal places), the checker's bound on a certificate's data; round the data to fewer digits",
-                MAX_SCALE_BITS * 3 / 10
-            ));
-        }
+fn check_scale(data: &Thm1Data) -> std::result::Result<(), String> {
+    if data.common_scale().significant_bits() > MAX_SCALE_BITS {
+        return Err(format!(
+            "the values of the data have no common denominator of at most {MAX_SCALE_BITS} bits (about {} decimal places), the checker's bound on a certificate's data; round the data to fewer digits",
+            MAX_SCALE_BITS * 3 / 10
+        ));
     }
     Ok(())
 }
@@ -118,7 +108,7 @@ pub fn run(args: Args) -> Result<i32> {
     check_width(args.width, 1, args.memory_limit)?;
     let bar = progress();
     bar.set_message(format!("thm1: reading {}", args.data.display()));
-    let mut data = read_csv_source(&args.data, args.target.as_deref())?;
+    let mut data = Thm1Data::read(&args.data, args.target.as_deref())?;
     let source = data.source.as_mut().expect("read with its source");
     source.embed = if args.data_ref {
         false

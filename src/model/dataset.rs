@@ -193,6 +193,42 @@ impl Dataset {
             })
             .collect();
         sizes.push((self.target_name.clone(), column_size(&self.y, cap)));
+        memory_check(&sizes, m, limit_mb, cap)
+    }
+}
+
+/// The size of an integer column as [`column_size`] counts it.
+pub fn integer_column_size(c: &crate::exact::scaled::Column) -> ColumnSize {
+    let bits: Vec<u64> = match &c.ints {
+        crate::exact::scaled::Ints::Small(v) => v
+            .iter()
+            .map(|x| u64::from(64 - x.unsigned_abs().leading_zeros()) + 1)
+            .collect(),
+        crate::exact::scaled::Ints::Big(v) => v
+            .iter()
+            .map(|x| u64::from(x.significant_bits()) + 1)
+            .collect(),
+    };
+    ColumnSize {
+        scale_bits: Some(u64::from(c.scale.significant_bits())),
+        max_bits: bits.iter().copied().max().unwrap_or(0),
+        total_bits: bits
+            .iter()
+            .map(|b| (*b).max(64))
+            .fold(0, u64::saturating_add),
+    }
+}
+
+/// The check of [`Dataset::check_memory`] on the sizes of named columns of `m` values (`cap`:
+/// the bound their common denominators were computed under).
+pub fn memory_check(
+    sizes: &[(String, ColumnSize)],
+    m: usize,
+    limit_mb: u64,
+    cap: u64,
+) -> std::result::Result<(), String> {
+    let limit = limit_mb.saturating_mul(1 << 20);
+    {
         let only: Vec<ColumnSize> = sizes.iter().map(|(_, c)| c.clone()).collect();
         let estimate = least_squares_memory(&only, m);
         let over_cap = sizes.iter().find(|(_, c)| c.scale_bits.is_none());
