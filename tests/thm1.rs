@@ -417,6 +417,10 @@ fn data_ref_certificate_is_checked_against_its_file() {
         "{stderr}"
     );
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert_eq!(critcert(&["explain", &cert]).status.code(), Some(2));
+    let o = critcert(&["explain", &cert, "--data", &csv]);
+    assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
+    assert!(text(&o).0.contains("ACCEPTED"));
     // A changed data file: rejected with both hashes on one line.
     let other = dir.path().join("changed.csv");
     std::fs::write(&other, SMALL_CSV.replace("3,1,5", "3,1,6")).unwrap();
