@@ -6,3 +6,5 @@ cd "$(dirname "$0")/.."
 cargo build --release
 cargo bench --bench thm1 -- --noplot
 python3 benches/thm1_peers.py
+# Whole processes on large CSVs (issue 12; minutes, several GB at 1,000,000 × 20):
+#   python3 benches/thm1_whole.py 20000x20 100000x50 1000000x20

@@ -8,6 +8,8 @@ canonical statements verbatim.
 
 Usage:
     python3 proofs/check_flint.py CERT.json [CERT.json ...]     # -v: the evidence per claim
+    python3 proofs/check_flint.py CERT.json --data FILE.csv     # a Theorem 1 certificate that
+                                                 # names its data file by SHA-256
     python3 proofs/check_flint.py $(find proofs -name '*.json' | sort)
     python3 proofs/check_flint.py --self-test    # its derivative formulas and Taylor jets
                                                  # against flint.arb_series, and the
@@ -120,6 +122,7 @@ rejected), no duplicate keys, no `null` anywhere, rationals only in the canonica
 rejected); Python's 4300-digit int-string limit is lifted and numbers are parsed by FLINT.
 """
 
+import hashlib
 import json
 from math import gcd as _gcd, lcm as _lcm
 import re
@@ -1291,6 +1294,118 @@ def thm1_point(what, p, d1, dx):
     }
 
 
+# Theorem 1 data files (problem.data.csv): the CSV rules of the schema, implemented anew.
+
+CSV_MAX_DIGITS = 10_000  # digits in the mantissa of each side of one number
+CSV_MAX_EXPONENT = 10_000
+# Unicode White_Space (what Rust's str::trim removes; Python's str.strip() would also remove
+# U+001C..U+001F, so the set is explicit).
+CSV_WS = "\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(chr(c) for c in range(0x2000, 0x200B)) + "\u2028\u2029\u202f\u205f\u3000"
+_CSV_DECIMAL = re.compile(r"([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]{1,6}))?")
+DATA_FILE = None  # (name, bytes) of the file given with --data
+
+
+def csv_decimal(t):
+    m = _CSV_DECIMAL.fullmatch(t)
+    if not m or not (m.group(2) or m.group(3)):
+        low = t.lower().lstrip("+-")
+        if low in ("nan", "inf", "infinity"):
+            raise ValueError(f"{short(t, 40)!r} is not a finite number (NaN and infinities are not allowed)")
+        raise ValueError(f"{short(t, 40)!r} is not a number")
+    sign, ip, fp, ex = m.group(1), m.group(2), m.group(3) or "", m.group(4)
+    e = int(ex) if ex is not None else 0
+    if abs(e) > CSV_MAX_EXPONENT:
+        raise ValueError(f"{short(t, 40)!r} has an exponent beyond ±{CSV_MAX_EXPONENT}")
+    n = fmpz((sign if sign == "-" else "") + ((ip + fp) or "0"))
+    k = e - len(fp)
+    return Q(n * fmpz(10) ** k) if k >= 0 else Q(n, fmpz(10) ** (-k))
+
+
+def csv_number(text):
+    """One field of a data file: a decimal, or a fraction a/b of two decimals (schema rules)."""
+    t = text.strip(CSV_WS)
+    for part in t.split("/", 1):
+        mantissa = re.split("[eE]", part, maxsplit=1)[0]
+        if sum(c in "0123456789" for c in mantissa) > CSV_MAX_DIGITS:
+            raise ValueError(f"a number with more than {CSV_MAX_DIGITS} digits")
+    if "/" in t:
+        a, b = t.split("/", 1)
+        n, d = csv_decimal(a.strip(CSV_WS)), csv_decimal(b.strip(CSV_WS))
+        if d == 0:
+            raise ValueError(f"{short(t, 40)!r} has a zero denominator")
+        return n / d
+    return csv_decimal(t)
+
+
+def csv_table(text, target_name):
+    """(input column names, X rows, Y) of CSV text read by the schema's rules; ValueError names
+    the line."""
+    lines = [(i + 1, l.rstrip("\r")) for i, l in enumerate(text.split("\n"))]
+    lines = [(i, l) for i, l in lines if l.strip(CSV_WS)]
+    if not lines:
+        raise ValueError("empty file")
+    names = [f.strip(CSV_WS).strip('"') for f in lines[0][1].split(",")]
+    if len(names) < 2:
+        raise ValueError("the header has fewer than two columns")
+    if target_name not in names:
+        raise ValueError(f"no column named {short(target_name, 40)!r}")
+    t = names.index(target_name)
+    X, Y = [], []
+    for no, line in lines[1:]:
+        fields = line.split(",")
+        if len(fields) != len(names):
+            raise ValueError(f"line {no}: {len(fields)} fields, but the header has {len(names)} columns")
+        try:
+            row = [csv_number(f.strip(CSV_WS).strip('"')) for f in fields]
+        except ValueError as e:
+            raise ValueError(f"line {no}: {e}") from None
+        Y.append(row.pop(t))
+        X.append(row)
+    if len(Y) < 2:
+        raise ValueError(f"{len(Y)} data row(s); need at least two")
+    return names[:t] + names[t + 1:], X, Y
+
+
+def thm1_csv_data(data, names):
+    """X, Y of problem.data in its csv form: the SHA-256 and length of the embedded text or of
+    the --data file, then its header and number of points against the certificate's."""
+    c = obj("problem.data.csv", data["csv"], ("file", "sha256", "bytes", "points"), ("text",))
+    fname = string("problem.data.csv.file", c["file"])
+    want = string("problem.data.csv.sha256", c["sha256"])
+    if not re.fullmatch(r"[0-9a-f]{64}", want):
+        raise Rejected("problem.data.csv.sha256: expected 64 lowercase hexadecimal digits")
+    nbytes = natural("problem.data.csv.bytes", c["bytes"])
+    points = natural("problem.data.csv.points", c["points"])
+    if DATA_FILE is not None:
+        h = hashlib.sha256(DATA_FILE[1]).hexdigest()
+        if h != want:
+            raise Rejected(f"problem.data.csv: the data file {short(DATA_FILE[0])} has SHA-256 {h}, but the certificate names the file {short(fname)!r} with SHA-256 {want}: not the certificate's data")
+    if "text" in c:
+        raw, what = string("problem.data.csv.text", c["text"]).encode("utf-8"), "problem.data.csv.text"
+    elif DATA_FILE is not None:
+        raw, what = DATA_FILE[1], f"the data file {short(DATA_FILE[0])}"
+    else:
+        raise Unreadable(f"the certificate names its data file by SHA-256 instead of embedding it: check it with --data FILE, where FILE is {short(fname)!r} ({nbytes} bytes, {points} points, SHA-256 {want})")
+    h = hashlib.sha256(raw).hexdigest()
+    if h != want:
+        raise Rejected(f"problem.data.csv: {what} has SHA-256 {h}, but the certificate names {want}")
+    if len(raw) != nbytes:
+        raise Rejected(f"problem.data.csv.bytes is {nbytes}, but {what} has {len(raw)} bytes")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Rejected(f"problem.data.csv: {what} is not UTF-8 text") from None
+    try:
+        got, X, Y = csv_table(text, data["target_name"])
+    except ValueError as e:
+        raise Rejected(f"problem.data.csv: {what}: {e}") from None
+    if got != names:
+        raise Rejected(f"problem.data.feature_names: {what} has the input columns {short(got)}, the certificate names {short(names)}")
+    if len(Y) != points:
+        raise Rejected(f"problem.data.csv.points is {points}, but {what} has {len(Y)} data points")
+    return X, Y
+
+
 def check_thm1(cert):
     """Returns a list of (claim id, evidence) or raises Rejected."""
     require_claims(cert["claims"], THM1_CLAIMS)
@@ -1303,16 +1418,27 @@ def check_thm1(cert):
     if not (sp > 0 and sm >= 0 and sp != sm):
         raise Rejected("problem.activation: need s_plus > 0, s_minus ≥ 0 and s_plus ≠ s_minus")
     d1 = natural("problem.width", p["width"])
-    data = obj("problem.data", p["data"], ("feature_names", "target_name", "x", "y"))
+    data = obj("problem.data", p["data"], ("feature_names", "target_name"), ("x", "y", "csv"))
     names = array("problem.data.feature_names", data["feature_names"])
     for i, n in enumerate(names):
         string(f"problem.data.feature_names[{i + 1}]", n)
     string("problem.data.target_name", data["target_name"])
-    m, dx = len(array("problem.data.y", data["y"])), len(names)
-    if m < 2 or dx == 0 or d1 == 0:
-        raise Rejected("problem: need at least two points, one input column and one hidden unit")
-    X = mat("problem.data.x", data["x"], m, dx)
-    Y = vec("problem.data.y", data["y"], m)
+    dx = len(names)
+    if "x" in data and "y" in data and "csv" not in data:
+        if DATA_FILE is not None:
+            raise Unreadable("--data: this certificate restates its data value by value and names no data file")
+        m = len(array("problem.data.y", data["y"]))
+        if m < 2 or dx == 0 or d1 == 0:
+            raise Rejected("problem: need at least two points, one input column and one hidden unit")
+        X = mat("problem.data.x", data["x"], m, dx)
+        Y = vec("problem.data.y", data["y"], m)
+    elif "csv" in data and "x" not in data and "y" not in data:
+        if dx == 0 or d1 == 0:
+            raise Rejected("problem: need at least two points, one input column and one hidden unit")
+        X, Y = thm1_csv_data(data, names)
+        m = len(Y)
+    else:
+        raise Rejected("problem.data: give either 'x' and 'y', or 'csv'")
     # The same size limit as the Rust checker: the data's common denominator has at most
     # MAX_SCALE_BITS bits (plain decimals need few; unrelated long denominators are rejected).
     scale = 1
@@ -3342,6 +3468,8 @@ def check(cert):
     kind = cert["kind"]
     if not isinstance(kind, str) or kind not in KINDS:
         raise Rejected(f"unknown certificate kind {short(kind)!r}")
+    if DATA_FILE is not None and kind != THM1_KIND:
+        raise Unreadable(f"--data: a certificate of kind {kind!r} names no data file")
     return kind, KINDS[kind](cert)
 
 
@@ -3474,6 +3602,21 @@ def main(argv):
             print(f"self-test: {f}", file=sys.stderr)
         print(f"self-test: {'passed' if not fails else f'{len(fails)} failures'}: named activations and formula jets agree with flint.arb_series; critical-point gradients and Hessians agree with central differences")
         return 3 if fails else 0
+    global DATA_FILE
+    argv = list(argv)
+    if "--data" in argv:
+        i = argv.index("--data")
+        if i + 1 >= len(argv):
+            print(f"{PROG}: --data needs a file", file=sys.stderr)
+            return 2
+        name = argv[i + 1]
+        del argv[i:i + 2]
+        try:
+            with open(name, "rb") as f:
+                DATA_FILE = (name, f.read())
+        except OSError as e:
+            print(f"{PROG}: {name}: cannot read: {e}", file=sys.stderr)
+            return 2
     verbose = "-v" in argv or "--verbose" in argv
     files = [a for a in argv if not a.startswith("-")]  # --skip-other-kinds: accepted, a no-op
     if not files:

@@ -670,11 +670,83 @@ def hostile_cases():
     return out
 
 
+def data_file_cases():
+    """Theorem 1 certificates in the csv form of problem.data, built from the committed
+    theorem2-relu.json: (name, expectation, certificate text, data file text or None). A
+    certificate without text is checked with --data FILE."""
+    import hashlib
+    base = json.load(open(os.path.join(HERE, "thm1", "theorem2-relu.json"), encoding="utf-8"))
+    d = base["problem"]["data"]
+    names = d["feature_names"] + [d["target_name"]]
+
+    def csv_text(rows):
+        return ",".join(names) + "\n" + "".join(",".join(r) + "\n" for r in rows)
+
+    rows = [x + [y] for x, y in zip(d["x"], d["y"])]
+    good = csv_text(rows)
+
+    def cert(text, embed, **over):
+        c = copy.deepcopy(base)
+        raw = text.encode("utf-8")
+        csv = {"file": "theorem2.csv", "sha256": hashlib.sha256(raw).hexdigest(), "bytes": len(raw),
+               "points": len(rows)}
+        csv.update(over)
+        if embed:
+            csv["text"] = text
+        c["problem"]["data"] = {"feature_names": d["feature_names"], "target_name": d["target_name"], "csv": csv}
+        return c
+
+    def reversed_keys(v):
+        if isinstance(v, dict):
+            return {k: reversed_keys(v[k]) for k in reversed(list(v))}
+        return [reversed_keys(x) for x in v] if isinstance(v, list) else v
+
+    changed = csv_text([rows[0], rows[1], rows[2][:-1] + ["2"]])
+    decimals = good.replace("1/2", "0.5")
+    out = [
+        ("embedded csv text", "accept", dumps(cert(good, True)), None),
+        ("embedded csv text, checked with the same --data file", "accept", dumps(cert(good, True)), good),
+        ("embedded csv text respelled (0.5 for 1/2; hash and length of the new text)", "accept", dumps(cert(decimals, True)), None),
+        ("data-ref with its file", "accept", dumps(cert(good, False)), good),
+        ("data-ref with its file, another file name (informational)", "accept", dumps(cert(good, False, file="other.csv")), good),
+        ("data-ref with its file, keys reversed", "accept", json.dumps(reversed_keys(cert(good, False)), indent=1), good),
+        ("data-ref without --data", "reject", dumps(cert(good, False)), None),
+        ("data-ref with a changed data file", "reject", dumps(cert(good, False)), changed),
+        ("data-ref with the file's line endings changed", "reject", dumps(cert(good, False)), good.replace("\n", "\r\n")),
+        ("data-ref with a changed hash", "reject", dumps(cert(good, False, sha256="0" * 64)), good),
+        ("data-ref with a malformed hash", "reject", dumps(cert(good, False, sha256="ABC")), good),
+        ("data-ref with the wrong number of points", "reject", dumps(cert(good, False, points=4)), good),
+        ("data-ref with the wrong length", "reject", dumps(cert(good, False, bytes=len(good) + 1)), good),
+        ("embedded csv text with a changed value (hash and length updated)", "reject", dumps(cert(changed, True)), None),
+        ("embedded csv text checked with another --data file", "reject", dumps(cert(good, True)), changed),
+        ("restated certificate given a --data file", "reject", dumps(base), good),
+    ]
+    c = cert(good, True)
+    c["problem"]["data"]["csv"]["text"] = changed
+    out.append(("embedded csv text with a changed value (hash not updated)", "reject", dumps(c), None))
+    c = cert(good, False)
+    c["problem"]["data"]["feature_names"] = ["x2", "x1"]
+    out.append(("data-ref with the input columns renamed", "reject", dumps(c), good))
+    c = cert(good, False)
+    c["problem"]["data"]["target_name"] = d["feature_names"][0]
+    out.append(("data-ref with another target column", "reject", dumps(c), good))
+    c = cert(good, True)
+    c["problem"]["data"]["x"] = d["x"]
+    c["problem"]["data"]["y"] = d["y"]
+    out.append(("both forms of the data at once", "reject", dumps(c), None))
+    c = cert(good, True)
+    c["problem"]["data"]["csv"]["text"] = good + "1,1,x\n"
+    c["problem"]["data"]["csv"]["sha256"] = hashlib.sha256(c["problem"]["data"]["csv"]["text"].encode()).hexdigest()
+    c["problem"]["data"]["csv"]["bytes"] = len(c["problem"]["data"]["csv"]["text"])
+    out.append(("embedded csv text with a field that is not a number", "reject", dumps(c), None))
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 
-def verdict(cmd, path):
+def verdict(cmd, path, data=None):
     try:
-        p = subprocess.run(cmd + [path], capture_output=True, text=True, timeout=TIMEOUT)
+        p = subprocess.run(cmd + [path] + (["--data", data] if data else []), capture_output=True, text=True, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
         return "timeout", ""
     msg = (p.stdout + p.stderr).strip().splitlines()
@@ -714,17 +786,24 @@ def main(argv):
         print("tamper_both.py: no critical-point certificate under proofs/ (or given with --point FILE): "
               "its cases are skipped")
     cases += [(f"constructed: {n}", e, t) for n, e, t in hostile_cases()]
+    cases = [(n, e, t, None) for n, e, t in cases]
+    cases += [(f"data file: {n}", e, t, dt) for n, e, t, dt in data_file_cases()]
     if only:
         cases = [x for x in cases if only in x[0]]
     passed = failed = 0
     failures = []
     with tempfile.TemporaryDirectory() as tmp:
-        for i, (name, expect, text) in enumerate(cases):
+        for i, (name, expect, text, data) in enumerate(cases):
             f = os.path.join(tmp, f"case{i}.json")
             with open(f, "w", encoding="utf-8") as fh:
                 fh.write(text)
+            if data is not None:
+                data_path = os.path.join(tmp, f"case{i}.csv")
+                with open(data_path, "w", encoding="utf-8", newline="") as fh:
+                    fh.write(data)
+                data = data_path
             want = "accepted" if expect == "accept" else "rejected"
-            (rv, rm), (pv, pm) = verdict(rust, f), verdict(python, f)
+            (rv, rm), (pv, pm) = verdict(rust, f, data), verdict(python, f, data)
             ok = rv == want and pv == want
             passed, failed = passed + ok, failed + (not ok)
             line = f"{'ok  ' if ok else 'FAIL'} [{expect}] {name}: rust {rv}, python {pv}"

@@ -374,3 +374,157 @@ proptest! {
         }
     }
 }
+
+/// A small CSV whose least-squares fit is not exact (the data of `small_data`).
+const SMALL_CSV: &str = "a,b,y\n0,1,0\n1,0,2\n2,2,1\n3,1,5\n";
+
+fn thm1_cli(data: &str, out: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "thm1",
+        "--data",
+        data,
+        "--s-plus",
+        "1",
+        "--s-minus",
+        "0",
+        "--out",
+        out,
+    ];
+    args.extend_from_slice(extra);
+    critcert(&args)
+}
+
+#[test]
+fn data_ref_certificate_is_checked_against_its_file() {
+    let (dir, csv) = temp_file("small.csv", SMALL_CSV);
+    let cert = dir.path().join("ref.json").display().to_string();
+    let o = thm1_cli(&csv, &cert, &["--data-ref"]);
+    assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&cert).unwrap()).unwrap();
+    let c = &v["problem"]["data"]["csv"];
+    assert_eq!(c["file"], "small.csv");
+    assert_eq!(c["points"], 4);
+    assert_eq!(c["bytes"], SMALL_CSV.len());
+    assert!(c.get("text").is_none() && v["problem"]["data"].get("x").is_none());
+    // With its file: accepted. Without: refused, naming the file it needs.
+    let o = critcert(&["check", &cert, "--data", &csv]);
+    assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
+    let o = critcert(&["check", &cert]);
+    let (_, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--data") && stderr.contains("small.csv"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert_eq!(critcert(&["explain", &cert]).status.code(), Some(2));
+    let o = critcert(&["explain", &cert, "--data", &csv]);
+    assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
+    assert!(text(&o).0.contains("ACCEPTED"));
+    // A changed data file: rejected with both hashes on one line.
+    let other = dir.path().join("changed.csv");
+    std::fs::write(&other, SMALL_CSV.replace("3,1,5", "3,1,6")).unwrap();
+    let o = critcert(&["check", &cert, "--data", &other.display().to_string()]);
+    let (stdout, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{stdout}{stderr}");
+    let sha = c["sha256"].as_str().unwrap();
+    assert!(
+        stderr.contains(sha) && stderr.contains("changed.csv") && stderr.contains("SHA-256"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    // A changed hash, a wrong shape: rejected. Another file name (informational): accepted.
+    let check_with = |v: &Value| {
+        let p = dir.path().join("t.json");
+        std::fs::write(&p, v.to_string()).unwrap();
+        critcert(&["check", &p.display().to_string(), "--data", &csv])
+            .status
+            .code()
+    };
+    let mut t = v.clone();
+    t["problem"]["data"]["csv"]["sha256"] = Value::String("0".repeat(64));
+    assert_eq!(check_with(&t), Some(1));
+    let mut t = v.clone();
+    t["problem"]["data"]["csv"]["points"] = Value::from(5);
+    assert_eq!(check_with(&t), Some(1));
+    let mut t = v.clone();
+    t["problem"]["data"]["feature_names"] = serde_json::json!(["b", "a"]);
+    assert_eq!(check_with(&t), Some(1));
+    let mut t = v.clone();
+    t["problem"]["data"]["csv"]["file"] = Value::String("renamed.csv".into());
+    assert_eq!(check_with(&t), Some(0));
+    assert_eq!(check_with(&reversed_keys(&v)), Some(0));
+}
+
+#[test]
+fn small_files_are_embedded_by_default_and_checked_alone() {
+    let (dir, csv) = temp_file("small.csv", SMALL_CSV);
+    let cert = dir.path().join("emb.json").display().to_string();
+    let o = thm1_cli(&csv, &cert, &[]);
+    assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
+    assert!(
+        text(&o).1.is_empty(),
+        "no note for a small file: {:?}",
+        text(&o)
+    );
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&cert).unwrap()).unwrap();
+    assert_eq!(v["problem"]["data"]["csv"]["text"], SMALL_CSV);
+    assert!(check_str(&v.to_string()).is_ok());
+    assert_eq!(critcert(&["check", &cert]).status.code(), Some(0));
+    assert_eq!(
+        critcert(&["check", &cert, "--data", &csv]).status.code(),
+        Some(0)
+    );
+    // The text changed with its hash and length updated: the claims are re-derived and fail.
+    let mut t = v.clone();
+    let changed = SMALL_CSV.replace("3,1,5", "3,1,6");
+    t["problem"]["data"]["csv"]["text"] = Value::String(changed.clone());
+    assert!(rejects(&t).contains("SHA-256"));
+    t["problem"]["data"]["csv"]["sha256"] =
+        Value::String(critcert::cert::data::sha256_hex(changed.as_bytes()));
+    assert_eq!(failing_claim(&t).as_deref(), Some("normal-equations"));
+    // Both forms at once, or neither: rejected.
+    let mut t = v.clone();
+    t["problem"]["data"]["y"] = serde_json::json!(["0", "2", "1", "5"]);
+    assert!(check_str(&t.to_string()).is_err());
+    // --data-ref and --embed-data choose; a large file defaults to a reference, said on stderr.
+    let o = thm1_cli(&csv, &cert, &["--data-ref"]);
+    assert_eq!(o.status.code(), Some(0));
+    let mut big = String::from("a,b,y\n");
+    for i in 0..100_000 {
+        big.push_str(&format!(
+            "{}.{:03},{},{}\n",
+            i % 97,
+            i % 1000,
+            i % 13,
+            (i % 101) * (i % 7) % 101
+        ));
+    }
+    let big_csv = dir.path().join("big.csv");
+    std::fs::write(&big_csv, &big).unwrap();
+    let big_csv = big_csv.display().to_string();
+    let o = thm1_cli(&big_csv, &cert, &[]);
+    let (_, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("SHA-256") && stderr.contains("--embed-data"),
+        "{stderr}"
+    );
+    let size = std::fs::metadata(&cert).unwrap().len();
+    assert!(size < 20_000, "a data-ref certificate of {size} bytes");
+    assert_eq!(
+        critcert(&["check", &cert, "--data", &big_csv])
+            .status
+            .code(),
+        Some(0)
+    );
+    let o = thm1_cli(&big_csv, &cert, &["--embed-data"]);
+    assert_eq!(o.status.code(), Some(0));
+    let size = std::fs::metadata(&cert).unwrap().len() as f64;
+    assert!(
+        size <= 1.2 * big.len() as f64,
+        "{size} bytes for {} of CSV",
+        big.len()
+    );
+    assert_eq!(critcert(&["check", &cert]).status.code(), Some(0));
+}

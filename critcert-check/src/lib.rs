@@ -12,6 +12,7 @@
 #![warn(missing_docs)]
 
 pub mod activation;
+pub mod data;
 pub mod error;
 pub mod f64i;
 pub mod formula;
@@ -89,6 +90,13 @@ pub fn to_json<T: Serialize>(value: &T) -> String {
 /// Checks certificate text. `Err(Error::Rejected)` names the first claim (or field) that fails;
 /// `Err(Error::Input)` means the text is not a certificate at all.
 pub fn check_str(text: &str) -> Result<CheckReport> {
+    check_str_with(text, None)
+}
+
+/// [`check_str`], given the data file of a Theorem 1 certificate that names its data by
+/// SHA-256 (`problem.data.csv` without `text`). A file given for any other certificate is an
+/// `Err(Error::Input)`.
+pub fn check_str_with(text: &str, data: Option<thm1::DataFile>) -> Result<CheckReport> {
     let value = parse_strict(text)?;
     let obj = value.as_object().ok_or_else(|| {
         Error::Input("not a certificate: the top level is not a JSON object".into())
@@ -107,7 +115,10 @@ pub fn check_str(text: &str) -> Result<CheckReport> {
         .ok_or_else(|| Error::rejected("missing field 'kind'".into()))?
         .to_string();
     match kind.as_str() {
-        thm1::KIND => thm1::check(value),
+        thm1::KIND => thm1::check_with(value, data),
+        _ if data.is_some() => Err(Error::Input(format!(
+            "--data: a certificate of kind '{kind}' names no data file"
+        ))),
         thm2::KIND => thm2::check(value),
         thm4::KIND => thm4::check(value),
         point::KIND => point::check(value),
@@ -212,9 +223,29 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
 
 /// Checks a certificate file; errors name the file.
 pub fn check_file(path: &std::path::Path) -> Result<CheckReport> {
+    check_file_with(path, None)
+}
+
+/// [`check_file`] with the data file `data` (see [`check_str_with`]).
+pub fn check_file_with(
+    path: &std::path::Path,
+    data: Option<&std::path::Path>,
+) -> Result<CheckReport> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Error::Input(format!("{}: cannot read: {e}", path.display())))?;
-    check_str(&text).map_err(|e| e.context(&path.display().to_string()))
+    let bytes = match data {
+        Some(d) => Some(
+            std::fs::read(d)
+                .map_err(|e| Error::Input(format!("{}: cannot read: {e}", d.display())))?,
+        ),
+        None => None,
+    };
+    let name = data.map(|d| d.display().to_string()).unwrap_or_default();
+    let file = bytes.as_deref().map(|b| thm1::DataFile {
+        name: &name,
+        bytes: b,
+    });
+    check_str_with(&text, file).map_err(|e| e.context(&path.display().to_string()))
 }
 
 /// Deserialises a certificate of a known kind, with every unknown field rejected, and requires

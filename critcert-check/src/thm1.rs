@@ -25,7 +25,8 @@ pub struct ReluLike {
     pub s_minus: String,
 }
 
-/// A dataset restated exactly: one row of `x` per point.
+/// The dataset, in one of two forms: restated value by value (`x`, `y`), or as the CSV file it
+/// was read from (`csv`: its text embedded, or named by SHA-256 only).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Data {
@@ -33,10 +34,52 @@ pub struct Data {
     pub feature_names: Vec<String>,
     /// Target column name.
     pub target_name: String,
-    /// The inputs, `m` rows of `dx` rationals.
-    pub x: Vec<Vec<String>>,
-    /// The targets, `m` rationals.
-    pub y: Vec<String>,
+    /// The inputs, `m` rows of `dx` rationals (the restated form).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<Vec<Vec<String>>>,
+    /// The targets, `m` rationals (the restated form).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<Vec<String>>,
+    /// The CSV file (the file form).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csv: Option<CsvFile>,
+}
+
+impl Data {
+    /// The number of points `m` the certificate states.
+    pub fn points(&self) -> usize {
+        match (&self.y, &self.csv) {
+            (Some(y), _) => y.len(),
+            (None, Some(c)) => c.points,
+            (None, None) => 0,
+        }
+    }
+}
+
+/// A CSV data file, read by the rules of [`crate::data`].
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CsvFile {
+    /// The file's name when the certificate was made (informational).
+    pub file: String,
+    /// SHA-256 of the file's bytes: 64 lowercase hexadecimal digits.
+    pub sha256: String,
+    /// The file's length in bytes.
+    pub bytes: u64,
+    /// The number of data points `m` (data lines).
+    pub points: usize,
+    /// The file's text, exactly (absent: the checker is given the file, `--data`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+/// A data file given to the checker for a certificate that names its data by hash.
+#[derive(Clone, Copy, Debug)]
+pub struct DataFile<'a> {
+    /// How to name the file in messages (its path).
+    pub name: &'a str,
+    /// Its bytes.
+    pub bytes: &'a [u8],
 }
 
 /// The problem: data, activation and hidden width `d1` (with `dy = 1`).
@@ -130,9 +173,58 @@ struct Slopes {
 /// arithmetic, with one rational normalisation per reported number (normalising each
 /// intermediate sum of large rationals costs a gcd per addition).
 struct ScaledData {
-    rows: Vec<Vec<Integer>>,
+    rows: Rows,
     targets: Vec<Integer>,
     scale: Integer,
+}
+
+/// The augmented input rows `[x_i·scale, scale]`: `i64` row-major when every entry fits (plain
+/// decimals, read without a heap object per value), GMP integers otherwise.
+enum Rows {
+    Small { width: usize, v: Vec<i64> },
+    Big(Vec<Vec<Integer>>),
+}
+
+impl Rows {
+    fn len(&self) -> usize {
+        match self {
+            Rows::Small { width, v } => v.len() / width,
+            Rows::Big(r) => r.len(),
+        }
+    }
+
+    /// `Σ_j u[j]·row_i[j]`.
+    fn dot(&self, i: usize, u: &[Integer]) -> Integer {
+        match self {
+            Rows::Small { width, v } => {
+                let mut s = Integer::new();
+                for (a, &b) in u.iter().zip(&v[i * width..(i + 1) * width]) {
+                    s += a * b;
+                }
+                s
+            }
+            Rows::Big(r) => idot(u, &r[i]),
+        }
+    }
+
+    /// Entry `j` of row `i`.
+    fn get(&self, i: usize, j: usize) -> Integer {
+        match self {
+            Rows::Small { width, v } => Integer::from(v[i * width + j]),
+            Rows::Big(r) => r[i][j].clone(),
+        }
+    }
+
+    /// `Σ_{j < n} |row_i[j]|`.
+    fn abs_sum(&self, i: usize, n: usize) -> Integer {
+        match self {
+            Rows::Small { width, v } => v[i * width..i * width + n]
+                .iter()
+                .map(|&a| Integer::from(a.unsigned_abs()))
+                .sum(),
+            Rows::Big(r) => r[i][..n].iter().map(|v| Integer::from(v.abs_ref())).sum(),
+        }
+    }
 }
 
 /// The most bits the data's common denominator may have. Plain decimals need few (`10^k`);
@@ -157,10 +249,25 @@ impl ScaledData {
             .map(|x| x.iter().map(int).chain([scale.clone()]).collect())
             .collect();
         Ok(ScaledData {
-            rows,
+            rows: Rows::Big(rows),
             targets: ys.iter().map(int).collect(),
             scale,
         })
+    }
+
+    /// Data read as integers over `10^k` (`dx` inputs per row, row-major).
+    fn decimal(dx: usize, k: u32, x: Vec<i64>, y: Vec<i64>) -> ScaledData {
+        let scale = 10i64.pow(k);
+        let mut v = Vec::with_capacity(x.len() / dx.max(1) * (dx + 1));
+        for row in x.chunks(dx) {
+            v.extend_from_slice(row);
+            v.push(scale);
+        }
+        ScaledData {
+            rows: Rows::Small { width: dx + 1, v },
+            targets: y.into_iter().map(Integer::from).collect(),
+            scale: Integer::from(scale),
+        }
     }
 }
 
@@ -215,9 +322,9 @@ impl Net {
         })
     }
 
-    /// Pre-activation numerators of every unit at data row `row` (over `unit_dens[k]·scale`).
-    fn pre_activations(&self, row: &[Integer]) -> Vec<Integer> {
-        self.units.iter().map(|u| idot(u, row)).collect()
+    /// Pre-activation numerators of every unit at data row `i` (over `unit_dens[k]·scale`).
+    fn pre_activations(&self, rows: &Rows, i: usize) -> Vec<Integer> {
+        self.units.iter().map(|u| rows.dot(i, u)).collect()
     }
 
     /// The outputs at every data point as `(numerators, denominator)`.
@@ -241,12 +348,10 @@ impl Net {
             .iter()
             .map(|v| Integer::from(&den / v.denom()) * v.numer())
             .collect();
-        let outputs = data
-            .rows
-            .iter()
-            .map(|row| {
+        let outputs = (0..data.rows.len())
+            .map(|i| {
                 let mut out = c[2 * d1].clone();
-                for (k, z) in self.pre_activations(row).into_iter().enumerate() {
+                for (k, z) in self.pre_activations(&data.rows, i).into_iter().enumerate() {
                     out += if z >= 0 { &c[k] } else { &c[d1 + k] } * z;
                 }
                 out
@@ -271,8 +376,117 @@ impl Net {
     }
 }
 
-/// Checks a `relu-like-spurious-minimum` certificate.
+/// Checks a `relu-like-spurious-minimum` certificate (its data embedded or restated).
 pub fn check(value: serde_json::Value) -> Result<CheckReport> {
+    check_with(value, None)
+}
+
+/// The data of a certificate as rationals, after the checks of its `csv` form: the file's
+/// SHA-256 and length, then its header and number of points against the certificate's.
+fn read_data(d: &Data, file: Option<DataFile>) -> Result<ScaledData> {
+    let dx = d.feature_names.len();
+    let c = match (&d.x, &d.y, &d.csv) {
+        (Some(x), Some(y), None) => {
+            let m = y.len();
+            if m < 2 || dx == 0 {
+                return Err(Error::rejected(
+                    "problem: need at least two points, one input column and one hidden unit"
+                        .into(),
+                ));
+            }
+            if file.is_some() {
+                return Err(Error::Input(
+                    "--data: this certificate restates its data value by value and names no data file".into(),
+                ));
+            }
+            return ScaledData::new(
+                &q_mat("problem.data.x", x, m, dx)?,
+                &q_vec("problem.data.y", y)?,
+            );
+        }
+        (None, None, Some(c)) => c,
+        _ => {
+            return Err(Error::rejected(
+                "problem.data: give either 'x' and 'y', or 'csv'".into(),
+            ))
+        }
+    };
+    if c.sha256.len() != 64
+        || !c
+            .sha256
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
+        return Err(Error::rejected(
+            "problem.data.csv.sha256: expected 64 lowercase hexadecimal digits".into(),
+        ));
+    }
+    let file_name = crate::error::abbreviate(&c.file);
+    if let Some(f) = file {
+        let h = crate::data::sha256_hex(f.bytes);
+        if h != c.sha256 {
+            return Err(Error::rejected(format!(
+                "problem.data.csv: the data file {} has SHA-256 {h}, but the certificate names the file '{file_name}' with SHA-256 {}: not the certificate's data",
+                crate::error::abbreviate(f.name),
+                c.sha256
+            )));
+        }
+    }
+    let (bytes, what): (&[u8], String) = match (&c.text, file) {
+        (Some(t), _) => (t.as_bytes(), "problem.data.csv.text".into()),
+        (None, Some(f)) => (f.bytes, format!("the data file {}", crate::error::abbreviate(f.name))),
+        (None, None) => {
+            return Err(Error::Input(format!(
+                "the certificate names its data file by SHA-256 instead of embedding it: check it with --data FILE, where FILE is '{file_name}' ({} bytes, {} points, SHA-256 {})",
+                c.bytes, c.points, c.sha256
+            )))
+        }
+    };
+    let h = crate::data::sha256_hex(bytes);
+    if h != c.sha256 {
+        return Err(Error::rejected(format!(
+            "problem.data.csv: {what} has SHA-256 {h}, but the certificate names {}",
+            c.sha256
+        )));
+    }
+    if bytes.len() as u64 != c.bytes {
+        return Err(Error::rejected(format!(
+            "problem.data.csv.bytes is {}, but {what} has {} bytes",
+            c.bytes,
+            bytes.len()
+        )));
+    }
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| Error::rejected(format!("problem.data.csv: {what} is not UTF-8 text")))?;
+    let (names, _, _, cells) = crate::data::parse_csv_cells(text, Some(&d.target_name))
+        .map_err(|e| Error::rejected(format!("problem.data.csv: {what}: {e}")))?;
+    if names != d.feature_names {
+        return Err(Error::rejected(format!(
+            "problem.data.feature_names: {what} has the input columns {:?} (target '{}'), the certificate names {:?}",
+            names, d.target_name, d.feature_names
+        )));
+    }
+    let data = match cells {
+        crate::data::Cells::Decimal { k, x, y } => ScaledData::decimal(dx, k, x, y),
+        crate::data::Cells::Rational { x, y } => {
+            let rows: Vec<Vec<Q>> = x.chunks(dx).map(<[Q]>::to_vec).collect();
+            ScaledData::new(&rows, &y)?
+        }
+    };
+    if data.targets.len() != c.points {
+        return Err(Error::rejected(format!(
+            "problem.data.csv.points is {}, but {what} has {} data points",
+            c.points,
+            data.targets.len()
+        )));
+    }
+    Ok(data)
+}
+
+/// Checks a `relu-like-spurious-minimum` certificate; `file` is the data file for a
+/// certificate that names its data by SHA-256 (for one that embeds it, the file must be the
+/// same bytes).
+pub fn check_with(value: serde_json::Value, file: Option<DataFile>) -> Result<CheckReport> {
     let cert: Cert = parse_typed(value)?;
     let expected = claims();
     require_claims(&cert.claims, &expected)?;
@@ -295,16 +509,19 @@ pub fn check(value: serde_json::Value) -> Result<CheckReport> {
             "problem.activation: need s_plus > 0, s_minus ≥ 0 and s_plus ≠ s_minus".into(),
         ));
     }
-    let m = p.data.y.len();
     let dx = p.data.feature_names.len();
     let d1 = p.width;
-    if m < 2 || dx == 0 || d1 == 0 {
+    if dx == 0 || d1 == 0 {
         return Err(Error::rejected(
             "problem: need at least two points, one input column and one hidden unit".into(),
         ));
     }
-    let xs = q_mat("problem.data.x", &p.data.x, m, dx)?;
-    let ys = q_vec("problem.data.y", &p.data.y)?;
+    let data = read_data(&p.data, file)?;
+    if data.targets.len() < 2 {
+        return Err(Error::rejected(
+            "problem: need at least two points, one input column and one hidden unit".into(),
+        ));
+    }
 
     // The witness.
     require_len("witness.least_squares", &w.least_squares, dx + 1)?;
@@ -330,7 +547,7 @@ pub fn check(value: serde_json::Value) -> Result<CheckReport> {
 
     let c = Checks {
         h,
-        data: ScaledData::new(&xs, &ys)?,
+        data,
         dx,
         d1,
         wbar,
@@ -389,7 +606,9 @@ impl Checks {
             .iter()
             .map(|v| Integer::from(&wbar_den / v.denom()) * v.numer())
             .collect();
-        let fit: Vec<Integer> = data.rows.iter().map(|row| idot(&wbar_num, row)).collect();
+        let fit: Vec<Integer> = (0..data.rows.len())
+            .map(|i| data.rows.dot(i, &wbar_num))
+            .collect();
         let residual = fit
             .iter()
             .zip(&data.targets)
@@ -416,7 +635,7 @@ impl Checks {
         let (data, dx) = (&self.data, self.dx);
         let f = self.fit();
         for j in 0..=dx {
-            let column: Vec<Integer> = data.rows.iter().map(|row| row[j].clone()).collect();
+            let column: Vec<Integer> = (0..data.rows.len()).map(|i| data.rows.get(i, j)).collect();
             let s = idot(&f.residual, &column);
             if s != 0 {
                 let coord = if j < dx {
@@ -464,10 +683,8 @@ impl Checks {
         let minimum = &self.minimum;
         let mu = (0..self.d1)
             .filter_map(|k| {
-                let least = data
-                    .rows
-                    .iter()
-                    .map(|row| idot(&minimum.units[k], row))
+                let least = (0..data.rows.len())
+                    .map(|i| data.rows.dot(i, &minimum.units[k]))
                     .min()?;
                 Some(Q::from((
                     least,
@@ -486,15 +703,8 @@ impl Checks {
                 "the radius ρ = {rho} is not positive"
             )));
         }
-        let max_l1_num = data
-            .rows
-            .iter()
-            .map(|row| {
-                row[..dx]
-                    .iter()
-                    .map(|v| Integer::from(v.abs_ref()))
-                    .sum::<Integer>()
-            })
+        let max_l1_num = (0..data.rows.len())
+            .map(|i| data.rows.abs_sum(i, dx))
             .max()
             .unwrap_or_default();
         let max_l1 = Q::from((max_l1_num, data.scale.clone()));

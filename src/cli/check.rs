@@ -1,7 +1,7 @@
 //! `critcert check`: re-check a certificate with the trusted checker.
 
 use super::print_json;
-use critcert::cert::check_file;
+use critcert::cert::check_file_with;
 use critcert::Result;
 use std::path::PathBuf;
 
@@ -11,6 +11,10 @@ pub struct Args {
     /// The certificate(s) to check.
     #[arg(value_name = "CERT.json", required = true)]
     certs: Vec<PathBuf>,
+    /// The data file of a Theorem 1 certificate that names its data by SHA-256 (`thm1
+    /// --data-ref`); for one that embeds its data, the file must be the same bytes.
+    #[arg(long, value_name = "FILE.csv")]
+    data: Option<PathBuf>,
     /// Print the checker's report as JSON.
     #[arg(long)]
     json: bool,
@@ -20,7 +24,11 @@ pub struct Args {
 pub fn run(args: Args) -> Result<i32> {
     let mut reports = Vec::new();
     for path in &args.certs {
-        let report = check_file(path)?;
+        let bar = super::thm1::progress();
+        bar.set_message(format!("check: {}", path.display()));
+        let report = check_file_with(path, args.data.as_deref());
+        bar.finish_and_clear();
+        let report = report?;
         if !args.json {
             println!(
                 "accepted: {} ({}, {} claims)",

@@ -5,9 +5,10 @@ use critcert::cert::thm1::MAX_SCALE_BITS;
 use critcert::cert::to_json;
 use critcert::exact::{to_decimal, Q};
 use critcert::model::dataset::DEFAULT_MEMORY_LIMIT_MB;
-use critcert::model::read_csv;
-use critcert::theorems::thm1::{certify, Thm1Options};
+use critcert::theorems::thm1::Thm1Data;
+use critcert::theorems::thm1::{certify_with, Thm1Options};
 use critcert::{Error, Result};
+use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use std::path::PathBuf;
 
@@ -35,6 +36,13 @@ pub struct Args {
     /// Write the certificate here (atomically).
     #[arg(long, value_name = "CERT.json")]
     out: Option<PathBuf>,
+    /// Name the data in the certificate by SHA-256, file name and shape instead of embedding
+    /// its text (check with `critcert check CERT --data FILE.csv`); the default above 1 MiB.
+    #[arg(long, conflicts_with = "embed_data")]
+    data_ref: bool,
+    /// Embed the data file's text in the certificate; the default up to 1 MiB.
+    #[arg(long)]
+    embed_data: bool,
     /// Print the summary as JSON.
     #[arg(long)]
     json: bool,
@@ -42,6 +50,11 @@ pub struct Args {
     #[arg(long, value_name = "MB", default_value_t = DEFAULT_MEMORY_LIMIT_MB)]
     memory_limit: u64,
 }
+
+/// The largest data file embedded in a certificate by default (1 MiB): above it the
+/// certificate names the file by SHA-256 (`--data-ref`), which is what a reviewer of a large
+/// dataset wants (a certificate of kilobytes, checked against their own copy of the file).
+pub const EMBED_LIMIT: usize = 1 << 20;
 
 /// Estimated memory per parameter of the network, in bytes: the certificate lists every
 /// parameter (as JSON text, held while it is written and re-read by the checker).
@@ -51,22 +64,12 @@ const BYTES_PER_PARAMETER: u64 = 1024;
 /// common denominator of at most [`MAX_SCALE_BITS`] bits (so that its exact arithmetic stays
 /// bounded): data beyond that is refused here, before the construction, rather than producing
 /// a certificate the checker must reject.
-fn check_scale(data: &critcert::model::Dataset) -> std::result::Result<(), String> {
-    let mut scale = rug::Integer::from(1);
-    let values = (0..data.len())
-        .flat_map(|i| data.x.row(i).iter())
-        .chain(&data.y);
-    for v in values {
-        if v.denom() == &1 || scale.is_divisible(v.denom()) {
-            continue;
-        }
-        scale.lcm_mut(v.denom());
-        if scale.significant_bits() > MAX_SCALE_BITS {
-            return Err(format!(
-                "the values of the data have no common denominator of at most {MAX_SCALE_BITS} bits (about {} decimal places), the checker's bound on a certificate's data; round the data to fewer digits",
-                MAX_SCALE_BITS * 3 / 10
-            ));
-        }
+fn check_scale(data: &Thm1Data) -> std::result::Result<(), String> {
+    if data.common_scale().significant_bits() > MAX_SCALE_BITS {
+        return Err(format!(
+            "the values of the data have no common denominator of at most {MAX_SCALE_BITS} bits (about {} decimal places), the checker's bound on a certificate's data; round the data to fewer digits",
+            MAX_SCALE_BITS * 3 / 10
+        ));
     }
     Ok(())
 }
@@ -84,11 +87,46 @@ fn check_width(width: usize, dx: usize, limit_mb: u64) -> Result<()> {
     Ok(())
 }
 
+/// A spinner on stderr naming the stage and the time spent, shown only on a terminal.
+pub fn progress() -> ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let b = ProgressBar::new_spinner();
+    b.set_style(
+        ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    b.enable_steady_tick(std::time::Duration::from_millis(200));
+    b
+}
+
 /// Runs `critcert thm1`.
 pub fn run(args: Args) -> Result<i32> {
     refuse_overwrite(args.out.as_deref(), &[&args.data])?;
     check_width(args.width, 1, args.memory_limit)?;
-    let data = read_csv(&args.data, args.target.as_deref())?;
+    let bar = progress();
+    bar.set_message(format!("thm1: reading {}", args.data.display()));
+    let mut data = Thm1Data::read(&args.data, args.target.as_deref())?;
+    let source = data.source.as_mut().expect("read with its source");
+    source.embed = if args.data_ref {
+        false
+    } else if args.embed_data {
+        true
+    } else {
+        source.text.len() <= EMBED_LIMIT
+    };
+    if !source.embed && !args.data_ref && args.out.is_some() {
+        bar.suspend(|| {
+            eprintln!(
+                "note: {} has {} bytes, more than 1 MiB: the certificate names it by SHA-256 instead of embedding it (check with `critcert check CERT --data {}`; --embed-data embeds it)",
+                critcert::error::escape(&args.data.display().to_string()),
+                source.text.len(),
+                critcert::error::escape(&args.data.display().to_string()),
+            );
+        });
+    }
     check_width(args.width, data.dim(), args.memory_limit)?;
     check_scale(&data).map_err(|e| Error::Input(format!("{}: {e}", args.data.display())))?;
     data.check_memory(args.memory_limit)
@@ -100,11 +138,14 @@ pub fn run(args: Args) -> Result<i32> {
         alpha: args.alpha,
     };
     let file = args.data.display().to_string();
-    let result = certify(&data, &opts).map_err(|e| match e {
+    let stage = |s: &str| bar.set_message(format!("thm1: {s}"));
+    let result = certify_with(&data, &opts, &stage).map_err(|e| match e {
         Error::NotCertified(m) => Error::NotCertified(format!("{file}: {m}")),
         other => other,
     })?;
+    bar.set_message("thm1: writing the certificate");
     write_out(args.out.as_deref(), &to_json(&result.certificate))?;
+    bar.finish_and_clear();
     let improvement = Q::from(&result.loss_minimum - &result.loss_better);
     let duplicates = data.duplicate_points();
     if args.json {

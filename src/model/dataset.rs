@@ -4,8 +4,8 @@
 //! Every field is parsed from its decimal text to an exact rational (never through `f64`).
 //! The target `y` is the last column unless another is named.
 
-use crate::error::{clip, Error, Result};
-use crate::exact::{parse_input, QMatrix, Q};
+use crate::error::{Error, Result};
+use crate::exact::{QMatrix, Q};
 use rug::Integer;
 use std::collections::HashSet;
 use std::path::Path;
@@ -23,6 +23,22 @@ pub struct Dataset {
     pub y: Vec<Q>,
     /// The file line of each point (1-based), for error messages.
     pub lines: Vec<usize>,
+    /// The CSV file it was read from, when a certificate is to name it ([`read_csv_source`]);
+    /// `None`: a certificate restates the values (`problem.data.x`, `y`).
+    pub source: Option<Source>,
+}
+
+/// The CSV file a dataset was read from, as a certificate names it (`problem.data.csv`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Source {
+    /// The file's name (informational; the hash identifies it).
+    pub file: String,
+    /// The file's text, exactly.
+    pub text: std::sync::Arc<str>,
+    /// SHA-256 of the file's bytes, 64 lowercase hexadecimal digits.
+    pub sha256: String,
+    /// Whether the certificate embeds the text (`true`) or names the file by hash only.
+    pub embed: bool,
 }
 
 impl Dataset {
@@ -64,6 +80,7 @@ impl Dataset {
             x: QMatrix::from_rows(x).expect("rows of equal length"),
             y,
             lines,
+            source: None,
         }
     }
 
@@ -176,6 +193,42 @@ impl Dataset {
             })
             .collect();
         sizes.push((self.target_name.clone(), column_size(&self.y, cap)));
+        memory_check(&sizes, m, limit_mb, cap)
+    }
+}
+
+/// The size of an integer column as [`column_size`] counts it.
+pub fn integer_column_size(c: &crate::exact::scaled::Column) -> ColumnSize {
+    let bits: Vec<u64> = match &c.ints {
+        crate::exact::scaled::Ints::Small(v) => v
+            .iter()
+            .map(|x| u64::from(64 - x.unsigned_abs().leading_zeros()) + 1)
+            .collect(),
+        crate::exact::scaled::Ints::Big(v) => v
+            .iter()
+            .map(|x| u64::from(x.significant_bits()) + 1)
+            .collect(),
+    };
+    ColumnSize {
+        scale_bits: Some(u64::from(c.scale.significant_bits())),
+        max_bits: bits.iter().copied().max().unwrap_or(0),
+        total_bits: bits
+            .iter()
+            .map(|b| (*b).max(64))
+            .fold(0, u64::saturating_add),
+    }
+}
+
+/// The check of [`Dataset::check_memory`] on the sizes of named columns of `m` values (`cap`:
+/// the bound their common denominators were computed under).
+pub fn memory_check(
+    sizes: &[(String, ColumnSize)],
+    m: usize,
+    limit_mb: u64,
+    cap: u64,
+) -> std::result::Result<(), String> {
+    let limit = limit_mb.saturating_mul(1 << 20);
+    {
         let only: Vec<ColumnSize> = sizes.iter().map(|(_, c)| c.clone()).collect();
         let estimate = least_squares_memory(&only, m);
         let over_cap = sizes.iter().find(|(_, c)| c.scale_bits.is_none());
@@ -202,77 +255,38 @@ pub fn read_csv(path: &Path, target: Option<&str>) -> Result<Dataset> {
     parse_csv(&text, target).map_err(|e| Error::Input(format!("{}: {e}", path.display())))
 }
 
-/// Parses CSV text (see [`read_csv`]); errors name the line and column.
+/// Reads a dataset from a CSV file as [`read_csv`] does, keeping the file's text, name and
+/// SHA-256 so that a certificate can name the file (embedding its text, the default here, or
+/// referring to it by hash: set `source.embed`).
+pub fn read_csv_source(path: &Path, target: Option<&str>) -> Result<Dataset> {
+    let text = crate::io::read_text(path)?;
+    let mut data =
+        parse_csv(&text, target).map_err(|e| Error::Input(format!("{}: {e}", path.display())))?;
+    let file = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |f| f.to_string_lossy().into_owned(),
+    );
+    data.source = Some(Source {
+        file,
+        sha256: crate::cert::data::sha256_hex(text.as_bytes()),
+        text: text.into(),
+        embed: true,
+    });
+    Ok(data)
+}
+
+/// Parses CSV text (see [`read_csv`]); errors name the line and column. The rules are the
+/// checker's ([`crate::cert::data::parse_csv`], documented there and in the certificate schema),
+/// so that a certificate's data is read by the checker exactly as it was read here.
 pub fn parse_csv(text: &str, target: Option<&str>) -> std::result::Result<Dataset, String> {
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
-        .filter(|(_, l)| !l.trim().is_empty());
-    let (_, header) = lines
-        .next()
-        .ok_or("empty file (expected a header line and at least two data rows)")?;
-    let names: Vec<String> = header
-        .split(',')
-        .map(|s| s.trim().trim_matches('"').to_string())
-        .collect();
-    if names.len() < 2 {
-        return Err(format!(
-            "line 1: the header has {} column; need at least one input column and a target",
-            names.len()
-        ));
-    }
-    let target_col = match target {
-        None => names.len() - 1,
-        Some(t) => names.iter().position(|n| n == t).ok_or_else(|| {
-            format!(
-                "no column named '{}' (columns: {})",
-                clip(t, 40),
-                clip(&names.join(", "), 200)
-            )
-        })?,
-    };
-    let mut x_rows = Vec::new();
-    let mut y = Vec::new();
-    let mut line_numbers = Vec::new();
-    for (line_no, line) in lines {
-        let fields: Vec<&str> = line.split(',').collect();
-        if fields.len() != names.len() {
-            return Err(format!(
-                "line {line_no}: {} fields, but the header has {} columns",
-                fields.len(),
-                names.len()
-            ));
-        }
-        let mut row = Vec::with_capacity(names.len() - 1);
-        for (col, field) in fields.iter().enumerate() {
-            let value = parse_input(field.trim().trim_matches('"')).map_err(|e| {
-                format!(
-                    "line {line_no}, column {} ('{}'): {e}",
-                    col + 1,
-                    clip(&names[col], 40)
-                )
-            })?;
-            if col == target_col {
-                y.push(value);
-            } else {
-                row.push(value);
-            }
-        }
-        x_rows.push(row);
-        line_numbers.push(line_no);
-    }
-    if y.len() < 2 {
-        return Err(format!("{} data row(s); need at least two", y.len()));
-    }
-    let mut feature_names = names.clone();
-    let target_name = feature_names.remove(target_col);
+    let t = crate::cert::data::parse_csv(text, target)?;
     Ok(Dataset {
-        feature_names,
-        target_name,
-        x: QMatrix::from_rows(x_rows).expect("checked row lengths"),
-        y,
-        lines: line_numbers,
+        feature_names: t.feature_names,
+        target_name: t.target_name,
+        x: QMatrix::from_rows(t.x).expect("checked row lengths"),
+        y: t.y,
+        lines: t.lines,
+        source: None,
     })
 }
 

@@ -4,4 +4,4 @@ pub mod activation;
 pub mod dataset;
 
 pub use activation::{parse_activation, NAMED};
-pub use dataset::{read_csv, Dataset};
+pub use dataset::{read_csv, read_csv_source, Dataset};

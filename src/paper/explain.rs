@@ -75,7 +75,7 @@ fn about(value: &serde_json::Value) -> Vec<String> {
                 ),
                 format!(
                     "Data: {} points with {} inputs ({}) and target '{}', all stored exactly as rationals; loss ℓ = ½ Σ (ŷ_i − y_i)².",
-                    p.data.y.len(),
+                    p.data.points(),
                     p.data.feature_names.len(),
                     p.data.feature_names.join(", "),
                     p.data.target_name
@@ -131,6 +131,16 @@ fn about(value: &serde_json::Value) -> Vec<String> {
 /// text is not a certificate at all (not JSON); a rejected certificate is explained with the
 /// checker's reason and `accepted: false`.
 pub fn explain(name: &str, text: &str) -> crate::Result<Explanation> {
+    explain_with(name, text, None)
+}
+
+/// [`explain`] with the data file of a Theorem 1 certificate that names its data by SHA-256
+/// (without it, such a certificate is an input error naming the file it needs).
+pub fn explain_with(
+    name: &str,
+    text: &str,
+    data: Option<cert::thm1::DataFile>,
+) -> crate::Result<Explanation> {
     let value: serde_json::Value = serde_json::from_str(text)
         .map_err(|e| Error::Input(format!("{name}: not valid JSON: {e}")))?;
     let kind = value
@@ -138,7 +148,12 @@ pub fn explain(name: &str, text: &str) -> crate::Result<Explanation> {
         .and_then(|k| k.as_str())
         .unwrap_or("(missing)")
         .to_string();
-    let verdict = cert::check_str(text);
+    let verdict = cert::check_str_with(text, data);
+    if let Err(cert::Error::Input(m)) = &verdict {
+        if data.is_some() || m.contains("--data FILE") {
+            return Err(Error::Input(format!("{name}: {m}")));
+        }
+    }
     let mut s = String::new();
     s.push_str(&format!("{name}\n"));
     s.push_str(&format!(

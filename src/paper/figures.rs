@@ -179,13 +179,21 @@ pub struct Thm1Numbers {
 /// The data of a `relu-like-spurious-minimum` certificate: slopes, inputs and targets.
 fn thm1_data(c: &thm1::Cert) -> (Q, Q, Vec<Vec<Q>>, Vec<Q>) {
     let p = &c.problem;
-    let xs = p
-        .data
-        .x
-        .iter()
-        .map(|r| r.iter().map(|s| parse(s)).collect())
-        .collect();
-    let ys = p.data.y.iter().map(|s| parse(s)).collect();
+    let (xs, ys) = match (&p.data.x, &p.data.y, &p.data.csv) {
+        (Some(x), Some(y), _) => (
+            x.iter()
+                .map(|r| r.iter().map(|s| parse(s)).collect())
+                .collect(),
+            y.iter().map(|s| parse(s)).collect(),
+        ),
+        (_, _, Some(crate::cert::thm1::CsvFile { text: Some(t), .. })) => {
+            match crate::cert::data::parse_csv(t, Some(&p.data.target_name)) {
+                Ok(t) => (t.x, t.y),
+                Err(_) => (Vec::new(), Vec::new()),
+            }
+        }
+        _ => (Vec::new(), Vec::new()),
+    };
     (
         parse(&p.activation.s_plus),
         parse(&p.activation.s_minus),

@@ -80,7 +80,7 @@ fn summary(json: &str) -> Vec<String> {
             vec![
                 format!(
                     "data: {} points, {} inputs; activation h̄ with s+ = `{}`, s− = `{}`; width {}",
-                    c.problem.data.y.len(),
+                    c.problem.data.points(),
                     c.problem.data.feature_names.len(),
                     c.problem.activation.s_plus,
                     c.problem.activation.s_minus,

@@ -2,12 +2,15 @@
 //! a one-hidden-layer network a spurious local minimum (proofs/MATH.md §1 and Appendix A).
 //! Certificate kind `relu-like-spurious-minimum`, checked by [`crate::cert::thm1`].
 
-use crate::cert::thm1::{self, Construction, Data, Point, Problem, ReluLike, Witness};
+use crate::cert::thm1::{
+    self, Construction, CsvFile, Data, DataFile, Point, Problem, ReluLike, Witness,
+};
 use crate::cert::{self, Certificate, CheckReport};
 use crate::error::{Error, Result};
 use crate::exact::matrix::over_common_denominator;
 use crate::exact::scaled::{mat_vec, Column};
 use crate::exact::{format_rational, least_squares_columns, QMatrix, Q};
+use crate::model::dataset::Source;
 use crate::model::Dataset;
 use rug::Integer;
 
@@ -47,22 +50,250 @@ pub struct Thm1Result {
 /// fail (an affine model fits exactly: C1.1) or the tie-break of Appendix A is blocked by
 /// duplicate points, with the rows named.
 pub fn certify(data: &Dataset, opts: &Thm1Options) -> Result<Thm1Result> {
+    certify_with(&Thm1Data::from_dataset(data), opts, &|_| {})
+}
+
+/// A dataset as the construction uses it: `X̃ = [X, 1]` and `Y` as integer columns over common
+/// denominators, with no rational held per value.
+#[derive(Clone, Debug)]
+pub struct Thm1Data {
+    /// Names of the input columns.
+    pub feature_names: Vec<String>,
+    /// Name of the target column.
+    pub target_name: String,
+    /// The `dx` input columns, then the column of ones.
+    pub cols: Vec<Column>,
+    /// The targets.
+    pub y: Column,
+    /// The file line of each point.
+    pub lines: Vec<usize>,
+    /// The CSV file, when the certificate names it.
+    pub source: Option<Source>,
+    /// The values restated (`problem.data.x`, `y`), when there is no file.
+    restated: Option<(Vec<Vec<String>>, Vec<String>)>,
+}
+
+impl Thm1Data {
+    /// The columns of a dataset of rationals.
+    pub fn from_dataset(data: &Dataset) -> Thm1Data {
+        let (m, dx) = (data.len(), data.dim());
+        let one = Q::from(1);
+        let mut cols: Vec<Column> = (0..dx)
+            .map(|j| Column::new((0..m).map(|i| &data.x[(i, j)])))
+            .collect();
+        cols.push(Column::new(std::iter::repeat_n(&one, m)));
+        Thm1Data {
+            feature_names: data.feature_names.clone(),
+            target_name: data.target_name.clone(),
+            cols,
+            y: Column::new(&data.y),
+            lines: data.lines.clone(),
+            source: data.source.clone(),
+            restated: data.source.is_none().then(|| {
+                (
+                    (0..m).map(|i| strings(data.x.row(i))).collect(),
+                    strings(&data.y),
+                )
+            }),
+        }
+    }
+
+    /// The columns of parsed CSV cells (`crate::cert::data::parse_csv_cells`): plain decimals
+    /// go straight into `i64` columns over `10^k`.
+    pub fn from_cells(
+        feature_names: Vec<String>,
+        target_name: String,
+        lines: Vec<usize>,
+        cells: crate::cert::data::Cells,
+        source: Source,
+    ) -> Thm1Data {
+        use crate::cert::data::Cells;
+        use crate::exact::scaled::Ints;
+        let (dx, m) = (feature_names.len(), lines.len());
+        let (mut cols, y) = match cells {
+            Cells::Decimal { k, x, y } => {
+                let scale = Integer::from(10i64.pow(k));
+                let cols = (0..dx)
+                    .map(|j| Column {
+                        ints: Ints::Small((0..m).map(|i| x[i * dx + j]).collect()),
+                        scale: scale.clone(),
+                    })
+                    .collect();
+                (
+                    cols,
+                    Column {
+                        ints: Ints::Small(y),
+                        scale,
+                    },
+                )
+            }
+            Cells::Rational { x, y } => (
+                (0..dx)
+                    .map(|j| Column::new((0..m).map(|i| &x[i * dx + j])))
+                    .collect::<Vec<_>>(),
+                Column::new(&y),
+            ),
+        };
+        let one = Q::from(1);
+        cols.push(Column::new(std::iter::repeat_n(&one, m)));
+        Thm1Data {
+            feature_names,
+            target_name,
+            cols,
+            y,
+            lines,
+            source: Some(source),
+            restated: None,
+        }
+    }
+
+    /// Reads a CSV file straight into columns (plain decimals as `i64` over `10^k`), keeping
+    /// its text, name and SHA-256 for the certificate (`source.embed`: embedded by default).
+    pub fn read(path: &std::path::Path, target: Option<&str>) -> Result<Thm1Data> {
+        let text = crate::io::read_text(path)?;
+        let (names, target_name, lines, cells) = crate::cert::data::parse_csv_cells(&text, target)
+            .map_err(|e| Error::Input(format!("{}: {e}", path.display())))?;
+        if let crate::cert::data::Cells::Rational { x, y } = &cells {
+            // The checker's bound on the common denominator, before any column is built.
+            let bound = crate::cert::thm1::MAX_SCALE_BITS;
+            let mut scale = Integer::from(1);
+            for v in x.iter().chain(y) {
+                if *v.denom() == 1 || scale.is_divisible(v.denom()) {
+                    continue;
+                }
+                scale.lcm_mut(v.denom());
+                if scale.significant_bits() > bound {
+                    return Err(Error::Input(format!(
+                        "{}: the values of the data have no common denominator of at most {bound} bits (about {} decimal places), the checker's bound on a certificate's data; round the data to fewer digits",
+                        path.display(),
+                        bound * 3 / 10
+                    )));
+                }
+            }
+        }
+        let file = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |f| f.to_string_lossy().into_owned(),
+        );
+        let source = Source {
+            file,
+            sha256: crate::cert::data::sha256_hex(text.as_bytes()),
+            text: text.into(),
+            embed: true,
+        };
+        Ok(Thm1Data::from_cells(
+            names,
+            target_name,
+            lines,
+            cells,
+            source,
+        ))
+    }
+
+    /// Checks that the least squares stays within `limit_mb` MB by the estimate of
+    /// [`crate::model::dataset::least_squares_memory`] (as [`Dataset::check_memory`]).
+    pub fn check_memory(&self, limit_mb: u64) -> std::result::Result<(), String> {
+        use crate::model::dataset::{integer_column_size, memory_check};
+        let mut sizes: Vec<(String, _)> = self
+            .feature_names
+            .iter()
+            .zip(&self.cols)
+            .map(|(n, c)| (n.clone(), integer_column_size(c)))
+            .collect();
+        sizes.push((self.target_name.clone(), integer_column_size(&self.y)));
+        memory_check(&sizes, self.len(), limit_mb, 0)
+    }
+
+    /// The common denominator of all the data (the lcm of the columns' scales).
+    pub fn common_scale(&self) -> Integer {
+        self.cols
+            .iter()
+            .chain([&self.y])
+            .fold(Integer::from(1), |l, c| l.lcm(&c.scale))
+    }
+
+    /// The number of points.
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// True when there are no points.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// The input dimension.
+    pub fn dim(&self) -> usize {
+        self.cols.len() - 1
+    }
+
+    /// Input point `i` as rationals.
+    pub fn row(&self, i: usize) -> Vec<Q> {
+        self.cols[..self.dim()]
+            .iter()
+            .map(|c| Q::from((entry(c, i), c.scale.clone())))
+            .collect()
+    }
+
+    /// Groups of rows (1-based file lines) that share the same input point, for C1.2 reports.
+    pub fn duplicate_points(&self) -> Vec<Vec<usize>> {
+        let inputs = &self.cols[..self.dim()];
+        let key = |a: usize, b: usize| {
+            inputs
+                .iter()
+                .map(|c| entry(c, a).cmp(&entry(c, b)))
+                .find(|o| o.is_ne())
+                .unwrap_or(std::cmp::Ordering::Equal)
+        };
+        let mut order: Vec<usize> = (0..self.len()).collect();
+        order.sort_by(|&a, &b| key(a, b));
+        let mut groups = Vec::new();
+        let mut i = 0;
+        while i < order.len() {
+            let mut j = i + 1;
+            while j < order.len() && key(order[j], order[i]).is_eq() {
+                j += 1;
+            }
+            if j - i > 1 {
+                let mut g: Vec<usize> = order[i..j].iter().map(|&k| self.lines[k]).collect();
+                g.sort();
+                groups.push(g);
+            }
+            i = j;
+        }
+        groups.sort();
+        groups
+    }
+}
+
+/// Entry `i` of a column's integers.
+fn entry(c: &Column, i: usize) -> Integer {
+    match &c.ints {
+        crate::exact::scaled::Ints::Small(v) => Integer::from(v[i]),
+        crate::exact::scaled::Ints::Big(v) => v[i].clone(),
+    }
+}
+
+/// [`certify`] on columns, telling `stage` what it starts (for a progress display).
+pub fn certify_with(
+    data: &Thm1Data,
+    opts: &Thm1Options,
+    stage: &dyn Fn(&str),
+) -> Result<Thm1Result> {
     validate(opts)?;
-    let (m, dx, d1) = (data.len(), data.dim(), opts.width);
+    stage("exact least squares");
+    let (dx, d1) = (data.dim(), opts.width);
     // X̃ = [X, 1] and Y as integer columns: every product below is an integer one over a
     // common denominator, so no rational is normalised per operation.
     let one = Q::from(1);
-    let mut cols: Vec<Column> = (0..dx)
-        .map(|j| Column::new((0..m).map(|i| &data.x[(i, j)])))
-        .collect();
-    cols.push(Column::new(std::iter::repeat_n(&one, m)));
-    let ycol = Column::new(&data.y);
-    let wbar = least_squares_columns(&cols, std::slice::from_ref(&ycol))
+    let cols = &data.cols;
+    let ycol = &data.y;
+    let wbar = least_squares_columns(cols, std::slice::from_ref(ycol))
         .map_err(Error::Input)?
         .solution
         .col(0);
     // Fitted values F_i/df and residuals R_i/dr.
-    let fitted = mat_vec(&cols, &wbar).map_err(Error::Input)?;
+    let fitted = mat_vec(cols, &wbar).map_err(Error::Input)?;
     let targets = ycol.big();
     let residual = (
         fitted
@@ -80,6 +311,7 @@ pub fn certify(data: &Dataset, opts: &Thm1Options) -> Result<Thm1Result> {
     }
 
     // Step 1: the local minimum and its region.
+    stage("the local minimum, its region and a better point");
     let alpha = &opts.alpha;
     let min_ybar = Q::from((
         fitted.0.iter().min().expect("m ≥ 2").clone(),
@@ -111,7 +343,7 @@ pub fn certify(data: &Dataset, opts: &Thm1Options) -> Result<Thm1Result> {
             tie_break(data, &wbar, &q(&fitted), &q(&residual), opts)?
         }
     };
-    let loss_better = loss(&cols, &ycol, opts, &better)?;
+    let loss_better = loss(cols, ycol, opts, &better)?;
     let better = point(&better.0, &better.1, &better.2, &better.3);
 
     let certificate = Certificate {
@@ -124,12 +356,7 @@ pub fn certify(data: &Dataset, opts: &Thm1Options) -> Result<Thm1Result> {
                 s_minus: format_rational(&opts.s_minus),
             },
             width: d1,
-            data: Data {
-                feature_names: data.feature_names.clone(),
-                target_name: data.target_name.clone(),
-                x: (0..m).map(|i| strings(data.x.row(i))).collect(),
-                y: strings(&data.y),
-            },
+            data: certificate_data(data),
         },
         witness: Witness {
             least_squares: strings(&wbar),
@@ -141,7 +368,12 @@ pub fn certify(data: &Dataset, opts: &Thm1Options) -> Result<Thm1Result> {
         },
         claims: thm1::claims(),
     };
-    let report = cert::check_str(&cert::to_json(&certificate)).map_err(|e| {
+    stage("the checker re-derives every claim");
+    let file = data.source.as_ref().filter(|s| !s.embed).map(|s| DataFile {
+        name: &s.file,
+        bytes: s.text.as_bytes(),
+    });
+    let report = cert::check_str_with(&cert::to_json(&certificate), file).map_err(|e| {
         Error::NotCertified(format!(
             "the construction did not pass the checker ({e}); please report this"
         ))
@@ -161,6 +393,34 @@ pub fn certify(data: &Dataset, opts: &Thm1Options) -> Result<Thm1Result> {
         radius,
         case,
     })
+}
+
+/// The certificate's `problem.data`: the CSV file it was read from (its text embedded, or named
+/// by SHA-256 only) or, for a dataset from no file, the values restated.
+fn certificate_data(data: &Thm1Data) -> Data {
+    let (feature_names, target_name) = (data.feature_names.clone(), data.target_name.clone());
+    match &data.source {
+        Some(s) => Data {
+            feature_names,
+            target_name,
+            x: None,
+            y: None,
+            csv: Some(CsvFile {
+                file: s.file.clone(),
+                sha256: s.sha256.clone(),
+                bytes: s.text.len() as u64,
+                points: data.len(),
+                text: s.embed.then(|| s.text.to_string()),
+            }),
+        },
+        None => Data {
+            feature_names,
+            target_name,
+            x: data.restated.as_ref().map(|r| r.0.clone()),
+            y: data.restated.as_ref().map(|r| r.1.clone()),
+            csv: None,
+        },
+    }
 }
 
 fn validate(opts: &Thm1Options) -> Result<()> {
@@ -365,14 +625,15 @@ fn split_point(
 /// Case `J = ∅` (proofs/MATH.md Appendix A): tilt `W̄` along a scaled data point to break the tie of
 /// the lowest tie group with nonzero residuals, then split there.
 fn tie_break(
-    data: &Dataset,
+    data: &Thm1Data,
     wbar: &[Q],
     ybar: &[Q],
     residual: &[Q],
     opts: &Thm1Options,
 ) -> Result<(Params, Construction, &'static str)> {
     let (m, dx) = (data.len(), data.dim());
-    let x = |i: usize| data.x.row(i);
+    let rows: Vec<Vec<Q>> = (0..m).map(|i| data.row(i)).collect();
+    let x = |i: usize| rows[i].as_slice();
     let dot = |a: &[Q], b: &[Q]| a.iter().zip(b).map(|(p, q)| Q::from(p * q)).sum::<Q>();
     // ȳ*: the smallest fitted value shared by two points one of which has a nonzero residual.
     let y_star = (0..m)
@@ -517,6 +778,31 @@ mod tests {
         let r = certify(&d, &opts(1, 0)).unwrap();
         assert_eq!(r.case, "J-nonempty");
         assert!(r.loss_better < r.loss_minimum);
+    }
+
+    #[test]
+    fn columns_read_straight_from_csv_give_the_same_certificate() {
+        for text in [
+            "a,b,y\n0.5,1,0\n1,0.25,2\n2,2,1.125\n3,1,5\n2,2,0\n",
+            "a,b,y\n1/3,1,0\n1,0.25,2\n2,2,1e-2\n3,1,5\n2,2,0\n",
+        ] {
+            let d = crate::model::dataset::parse_csv(text, None).unwrap();
+            let (names, target, lines, cells) =
+                crate::cert::data::parse_csv_cells(text, None).unwrap();
+            let source = Source {
+                file: "d.csv".into(),
+                text: text.into(),
+                sha256: crate::cert::data::sha256_hex(text.as_bytes()),
+                embed: true,
+            };
+            let c = Thm1Data::from_cells(names, target, lines, cells, source);
+            assert_eq!(c.duplicate_points(), vec![vec![4, 6]], "{text}");
+            assert_eq!(c.row(0), d.x.row(0), "{text}");
+            let a = certify(&d, &opts(1, 0)).unwrap().certificate;
+            let b = certify_with(&c, &opts(1, 0), &|_| {}).unwrap().certificate;
+            assert_eq!(a.witness, b.witness, "{text}");
+            assert!(b.problem.data.csv.is_some() && a.problem.data.x.is_some());
+        }
     }
 
     #[test]

@@ -1,0 +1,535 @@
+//! Theorem 1 datasets as CSV text, read by one set of rules shared by the producer
+//! (`critcert thm1` parses its `--data` file with [`parse_csv`]) and the checker (which parses a
+//! certificate's embedded `problem.data.csv.text`, or the file given with `--data`, the same
+//! way), and SHA-256, by which a certificate names its data file.
+//!
+//! The rules, stated for the second checker (`proofs/check_flint.py` implements them anew):
+//!
+//! - the text is UTF-8; it is split into lines at `\n`, and every `\r` at the end of a line is
+//!   dropped; a line that is empty or all whitespace (Unicode `White_Space`, as Rust's
+//!   `str::trim`) is skipped;
+//! - the first remaining line is the header: fields separated by `,`, each with surrounding
+//!   whitespace and then every leading and trailing `"` removed, are the column names (at least
+//!   two); the target is the column named by the certificate's `target_name` (the first such
+//!   column), by default the last; the other columns, in order, are the inputs;
+//! - every other line is a data point with exactly as many `,`-separated fields as the header;
+//!   each field, with surrounding whitespace, then every leading and trailing `"`, then
+//!   surrounding whitespace removed, is a number by [`parse_number`]; at least two points.
+
+use crate::kernel::Q;
+use rug::Integer;
+
+/// Most digits of one number (in its numerator and in its denominator, each).
+pub const MAX_DIGITS: usize = 10_000;
+
+/// Largest decimal exponent accepted.
+pub const MAX_EXPONENT: i64 = 10_000;
+
+/// A parsed dataset: the inputs row by row, the targets, and each point's file line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Table {
+    /// Names of the input columns, in order.
+    pub feature_names: Vec<String>,
+    /// Name of the target column.
+    pub target_name: String,
+    /// The inputs, one row of `dx` values per point.
+    pub x: Vec<Vec<Q>>,
+    /// The targets, one per point.
+    pub y: Vec<Q>,
+    /// The 1-based file line of each point.
+    pub lines: Vec<usize>,
+}
+
+/// `s` cut to `max` characters (the producer's `error::clip`, so that both report alike).
+fn clip(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        None => s.to_string(),
+        Some((i, _)) => format!("{}… ({} characters)", &s[..i], s.chars().count()),
+    }
+}
+
+/// Parses CSV text by the rules of this module; `target` names the target column (default:
+/// the last). Errors name the line and column.
+pub fn parse_csv(text: &str, target: Option<&str>) -> Result<Table, String> {
+    let mut x: Vec<Vec<Q>> = Vec::new();
+    let mut y = Vec::new();
+    let (feature_names, target_name, lines) = scan(text, target, |row, col, v| {
+        let v = v.into_rational();
+        match col {
+            None => y.push(v),
+            Some(0) => x.push(vec![v]),
+            Some(_) => x[row].push(v),
+        }
+    })?;
+    Ok(Table {
+        feature_names,
+        target_name,
+        x,
+        y,
+        lines,
+    })
+}
+
+/// One number of a data file: a plain decimal `n / 10^k` held in an `i64` (no heap), or any
+/// other rational.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Number {
+    /// `n / 10^k` with `k ≤ 18`.
+    Plain(i64, u32),
+    /// Anything else.
+    Rational(Q),
+}
+
+impl Number {
+    /// The exact value.
+    pub fn into_rational(self) -> Q {
+        match self {
+            Number::Plain(n, k) => Q::from((n, 10i64.pow(k))),
+            Number::Rational(q) => q,
+        }
+    }
+}
+
+/// A dataset held as integers over one common denominator `10^k` when every value is a plain
+/// decimal that fits (`x` row-major, `m × dx`), or as rationals otherwise: no heap object per
+/// value in the first case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cells {
+    /// Every value is `n / 10^k`.
+    Decimal {
+        /// The exponent of the common denominator `10^k` (`k ≤ 18`).
+        k: u32,
+        /// The inputs' numerators, row-major.
+        x: Vec<i64>,
+        /// The targets' numerators.
+        y: Vec<i64>,
+    },
+    /// The inputs (row-major) and targets as rationals.
+    Rational {
+        /// The inputs, row-major.
+        x: Vec<Q>,
+        /// The targets.
+        y: Vec<Q>,
+    },
+}
+
+/// Collects values into [`Cells`]: integers over `10^k` while every value is a plain decimal
+/// and the scaled numerators fit in `i64`, rationals from the first that does not.
+struct CellBuilder {
+    cells: Cells,
+}
+
+impl CellBuilder {
+    fn push(&mut self, target: bool, v: Number) {
+        if let (Cells::Decimal { k, x, y }, Number::Plain(n, kv)) = (&mut self.cells, &v) {
+            let (n, kv) = (*n, *kv);
+            let mut fits = true;
+            if kv > *k {
+                let f = 10i64.pow(kv - *k);
+                fits = x.iter().chain(y.iter()).all(|v| v.checked_mul(f).is_some());
+                if fits {
+                    x.iter_mut().chain(y.iter_mut()).for_each(|v| *v *= f);
+                    *k = kv;
+                }
+            }
+            if fits {
+                if let Some(n) = n.checked_mul(10i64.pow(*k - kv)) {
+                    if target {
+                        y.push(n)
+                    } else {
+                        x.push(n)
+                    }
+                    return;
+                }
+            }
+        }
+        if let Cells::Decimal { k, x, y } = &self.cells {
+            let d = 10i64.pow(*k);
+            self.cells = Cells::Rational {
+                x: x.iter().map(|&n| Q::from((n, d))).collect(),
+                y: y.iter().map(|&n| Q::from((n, d))).collect(),
+            };
+        }
+        if let Cells::Rational { x, y } = &mut self.cells {
+            if target {
+                y.push(v.into_rational())
+            } else {
+                x.push(v.into_rational())
+            }
+        }
+    }
+}
+
+/// The result of [`parse_csv_cells`]: input names, target name, each point's file line, cells.
+pub type ParsedCells = (Vec<String>, String, Vec<usize>, Cells);
+
+/// Parses CSV text as [`parse_csv`] does, into [`Cells`] (the checker's form, and the
+/// producer's for Theorem 1).
+pub fn parse_csv_cells(text: &str, target: Option<&str>) -> Result<ParsedCells, String> {
+    let mut b = CellBuilder {
+        cells: Cells::Decimal {
+            k: 0,
+            x: Vec::new(),
+            y: Vec::new(),
+        },
+    };
+    let (names, target_name, lines) = scan(text, target, |_, col, v| b.push(col.is_none(), v))?;
+    Ok((names, target_name, lines, b.cells))
+}
+
+/// The parser: calls `each(point, input column or None for the target, value)` for every
+/// value in file order and returns the input names, the target name and the points' lines.
+fn scan(
+    text: &str,
+    target: Option<&str>,
+    mut each: impl FnMut(usize, Option<usize>, Number),
+) -> Result<(Vec<String>, String, Vec<usize>), String> {
+    let mut lines = text
+        .split('\n')
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
+        .filter(|(_, l)| !l.trim().is_empty());
+    let (_, header) = lines
+        .next()
+        .ok_or("empty file (expected a header line and at least two data rows)")?;
+    let names: Vec<String> = header
+        .split(',')
+        .map(|s| s.trim().trim_matches('"').to_string())
+        .collect();
+    if names.len() < 2 {
+        return Err(format!(
+            "line 1: the header has {} column; need at least one input column and a target",
+            names.len()
+        ));
+    }
+    let target_col = match target {
+        None => names.len() - 1,
+        Some(t) => names.iter().position(|n| n == t).ok_or_else(|| {
+            format!(
+                "no column named '{}' (columns: {})",
+                clip(t, 40),
+                clip(&names.join(", "), 200)
+            )
+        })?,
+    };
+    let mut line_numbers = Vec::new();
+    for (line_no, line) in lines {
+        let count = line.split(',').count();
+        if count != names.len() {
+            return Err(format!(
+                "line {line_no}: {count} fields, but the header has {} columns",
+                names.len()
+            ));
+        }
+        let point = line_numbers.len();
+        for (col, field) in line.split(',').enumerate() {
+            let value = parse_field(field.trim().trim_matches('"')).map_err(|e| {
+                format!(
+                    "line {line_no}, column {} ('{}'): {e}",
+                    col + 1,
+                    clip(&names[col], 40)
+                )
+            })?;
+            let input = match col.cmp(&target_col) {
+                std::cmp::Ordering::Less => Some(col),
+                std::cmp::Ordering::Equal => None,
+                std::cmp::Ordering::Greater => Some(col - 1),
+            };
+            each(point, input, value);
+        }
+        line_numbers.push(line_no);
+    }
+    if line_numbers.len() < 2 {
+        return Err(format!(
+            "{} data row(s); need at least two",
+            line_numbers.len()
+        ));
+    }
+    let mut feature_names = names;
+    let target_name = feature_names.remove(target_col);
+    Ok((feature_names, target_name, line_numbers))
+}
+
+/// [`parse_number`], keeping a plain decimal of at most 18 digits as `n / 10^k`.
+pub fn parse_field(text: &str) -> Result<Number, String> {
+    let t = text.trim();
+    if let Some((n, k)) = plain_parts(t) {
+        return Ok(Number::Plain(n, k));
+    }
+    parse_number(t).map(Number::Rational)
+}
+
+/// Parses one number of a data file exactly: a decimal (optional sign `+`/`-`, digits with at
+/// most one `.` and at least one digit, optional exponent `e`/`E` with an optional sign and 1 to
+/// 6 digits, at most ±10000) or a fraction `a/b` of two such decimals (each trimmed of
+/// whitespace; `b ≠ 0`); at most 10,000 digits in the mantissa of each side. NaN, infinities and
+/// empty text are errors.
+pub fn parse_number(text: &str) -> Result<Q, String> {
+    let t = text.trim();
+    for part in t.splitn(2, '/') {
+        let mantissa = part.split(['e', 'E']).next().unwrap_or("");
+        let digits = mantissa.bytes().filter(u8::is_ascii_digit).count();
+        if digits > MAX_DIGITS {
+            let shown: String = t.chars().take(20).collect();
+            return Err(format!(
+                "'{shown}…' has {digits} digits, more than the {MAX_DIGITS} allowed for one number"
+            ));
+        }
+    }
+    if let Some((num, den)) = t.split_once('/') {
+        let n = parse_decimal(num.trim())?;
+        let d = parse_decimal(den.trim())?;
+        if d == 0 {
+            return Err(format!("'{}' has a zero denominator", clip(t, 40)));
+        }
+        Ok(n / d)
+    } else {
+        parse_decimal(t)
+    }
+}
+
+/// A plain decimal (`-12.345`, no exponent) of at most 18 digits, read into an `i64` over a
+/// power of ten; `None` for anything else (the general path then decides).
+fn plain_decimal(t: &str) -> Option<Q> {
+    plain_parts(t).map(|(n, k)| Q::from((n, 10i64.pow(k))))
+}
+
+/// [`plain_decimal`] as `(n, k)` with the value `n / 10^k`.
+fn plain_parts(t: &str) -> Option<(i64, u32)> {
+    let (negative, body) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let (int_part, frac_part) = body.split_once('.').unwrap_or((body, ""));
+    let digits = int_part.len() + frac_part.len();
+    if digits == 0 || digits > 18 {
+        return None;
+    }
+    let mut n: i64 = 0;
+    for b in int_part.bytes().chain(frac_part.bytes()) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + i64::from(b - b'0');
+    }
+    Some((if negative { -n } else { n }, frac_part.len() as u32))
+}
+
+fn parse_decimal(t: &str) -> Result<Q, String> {
+    if let Some(q) = plain_decimal(t) {
+        return Ok(q);
+    }
+    let shown = clip(t, 40);
+    let bad = || {
+        format!("'{shown}' is not a number (expected a decimal such as -0.35, 1e-3 or 12, or a fraction p/q)")
+    };
+    let lower = t.to_ascii_lowercase();
+    let unsigned = lower.trim_start_matches(['+', '-']);
+    if matches!(unsigned, "nan" | "inf" | "infinity") {
+        return Err(format!(
+            "'{shown}' is not a finite number (NaN and infinities are not allowed)"
+        ));
+    }
+    let (negative, body) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(i) => {
+            let e = &body[i + 1..];
+            let digits = e.strip_prefix(['+', '-']).unwrap_or(e);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 6
+            {
+                return Err(bad());
+            }
+            (&body[..i], e.parse::<i64>().map_err(|_| bad())?)
+        }
+        None => (body, 0),
+    };
+    if exponent.abs() > MAX_EXPONENT {
+        return Err(format!("'{shown}' has an exponent beyond ±{MAX_EXPONENT}"));
+    }
+    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if int_part.is_empty() && frac_part.is_empty()
+        || !int_part.bytes().all(|b| b.is_ascii_digit())
+        || !frac_part.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err(bad());
+    }
+    let digits = format!("{int_part}{frac_part}");
+    let mut value = Integer::from_str_radix(if digits.is_empty() { "0" } else { &digits }, 10)
+        .map_err(|_| bad())?;
+    if negative {
+        value = -value;
+    }
+    let scale = exponent - frac_part.len() as i64;
+    let power = Integer::from(Integer::u_pow_u(10, scale.unsigned_abs() as u32));
+    Ok(if scale >= 0 {
+        Q::from(value * power)
+    } else {
+        Q::from((value, power))
+    })
+}
+
+/// The SHA-256 digest of `bytes` (FIPS 180-4), as 64 lowercase hexadecimal digits.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    const K: [u32; 64] = [
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+        0xc67178f2,
+    ];
+    let mut h: [u32; 8] = [
+        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
+        0x5be0cd19,
+    ];
+    let mut compress = |block: &[u8]| {
+        let mut w = [0u32; 64];
+        for (i, c) in block.chunks_exact(4).enumerate() {
+            w[i] = u32::from_be_bytes([c[0], c[1], c[2], c[3]]);
+        }
+        for i in 16..64 {
+            let s0 = w[i - 15].rotate_right(7) ^ w[i - 15].rotate_right(18) ^ (w[i - 15] >> 3);
+            let s1 = w[i - 2].rotate_right(17) ^ w[i - 2].rotate_right(19) ^ (w[i - 2] >> 10);
+            w[i] = w[i - 16]
+                .wrapping_add(s0)
+                .wrapping_add(w[i - 7])
+                .wrapping_add(s1);
+        }
+        let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut hh] = h;
+        for i in 0..64 {
+            let s1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
+            let ch = (e & f) ^ (!e & g);
+            let t1 = hh
+                .wrapping_add(s1)
+                .wrapping_add(ch)
+                .wrapping_add(K[i])
+                .wrapping_add(w[i]);
+            let s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
+            let maj = (a & b) ^ (a & c) ^ (b & c);
+            let t2 = s0.wrapping_add(maj);
+            hh = g;
+            g = f;
+            f = e;
+            e = d.wrapping_add(t1);
+            d = c;
+            c = b;
+            b = a;
+            a = t1.wrapping_add(t2);
+        }
+        for (x, y) in h.iter_mut().zip([a, b, c, d, e, f, g, hh]) {
+            *x = x.wrapping_add(y);
+        }
+    };
+    let mut chunks = bytes.chunks_exact(64);
+    for block in &mut chunks {
+        compress(block);
+    }
+    let rest = chunks.remainder();
+    let mut tail = rest.to_vec();
+    tail.push(0x80);
+    while tail.len() % 64 != 56 {
+        tail.push(0);
+    }
+    tail.extend_from_slice(&((bytes.len() as u64).wrapping_mul(8)).to_be_bytes());
+    for block in tail.chunks_exact(64) {
+        compress(block);
+    }
+    h.iter().map(|x| format!("{x:08x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_known_answers() {
+        assert_eq!(
+            sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(
+            sha256_hex(b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+        );
+        let million = vec![b'a'; 1_000_000];
+        assert_eq!(
+            sha256_hex(&million),
+            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"
+        );
+    }
+
+    #[test]
+    fn cells_are_integers_over_a_power_of_ten_until_a_value_is_not_a_plain_decimal() {
+        let (_, _, _, c) = parse_csv_cells("a,y\n1.5,-2\n0.25,3\n", None).unwrap();
+        assert_eq!(
+            c,
+            Cells::Decimal {
+                k: 2,
+                x: vec![150, 25],
+                y: vec![-200, 300]
+            }
+        );
+        let q = |n: i64, d: i64| Q::from((n, d));
+        for text in [
+            "a,y\n1.5,-2\n1/3,3\n",
+            "a,y\n1.5,-2\n1e-1,3\n",
+            "a,y\n1.5,-2\n922337203685477581,3\n",
+        ] {
+            let (_, _, _, c) = parse_csv_cells(text, None).unwrap();
+            let Cells::Rational { x, y } = c else {
+                panic!("{text}")
+            };
+            assert_eq!(x[0], q(3, 2), "{text}");
+            assert_eq!(y, vec![q(-2, 1), q(3, 1)], "{text}");
+            assert_eq!(x[1], parse_csv(text, None).unwrap().x[1][0], "{text}");
+        }
+    }
+
+    #[test]
+    fn csv_rules() {
+        let t = parse_csv(
+            "\"a\", b ,y\r\n\n  \n-0.35,\" 1e-3 \",12\r\r\n1/2,+2.,.5e1\n",
+            None,
+        )
+        .unwrap();
+        assert_eq!(t.feature_names, vec!["a", "b"]);
+        assert_eq!(t.x[0], vec![Q::from((-7, 20)), Q::from((1, 1000))]);
+        assert_eq!(t.x[1], vec![Q::from((1, 2)), Q::from(2)]);
+        assert_eq!(t.y, vec![Q::from(12), Q::from(5)]);
+        assert_eq!(t.lines, vec![4, 5]);
+        let t = parse_csv("a,b,y\n1,2,3\n4,5,6\n", Some("a")).unwrap();
+        assert_eq!(t.feature_names, vec!["b", "y"]);
+        assert_eq!(t.y, vec![Q::from(1), Q::from(4)]);
+        for bad in [
+            "1..2",
+            "--1",
+            "1e",
+            "1e1234567",
+            "nan",
+            "-inf",
+            "1/0",
+            "",
+            ".",
+            "0x1",
+            "1 2",
+        ] {
+            assert!(parse_number(bad).is_err(), "{bad}");
+        }
+        assert!(parse_csv("a,y\n1,2\n3,4,5\n", None)
+            .unwrap_err()
+            .contains("line 3: 3 fields"));
+    }
+}
