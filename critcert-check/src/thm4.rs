@@ -94,6 +94,26 @@ pub struct Witness {
     pub epsilon: Option<String>,
 }
 
+impl Witness {
+    /// A witness with the verdict and the point only (every optional field absent).
+    pub fn new(verdict: &str, point: Layers) -> Witness {
+        Witness {
+            verdict: verdict.into(),
+            point,
+            descent_curve: None,
+            ascent_curve: None,
+            negative_curvature_direction: None,
+            product_descent_direction: None,
+            product_ascent_direction: None,
+            radius: None,
+            sigma_min_bound: None,
+            distance: None,
+            norm_bounds: None,
+            epsilon: None,
+        }
+    }
+}
+
 /// The verdicts a certificate may state.
 pub const VERDICTS: [&str; 6] = [
     "global-minimum",
@@ -468,22 +488,7 @@ pub fn check(value: serde_json::Value) -> Result<CheckReport> {
             )));
         }
     }
-    let d = &p.widths;
-    if d.len() < 2 || d.contains(&0) || p.x.is_empty() || p.x[0].is_empty() {
-        return Err(Error::rejected(
-            "problem: need at least one layer, positive widths and at least one point".into(),
-        ));
-    }
-    let m = p.x[0].len();
-    let l = d.len() - 1;
-    let net = Net {
-        d: d.clone(),
-        x: q_mat("problem.X", &p.x, d[0], m)?,
-        y: q_mat("problem.Y", &p.y, d[l], m)?,
-        w: parse_layers("witness.point", &w.point, d)?,
-    };
-    loss.check_targets(&net.y)
-        .map_err(|e| Error::rejected(format!("problem.Y: {e}")))?;
+    let net = parse_net(p, &w.point, &loss)?;
 
     let c = Checks {
         net,
@@ -528,36 +533,8 @@ pub struct Summary {
 pub fn summary(problem: &Problem, point: &Layers) -> Result<Summary> {
     let loss =
         Loss::parse(&problem.loss).map_err(|e| Error::rejected(format!("problem.loss: {e}")))?;
-    let d = &problem.widths;
-    if d.len() < 2 || d.contains(&0) || problem.x.is_empty() || problem.x[0].is_empty() {
-        return Err(Error::rejected(
-            "problem: need at least one layer, positive widths and at least one point".into(),
-        ));
-    }
-    let m = problem.x[0].len();
-    let l = d.len() - 1;
-    let net = Net {
-        d: d.clone(),
-        x: q_mat("problem.X", &problem.x, d[0], m)?,
-        y: q_mat("problem.Y", &problem.y, d[l], m)?,
-        w: parse_layers("witness.point", point, d)?,
-    };
-    loss.check_targets(&net.y)
-        .map_err(|e| Error::rejected(format!("problem.Y: {e}")))?;
-    let witness = Witness {
-        verdict: String::new(),
-        point: Vec::new(),
-        descent_curve: None,
-        ascent_curve: None,
-        negative_curvature_direction: None,
-        product_descent_direction: None,
-        product_ascent_direction: None,
-        radius: None,
-        sigma_min_bound: None,
-        distance: None,
-        norm_bounds: None,
-        epsilon: None,
-    };
+    let net = parse_net(problem, point, &loss)?;
+    let witness = Witness::new("", Vec::new());
     let c = Checks {
         net,
         loss,
@@ -593,6 +570,28 @@ pub fn summary(problem: &Problem, point: &Layers) -> Result<Summary> {
         loss: g.loss.clone(),
         layer_gradients: g.layers.iter().map(v).collect(),
     })
+}
+
+/// The problem's data and the point, with their shapes checked, and the targets checked for
+/// the loss.
+fn parse_net(p: &Problem, point: &Layers, loss: &Loss) -> Result<Net> {
+    let d = &p.widths;
+    if d.len() < 2 || d.contains(&0) || p.x.is_empty() || p.x[0].is_empty() {
+        return Err(Error::rejected(
+            "problem: need at least one layer, positive widths and at least one point".into(),
+        ));
+    }
+    let m = p.x[0].len();
+    let l = d.len() - 1;
+    let net = Net {
+        d: d.clone(),
+        x: q_mat("problem.X", &p.x, d[0], m)?,
+        y: q_mat("problem.Y", &p.y, d[l], m)?,
+        w: parse_layers("witness.point", point, d)?,
+    };
+    loss.check_targets(&net.y)
+        .map_err(|e| Error::rejected(format!("problem.Y: {e}")))?;
+    Ok(net)
 }
 
 /// A matrix computed exactly, or enclosed entrywise.

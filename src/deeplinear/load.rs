@@ -789,6 +789,22 @@ pub fn parse_safetensors_f64(
 }
 
 fn json_matrix(name: &str, v: &serde_json::Value) -> Result<RawMatrix> {
+    let (rows, cols, data) = json_rows(name, v, |x| {
+        Ok(Num::Text(match x {
+            serde_json::Value::String(t) => t.clone(),
+            _ => x.to_string(),
+        }))
+    })?;
+    RawMatrix::new(name.into(), rows, cols, data)
+}
+
+/// The rows of a JSON matrix (a list of equally long lists of numbers or number strings), each
+/// entry through `cell` (given the string, or the JSON number's text); errors name the entry.
+fn json_rows<T>(
+    name: &str,
+    v: &serde_json::Value,
+    cell: impl Fn(&serde_json::Value) -> std::result::Result<T, String>,
+) -> Result<(usize, usize, Vec<T>)> {
     let bad = |why: &str| Error::Input(format!("{name}: {why}"));
     let rows = v
         .as_array()
@@ -808,25 +824,21 @@ fn json_matrix(name: &str, v: &serde_json::Value) -> Result<RawMatrix> {
             )));
         }
         for (j, x) in r.iter().enumerate() {
-            data.push(match x {
-                serde_json::Value::String(s) => Num::Text(s.clone()),
-                serde_json::Value::Number(n) => Num::Text(n.to_string()),
-                _ => return Err(bad(&format!("entry [{},{}] is not a number", i + 1, j + 1))),
-            });
+            if !(x.is_string() || x.is_number()) {
+                return Err(bad(&format!("entry [{},{}] is not a number", i + 1, j + 1)));
+            }
+            data.push(cell(x).map_err(|e| bad(&format!("entry [{},{}]: {e}", i + 1, j + 1)))?);
         }
     }
-    RawMatrix::new(name.into(), rows.len(), cols.unwrap_or(0), data)
+    Ok((rows.len(), cols.unwrap_or(0), data))
 }
 
-/// A JSON file holds one matrix (list of rows) or a list of matrices. Numbers may be JSON
-/// numbers or strings (`"1/3"`, `"0.35"`); JSON numbers are read through their decimal text.
-fn read_json(path: &Path) -> Result<Vec<RawMatrix>> {
-    let text = crate::io::read_text(path)?;
-    parse_json_matrices(&path.display().to_string(), &text)
-}
-
-/// Reads JSON text (`name` names it in errors): one matrix, or a non-empty list of matrices.
-pub fn parse_json_matrices(name: &str, text: &str) -> Result<Vec<RawMatrix>> {
+/// One matrix, or a non-empty list of matrices (named `name[k]`), each read by `one`.
+fn json_matrices<T>(
+    name: &str,
+    text: &str,
+    one: impl Fn(&str, &serde_json::Value) -> Result<T>,
+) -> Result<Vec<T>> {
     let v: serde_json::Value = serde_json::from_str(text)
         .map_err(|e| Error::Input(format!("{name}: not valid JSON: {e}")))?;
     let is_list_of_matrices = v
@@ -839,10 +851,22 @@ pub fn parse_json_matrices(name: &str, text: &str) -> Result<Vec<RawMatrix>> {
         Some(list) if is_list_of_matrices => list
             .iter()
             .enumerate()
-            .map(|(k, m)| json_matrix(&format!("{name}[{}]", k + 1), m))
+            .map(|(k, m)| one(&format!("{name}[{}]", k + 1), m))
             .collect(),
-        _ => Ok(vec![json_matrix(name, &v)?]),
+        _ => Ok(vec![one(name, &v)?]),
     }
+}
+
+/// A JSON file holds one matrix (list of rows) or a list of matrices. Numbers may be JSON
+/// numbers or strings (`"1/3"`, `"0.35"`); JSON numbers are read through their decimal text.
+fn read_json(path: &Path) -> Result<Vec<RawMatrix>> {
+    let text = crate::io::read_text(path)?;
+    parse_json_matrices(&path.display().to_string(), &text)
+}
+
+/// Reads JSON text (`name` names it in errors): one matrix, or a non-empty list of matrices.
+pub fn parse_json_matrices(name: &str, text: &str) -> Result<Vec<RawMatrix>> {
+    json_matrices(name, text, json_matrix)
 }
 
 /// CSV: one row per line, comma-separated; a first line that does not parse as numbers is a
@@ -854,6 +878,20 @@ fn read_csv_matrix(path: &Path) -> Result<RawMatrix> {
 
 /// Reads CSV text (`name` names it in errors) as a matrix; see [`read_matrix`].
 pub fn parse_csv_matrix(name: &str, text: &str) -> Result<RawMatrix> {
+    let (rows, cols, data) = csv_rows(name, text, |f| {
+        parse_input(f)?;
+        Ok(Num::Text(f.to_string()))
+    })?;
+    RawMatrix::new(name.to_string(), rows, cols, data)
+}
+
+/// The rows of CSV text: comma-separated fields, blank lines skipped, a first line with a field
+/// that is not a number a header; each field (trimmed) through `cell`. Errors name the line.
+fn csv_rows<T>(
+    name: &str,
+    text: &str,
+    cell: impl Fn(&str) -> std::result::Result<T, String>,
+) -> Result<(usize, usize, Vec<T>)> {
     let mut data = Vec::new();
     let mut rows = 0;
     let mut cols = None;
@@ -861,35 +899,35 @@ pub fn parse_csv_matrix(name: &str, text: &str) -> Result<RawMatrix> {
         if line.trim().is_empty() {
             continue;
         }
-        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-        if n == 0 && fields.iter().any(|f| parse_input(f).is_err()) {
+        if n == 0 && line.split(',').any(|f| parse_input(f.trim()).is_err()) {
             continue;
         }
-        if *cols.get_or_insert(fields.len()) != fields.len() {
+        let width = line.split(',').count();
+        if *cols.get_or_insert(width) != width {
             return Err(Error::Input(format!(
-                "{name}: line {}: {} fields, expected {}",
+                "{name}: line {}: {width} fields, expected {}",
                 n + 1,
-                fields.len(),
                 cols.unwrap_or(0)
             )));
         }
-        for f in fields {
-            parse_input(f).map_err(|e| Error::Input(format!("{name}: line {}: {e}", n + 1)))?;
-            data.push(Num::Text(f.to_string()));
+        for f in line.split(',') {
+            data.push(
+                cell(f.trim()).map_err(|e| Error::Input(format!("{name}: line {}: {e}", n + 1)))?,
+            );
         }
         rows += 1;
     }
     if rows == 0 {
         return Err(Error::Input(format!("{name}: no data rows")));
     }
-    RawMatrix::new(name.to_string(), rows, cols.unwrap_or(0), data)
+    Ok((rows, cols.unwrap_or(0), data))
 }
 
 /// Decimal or fraction text as `f64`, rounded to nearest: the syntax and limits of
 /// [`parse_input`] (its errors on anything else). A plain decimal (`-0.35`, `1e-3`, at most 40
 /// digits and a 4-digit exponent) is converted directly by the standard library's correctly
 /// rounded parser; anything else (`1/3`, long digit strings) through the exact rational, rounded
-/// to nearest by MPFR. Either way the result is the nearest f64 (or ±infinity, which callers
+/// to nearest by exact comparison ([`nearest_f64`]). Either way the result is the nearest f64 (or ±infinity, which callers
 /// refuse).
 pub fn text_to_f64(text: &str) -> std::result::Result<f64, String> {
     let t = text.trim();
@@ -984,91 +1022,26 @@ fn row_major_mat(
 /// [`parse_csv_matrix`] straight into f64 (transposed when `transpose`): the same header rule,
 /// checks and messages; decimal text rounded to nearest ([`text_to_f64`]).
 pub fn parse_csv_f64(name: &str, text: &str, transpose: bool) -> Result<Mat64> {
-    let mut data = Vec::new();
-    let mut rows = 0;
-    let mut cols = None;
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        if n == 0 && line.split(',').any(|f| parse_input(f.trim()).is_err()) {
-            continue;
-        }
-        let width = line.split(',').count();
-        if *cols.get_or_insert(width) != width {
-            return Err(Error::Input(format!(
-                "{name}: line {}: {width} fields, expected {}",
-                n + 1,
-                cols.unwrap_or(0)
-            )));
-        }
-        for f in line.split(',') {
-            let x = text_to_f64(f.trim())
-                .map_err(|e| Error::Input(format!("{name}: line {}: {e}", n + 1)))?;
-            data.push(x);
-        }
-        rows += 1;
-    }
-    if rows == 0 {
-        return Err(Error::Input(format!("{name}: no data rows")));
-    }
-    row_major_mat(name, rows, cols.unwrap_or(0), &data, transpose)
+    let (rows, cols, data) = csv_rows(name, text, text_to_f64)?;
+    row_major_mat(name, rows, cols, &data, transpose)
 }
 
 fn json_matrix_f64(name: &str, v: &serde_json::Value, transpose: bool) -> Result<Mat64> {
-    let bad = |why: &str| Error::Input(format!("{name}: {why}"));
-    let rows = v
-        .as_array()
-        .ok_or_else(|| bad("expected a matrix (a list of rows)"))?;
-    let mut data = Vec::new();
-    let mut cols = None;
-    for (i, r) in rows.iter().enumerate() {
-        let r = r
-            .as_array()
-            .ok_or_else(|| bad(&format!("row {} is not a list", i + 1)))?;
-        if *cols.get_or_insert(r.len()) != r.len() {
-            return Err(bad(&format!(
-                "row {} has {} entries, expected {}",
-                i + 1,
-                r.len(),
-                cols.unwrap_or(0)
-            )));
-        }
-        for (j, x) in r.iter().enumerate() {
-            let at = |e: String| bad(&format!("entry [{},{}]: {e}", i + 1, j + 1));
-            data.push(match x {
-                serde_json::Value::String(s) => text_to_f64(s).map_err(at)?,
-                // A JSON number is held as the f64 nearest to its text (as its shortest text
-                // reads back), or as an integer, converted to nearest.
-                serde_json::Value::Number(n) => match n.as_f64() {
-                    Some(f) => f,
-                    None => text_to_f64(&n.to_string()).map_err(at)?,
-                },
-                _ => return Err(bad(&format!("entry [{},{}] is not a number", i + 1, j + 1))),
-            });
-        }
-    }
-    row_major_mat(name, rows.len(), cols.unwrap_or(0), &data, transpose)
+    let (rows, cols, data) = json_rows(name, v, |x| match x {
+        serde_json::Value::String(t) => text_to_f64(t),
+        // A JSON number is held as the f64 nearest to its text (as its shortest text reads
+        // back), or as an integer, converted to nearest.
+        _ => match x.as_f64() {
+            Some(f) => Ok(f),
+            None => text_to_f64(&x.to_string()),
+        },
+    })?;
+    row_major_mat(name, rows, cols, &data, transpose)
 }
 
 /// [`parse_json_matrices`] straight into f64 (each matrix transposed when `transpose`).
 pub fn parse_json_f64(name: &str, text: &str, transpose: bool) -> Result<Vec<Mat64>> {
-    let v: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| Error::Input(format!("{name}: not valid JSON: {e}")))?;
-    let is_list_of_matrices = v
-        .as_array()
-        .and_then(|a| a.first())
-        .and_then(|r| r.as_array())
-        .and_then(|r| r.first())
-        .is_some_and(|x| x.is_array());
-    match v.as_array() {
-        Some(list) if is_list_of_matrices => list
-            .iter()
-            .enumerate()
-            .map(|(k, m)| json_matrix_f64(&format!("{name}[{}]", k + 1), m, transpose))
-            .collect(),
-        _ => Ok(vec![json_matrix_f64(name, &v, transpose)?]),
-    }
+    json_matrices(name, text, |n, v| json_matrix_f64(n, v, transpose))
 }
 
 /// [`read_weights`] straight into f64 (each `W_j` as `d_j × d_{j−1}`).

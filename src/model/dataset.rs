@@ -86,25 +86,34 @@ impl Dataset {
 
     /// Groups of rows (1-based file lines) that share the same input point, for C1.2 reports.
     pub fn duplicate_points(&self) -> Vec<Vec<usize>> {
-        let mut order: Vec<usize> = (0..self.len()).collect();
-        order.sort_by(|&a, &b| self.x.row(a).cmp(self.x.row(b)));
-        let mut groups = Vec::new();
-        let mut i = 0;
-        while i < order.len() {
-            let mut j = i + 1;
-            while j < order.len() && self.x.row(order[j]) == self.x.row(order[i]) {
-                j += 1;
-            }
-            if j - i > 1 {
-                let mut g: Vec<usize> = order[i..j].iter().map(|&k| self.lines[k]).collect();
-                g.sort();
-                groups.push(g);
-            }
-            i = j;
-        }
-        groups.sort();
-        groups
+        equal_groups(&self.lines, |a, b| self.x.row(a).cmp(self.x.row(b)))
     }
+}
+
+/// Groups (of two or more) of the points equal under `cmp`, each as the sorted `lines` of its
+/// points, the groups sorted: the duplicate points reported with condition C1.2.
+pub fn equal_groups(
+    lines: &[usize],
+    cmp: impl Fn(usize, usize) -> std::cmp::Ordering,
+) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..lines.len()).collect();
+    order.sort_by(|&a, &b| cmp(a, b));
+    let mut groups = Vec::new();
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i + 1;
+        while j < order.len() && cmp(order[j], order[i]).is_eq() {
+            j += 1;
+        }
+        if j - i > 1 {
+            let mut g: Vec<usize> = order[i..j].iter().map(|&k| lines[k]).collect();
+            g.sort();
+            groups.push(g);
+        }
+        i = j;
+    }
+    groups.sort();
+    groups
 }
 
 /// The default bound on the estimated memory of an exact computation, in MB (`--memory-limit`).

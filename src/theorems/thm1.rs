@@ -245,24 +245,7 @@ impl Thm1Data {
                 .find(|o| o.is_ne())
                 .unwrap_or(std::cmp::Ordering::Equal)
         };
-        let mut order: Vec<usize> = (0..self.len()).collect();
-        order.sort_by(|&a, &b| key(a, b));
-        let mut groups = Vec::new();
-        let mut i = 0;
-        while i < order.len() {
-            let mut j = i + 1;
-            while j < order.len() && key(order[j], order[i]).is_eq() {
-                j += 1;
-            }
-            if j - i > 1 {
-                let mut g: Vec<usize> = order[i..j].iter().map(|&k| self.lines[k]).collect();
-                g.sort();
-                groups.push(g);
-            }
-            i = j;
-        }
-        groups.sort();
-        groups
+        crate::model::dataset::equal_groups(&self.lines, key)
     }
 }
 

@@ -216,20 +216,7 @@ pub fn analyse(net: &DeepLinear) -> Result<Analysis> {
         (None, Some(_)) => Verdict::Saddle,
     };
 
-    let mut witness = Witness {
-        verdict: verdict.name().into(),
-        point: layers_json(w),
-        descent_curve: None,
-        ascent_curve: None,
-        negative_curvature_direction: None,
-        product_descent_direction: None,
-        product_ascent_direction: None,
-        radius: None,
-        sigma_min_bound: None,
-        distance: None,
-        norm_bounds: None,
-        epsilon: None,
-    };
+    let mut witness = Witness::new(verdict.name(), layers_json(w));
     let mut hessian_inertia = None;
     let mut saddle_construction = None;
     let mut failure = None;

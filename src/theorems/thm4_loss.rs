@@ -135,20 +135,7 @@ pub fn analyse(net: &DeepLinear) -> Result<Analysis> {
     let product = partial(w, &d, l, 1);
     let product_rank = rank(&product);
 
-    let base = Witness {
-        verdict: String::new(),
-        point,
-        descent_curve: None,
-        ascent_curve: None,
-        negative_curvature_direction: None,
-        product_descent_direction: None,
-        product_ascent_direction: None,
-        radius: None,
-        sigma_min_bound: None,
-        distance: None,
-        norm_bounds: None,
-        epsilon: None,
-    };
+    let base = Witness::new("", point);
     let attempt =
         |verdict: Verdict, witness: Witness| -> std::result::Result<(Cert, CheckReport), String> {
             let witness_strict = witness.product_descent_direction.is_some();
