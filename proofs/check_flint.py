@@ -1347,6 +1347,9 @@ def csv_table(text, target_name):
     names = [f.strip(CSV_WS).strip('"') for f in lines[0][1].split(",")]
     if len(names) < 2:
         raise ValueError("the header has fewer than two columns")
+    for j, n in enumerate(names):
+        if n in names[:j]:
+            raise ValueError(f"line 1: columns {names.index(n) + 1} and {j + 1} are both named {short(n, 40)!r}: ambiguous")
     if target_name not in names:
         raise ValueError(f"no column named {short(target_name, 40)!r}")
     t = names.index(target_name)

@@ -10,8 +10,9 @@
 //!   `str::trim`) is skipped;
 //! - the first remaining line is the header: fields separated by `,`, each with surrounding
 //!   whitespace and then every leading and trailing `"` removed, are the column names (at least
-//!   two); the target is the column named by the certificate's `target_name` (the first such
-//!   column), by default the last; the other columns, in order, are the inputs;
+//!   two, all different: a repeated name is ambiguous and refused); the target is the column
+//!   named by the certificate's `target_name`, by default the last; the other columns, in
+//!   order, are the inputs;
 //! - every other line is a data point with exactly as many `,`-separated fields as the header;
 //!   each field, with surrounding whitespace, then every leading and trailing `"`, then
 //!   surrounding whitespace removed, is a number by [`parse_number`]; at least two points.
@@ -201,6 +202,16 @@ fn scan(
             "line 1: the header has {} column; need at least one input column and a target",
             names.len()
         ));
+    }
+    for (j, n) in names.iter().enumerate() {
+        if let Some(k) = names[..j].iter().position(|m| m == n) {
+            return Err(format!(
+                "line 1: columns {} and {} are both named '{}': ambiguous",
+                k + 1,
+                j + 1,
+                clip(n, 40)
+            ));
+        }
     }
     let target_col = match target {
         None => names.len() - 1,
@@ -448,6 +459,15 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn repeated_column_names_are_refused() {
+        for text in ["y,a,y\n1,2,3\n4,5,6\n", "a,a,y\n1,2,3\n4,5,6\n"] {
+            let e = parse_csv_cells(text, None).unwrap_err();
+            assert!(e.contains("ambiguous"), "{e}");
+        }
+    }
+
     use super::*;
 
     #[test]
