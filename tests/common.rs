@@ -93,3 +93,13 @@ pub fn write_safetensors(path: &std::path::Path, tensors: &[(&str, Vec<usize>, V
         .collect();
     std::fs::write(path, safetensors::serialize(views, &None).unwrap()).unwrap();
 }
+
+/// Checks `cert` changed by `f`: `Err` carries the failing claim's id (`"-"` when a field or
+/// the form is rejected before any claim) and the reason, so tests assert on the id.
+pub fn tamper(cert: &str, f: impl FnOnce(&mut Value)) -> Result<(), (String, String)> {
+    let mut v: Value = serde_json::from_str(cert).unwrap();
+    f(&mut v);
+    check_str(&v.to_string())
+        .map(|_| ())
+        .map_err(|e| (e.claim_id().unwrap_or("-").to_string(), e.to_string()))
+}

@@ -1,7 +1,7 @@
 //! `critcert deep-linear` and the `deep-linear-critical-point` certificate: cases with known
 //! answers generated here, exact vs f64 agreement, loaders, errors, tamper and false-claim tests.
 
-use crate::common::{accepts, critcert, reversed_keys, text, write_safetensors};
+use crate::common::{accepts, critcert, reversed_keys, tamper, text, write_safetensors};
 use critcert::cert::check_str;
 use critcert::exact::{least_squares, QMatrix, Q};
 use serde_json::Value;
@@ -199,16 +199,6 @@ fn non_critical_points() {
         .as_str()
         .unwrap()
         .starts_with("∂ℓ/∂W"));
-}
-
-/// Checks `cert` changed by `f`: `Err` carries the failing claim's id (`"-"` when a field or
-/// the form is rejected before any claim) and the reason, so tests assert on the id.
-fn tamper(cert: &str, f: impl FnOnce(&mut Value)) -> Result<(), (String, String)> {
-    let mut v: Value = serde_json::from_str(cert).unwrap();
-    f(&mut v);
-    check_str(&v.to_string())
-        .map(|_| ())
-        .map_err(|e| (e.claim_id().unwrap_or("-").to_string(), e.to_string()))
 }
 
 fn saddle_certs() -> (String, String) {

@@ -1,6 +1,7 @@
-//! `deep-linear` with losses other than the squared loss (MATH §6): one case per verdict and
+//! `deep-linear` with losses other than the squared loss (MATH §3.6): one case per verdict and
 //! loss, built here with known answers, and tamper and false-claim tests of each new field.
 
+use crate::common::tamper;
 use critcert::cert::check_str;
 use critcert::exact::{QMatrix, Q};
 use critcert::theorems::thm4::{analyse, DeepLinear};
@@ -128,14 +129,6 @@ fn cross_entropy_minimiser(x: &[[f64; 2]], y: &[usize]) -> [[f64; 2]; 3] {
         }
     }
     r
-}
-
-fn tamper(cert: &str, f: impl FnOnce(&mut Value)) -> Result<(), (String, String)> {
-    let mut v: Value = serde_json::from_str(cert).unwrap();
-    f(&mut v);
-    check_str(&v.to_string())
-        .map(|_| ())
-        .map_err(|e| (e.claim_id().unwrap_or("-").to_string(), e.to_string()))
 }
 
 fn as_verdict(cert: &str, verdict: &str) -> Result<(), (String, String)> {

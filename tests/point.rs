@@ -1,7 +1,7 @@
 //! `critcert point` and the `critical-point` certificate kind: Safran & Shamir's spurious
 //! minimum certified, tampered and false certificates rejected, bad input refused.
 
-use crate::common::{critcert, data, temp_file, text, write_safetensors};
+use crate::common::{critcert, data, tamper, temp_file, text, write_safetensors};
 use critcert::cert::check_str;
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -25,15 +25,6 @@ fn ss66() -> String {
     assert_eq!(o.status.code(), Some(0), "{stdout}{stderr}");
     assert!(stdout.contains("verdict: strict-local-minimum"), "{stdout}");
     std::fs::read_to_string(out).unwrap()
-}
-
-/// Checks `cert` changed by `f`; `Err` carries the failing claim's id (`-` before any claim).
-fn tamper(cert: &str, f: impl FnOnce(&mut Value)) -> Result<(), (String, String)> {
-    let mut v: Value = serde_json::from_str(cert).unwrap();
-    f(&mut v);
-    check_str(&v.to_string())
-        .map(|_| ())
-        .map_err(|e| (e.claim_id().unwrap_or("-").to_string(), e.to_string()))
 }
 
 #[test]
