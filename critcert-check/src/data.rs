@@ -287,6 +287,14 @@ pub fn parse_number(text: &str) -> Result<Q, String> {
             ));
         }
     }
+    parse_fraction(t)
+}
+
+/// A decimal (`12`, `-0.35`, `1e-3`, `.5`, `2.5E+2`; exponents within ±[`MAX_EXPONENT`]) or a
+/// fraction of two (`1/100`, `0.5/3`), exactly, with no bound on the digits ([`parse_number`]
+/// adds one). NaN, infinities, empty text and a zero denominator are errors naming the text.
+pub fn parse_fraction(text: &str) -> Result<Q, String> {
+    let t = text.trim();
     if let Some((num, den)) = t.split_once('/') {
         let n = parse_decimal(num.trim())?;
         let d = parse_decimal(den.trim())?;

@@ -3,136 +3,33 @@
 //! Every number that enters a certified computation goes through [`parse_rational`], which reads
 //! the decimal text itself (`-0.35` is `-7/20`), never through `f64`.
 
-use crate::error::clip;
 use rug::{Integer, Rational};
 
 /// The exact rational type used throughout critcert (GMP's `mpq_t` via rug).
 pub type Q = Rational;
 
 /// Largest decimal exponent accepted in input (`1e100000` would allocate a huge integer).
-pub const MAX_EXPONENT: i64 = 10_000;
+pub use crate::cert::data::MAX_EXPONENT;
 
 /// Most digits of a number read from the user's input ([`parse_input`]): in the numerator and
 /// in the denominator of a fraction, each. Ten thousand digits is far beyond any measured
 /// quantity; the bound keeps one field of a file from feeding GMP a number of millions of
 /// digits (the cost of exact arithmetic grows with the digits of every value).
-pub const MAX_INPUT_DIGITS: usize = 10_000;
+pub use crate::cert::data::MAX_DIGITS as MAX_INPUT_DIGITS;
 
 /// [`parse_rational`] for a number from the user's input (a data file, a command-line value, a
 /// point): at most [`MAX_INPUT_DIGITS`] digits in each of the numerator and the denominator,
-/// and exponents within ±10000.
+/// and exponents within ±10000. The checker's own reader ([`crate::cert::data::parse_number`]),
+/// so that producer and checker read every number alike.
 pub fn parse_input(text: &str) -> Result<Q, String> {
-    let t = text.trim();
-    for part in t.splitn(2, '/') {
-        let mantissa = part.split(['e', 'E']).next().unwrap_or("");
-        let digits = mantissa.bytes().filter(u8::is_ascii_digit).count();
-        if digits > MAX_INPUT_DIGITS {
-            let shown: String = t.chars().take(20).collect();
-            return Err(format!(
-                "'{shown}…' has {digits} digits, more than the {MAX_INPUT_DIGITS} allowed for one number"
-            ));
-        }
-    }
-    parse_rational(t)
+    crate::cert::data::parse_number(text)
 }
 
 /// Parses an exact rational from decimal text (`12`, `-0.35`, `1e-3`, `.5`, `2.5E+2`) or a
 /// fraction of two such numbers (`1/100`, `-3/4`, `0.5/3`). NaN, infinities and empty text are
 /// errors; the error message says what is wrong with `text`.
 pub fn parse_rational(text: &str) -> Result<Q, String> {
-    let t = text.trim();
-    if let Some((num, den)) = t.split_once('/') {
-        let n = parse_decimal(num.trim())?;
-        let d = parse_decimal(den.trim())?;
-        if d == 0 {
-            return Err(format!("'{}' has a zero denominator", clip(t, 40)));
-        }
-        Ok(n / d)
-    } else {
-        parse_decimal(t)
-    }
-}
-
-/// A fast path of [`parse_decimal`]: a plain decimal (`-12.345`, no exponent) with at most 18
-/// digits, read into an `i64` numerator over a power of ten; `None` for anything else.
-fn plain_decimal(t: &str) -> Option<Q> {
-    let (negative, body) = match t.as_bytes().first() {
-        Some(b'-') => (true, &t[1..]),
-        Some(b'+') => (false, &t[1..]),
-        _ => (false, t),
-    };
-    let (int_part, frac_part) = body.split_once('.').unwrap_or((body, ""));
-    let digits = int_part.len() + frac_part.len();
-    if digits == 0 || digits > 18 {
-        return None;
-    }
-    let mut n: i64 = 0;
-    for b in int_part.bytes().chain(frac_part.bytes()) {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        n = n * 10 + i64::from(b - b'0');
-    }
-    let d = 10i64.pow(frac_part.len() as u32);
-    Some(Q::from((if negative { -n } else { n }, d)))
-}
-
-/// Parses a decimal number (sign, digits with an optional point, optional exponent) exactly.
-fn parse_decimal(t: &str) -> Result<Q, String> {
-    if let Some(q) = plain_decimal(t) {
-        return Ok(q);
-    }
-    let shown = clip(t, 40);
-    let bad = || {
-        format!("'{shown}' is not a number (expected a decimal such as -0.35, 1e-3 or 12, or a fraction p/q)")
-    };
-    let lower = t.to_ascii_lowercase();
-    let unsigned = lower.trim_start_matches(['+', '-']);
-    if matches!(unsigned, "nan" | "inf" | "infinity") {
-        return Err(format!(
-            "'{shown}' is not a finite number (NaN and infinities are not allowed)"
-        ));
-    }
-    let (negative, body) = match t.as_bytes().first() {
-        Some(b'-') => (true, &t[1..]),
-        Some(b'+') => (false, &t[1..]),
-        _ => (false, t),
-    };
-    let (mantissa, exponent) = match body.find(['e', 'E']) {
-        Some(i) => {
-            let e = &body[i + 1..];
-            let digits = e.strip_prefix(['+', '-']).unwrap_or(e);
-            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 6
-            {
-                return Err(bad());
-            }
-            (&body[..i], e.parse::<i64>().map_err(|_| bad())?)
-        }
-        None => (body, 0),
-    };
-    if exponent.abs() > MAX_EXPONENT {
-        return Err(format!("'{shown}' has an exponent beyond ±{MAX_EXPONENT}"));
-    }
-    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    if int_part.is_empty() && frac_part.is_empty()
-        || !int_part.bytes().all(|b| b.is_ascii_digit())
-        || !frac_part.bytes().all(|b| b.is_ascii_digit())
-    {
-        return Err(bad());
-    }
-    let digits = format!("{int_part}{frac_part}");
-    let mut value = Integer::from_str_radix(if digits.is_empty() { "0" } else { &digits }, 10)
-        .map_err(|_| bad())?;
-    if negative {
-        value = -value;
-    }
-    let scale = exponent - frac_part.len() as i64;
-    let power = Integer::from(Integer::u_pow_u(10, scale.unsigned_abs() as u32));
-    Ok(if scale >= 0 {
-        Q::from(value * power)
-    } else {
-        Q::from((value, power))
-    })
+    crate::cert::data::parse_fraction(text)
 }
 
 /// Prints a rational as `"p/q"` in lowest terms, or `"p"` when the denominator is 1.
