@@ -1525,7 +1525,7 @@ def check_thm1(cert):
 THM4_KIND = "deep-linear-critical-point"
 THM4_VERDICTS = ("global-minimum", "saddle", "not-critical", "near-global-minimum", "local-minimum", "local-maximum")
 THM4_PREC = 256 + GUARD_BITS  # the Rust checker's 256 bits, plus guard bits
-THM4_MAX_WORK = 20_000_000  # m·n² (the Hessian of ℓ0 over the box), m·dy·dx² (a formula's blocks)
+THM4_MAX_WORK = 20_000_000  # the gradients of a non-squared loss, m·n² (the Hessian of ℓ0 over the box), m·dy·dx² (a formula's blocks)
 SQUARED = "half-squared-frobenius"
 _DL_WIDTH = ("width", "every hidden width d_j (1 ≤ j ≤ H) is at least min(dx, dy)")
 _DL_CRITICAL = ("critical-point", "every layer gradient W_{H+1:j+1}ᵀ ∇ℓ0(W_{H+1:1}) W_{j−1:1}ᵀ is exactly 0: the point is a critical point of ℓ")
@@ -1882,6 +1882,11 @@ def check_thm4(cert):
         array(what, v, L)
         return [mat(f"{what}.W{j + 1}", v[j], d[j + 1], d[j]) for j in range(L)]
 
+    if loss.name != "squared":
+        # G, ∇ℓ0 = GXᵀ and the layer gradients, enclosed: bounded before any work.
+        work = m * d[0] * d[L] + sum(d[j] * d[j - 1] * (d[0] + d[L]) for j in range(1, L + 1))
+        if work > THM4_MAX_WORK:
+            raise Rejected(f"the gradients of this loss need about {work} interval operations (m·dx·dy + Σ_j d_j·d_(j−1)·(dx + dy)), above the limit {THM4_MAX_WORK}")
     W = layers("witness.point", w["point"])
     loss.check_targets(Y)
     t = _Thm4(loss, d, X, Y, W, w, layers)

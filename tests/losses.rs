@@ -480,3 +480,25 @@ fn saddle_inherited_from_a_non_convex_formula_loss() {
         .is_err());
     }
 }
+
+#[test]
+fn the_gradients_of_a_large_problem_are_refused_before_any_work() {
+    // m·dx·dy = 2000·100·101 > 2·10⁷: refused by the bound, not computed.
+    let (m, dx, dy) = (2000, 100, 101);
+    let zeros = |r: usize, c: usize| Value::Array(vec![Value::Array(vec!["0".into(); c]); r]);
+    let cert = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("proofs/thm4/formula-local-minimum.json"),
+    )
+    .unwrap();
+    let mut v: Value = serde_json::from_str(&cert).unwrap();
+    v["problem"]["widths"] = serde_json::json!([dx, dy]);
+    v["problem"]["X"] = zeros(dx, m);
+    v["problem"]["Y"] = zeros(dy, m);
+    v["witness"]["point"] = Value::Array(vec![zeros(dy, dx)]);
+    v["witness"]["norm_bounds"] = serde_json::json!(["0"]);
+    let start = std::time::Instant::now();
+    let e = check_str(&v.to_string()).unwrap_err().to_string();
+    assert!(e.contains("interval operations"), "{e}");
+    eprintln!("refused in {:?}", start.elapsed());
+}

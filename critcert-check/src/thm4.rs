@@ -437,8 +437,9 @@ fn lowest(p: &[Q]) -> Option<(usize, Q)> {
 /// The precision of the checker's enclosures, in bits.
 pub const PREC: u32 = 256;
 
-/// The most interval operations the Hessian of `ℓ0` over a box may take (`m · n²` for `n`
-/// unknowns of the product, `m · dy · dx²` for the blocks of a formula loss).
+/// The most interval operations a check of a loss other than the squared one may take: its
+/// gradients (`m·dx·dy + Σ_j d_j·d_{j−1}·(dx + dy)`), the Hessian of `ℓ0` over a box (`m · n²`
+/// for `n` unknowns of the product, `m · dy · dx²` for the blocks of a formula loss).
 pub const MAX_WORK: u128 = 20_000_000;
 
 /// Checks a `deep-linear-critical-point` certificate.
@@ -583,6 +584,15 @@ fn parse_net(p: &Problem, point: &Layers, loss: &Loss) -> Result<Net> {
     }
     let m = p.x[0].len();
     let l = d.len() - 1;
+    if !matches!(loss, Loss::Squared) {
+        // G, ∇ℓ0 = GXᵀ and the layer gradients, enclosed: bounded before any work.
+        let work = gradient_work(d, m);
+        if work > MAX_WORK {
+            return Err(Error::rejected(format!(
+                "the gradients of this loss need about {work} interval operations (m·dx·dy + Σ_j d_j·d_(j−1)·(dx + dy)), above the limit {MAX_WORK}"
+            )));
+        }
+    }
     let net = Net {
         d: d.clone(),
         x: q_mat("problem.X", &p.x, d[0], m)?,
@@ -592,6 +602,17 @@ fn parse_net(p: &Problem, point: &Layers, loss: &Loss) -> Result<Net> {
     loss.check_targets(&net.y)
         .map_err(|e| Error::rejected(format!("problem.Y: {e}")))?;
     Ok(net)
+}
+
+/// The operations of the gradients of a loss other than the squared one: `Ŷ` and `∇ℓ0 = GXᵀ`
+/// (`m·dx·dy` each, counted once) and the prefix and layer products (`Σ_j d_j·d_{j−1}·(dx + dy)`).
+fn gradient_work(d: &[usize], m: usize) -> u128 {
+    let l = d.len() - 1;
+    let (dx, dy) = (d[0] as u128, d[l] as u128);
+    let layers: u128 = (1..=l)
+        .map(|j| (d[j] as u128) * (d[j - 1] as u128) * (dx + dy))
+        .sum();
+    (m as u128) * dx * dy + layers
 }
 
 /// A matrix computed exactly, or enclosed entrywise.
