@@ -45,6 +45,8 @@ pub enum Func {
     Cos,
     /// `a^r` for a rational `r` that is not an integer (`r` is the payload).
     Pow(Q),
+    /// `arccos`.
+    Acos,
 }
 
 impl Func {
@@ -66,6 +68,7 @@ impl Func {
             Func::Sin => "sin",
             Func::Cos => "cos",
             Func::Pow(_) => "pow",
+            Func::Acos => "acos",
         }
     }
 }
@@ -582,6 +585,7 @@ impl Poly {
                 Math::Ln(a) => Poly::apply(Func::Ln, vec![g(a)]),
                 Math::Tanh(a) => Poly::apply(Func::Tanh, vec![g(a)]),
                 Math::Atan(a) => Poly::apply(Func::Atan, vec![g(a)]),
+                Math::Acos(a) => Poly::apply(Func::Acos, vec![g(a)]),
                 Math::Erf(a) => Poly::apply(Func::Erf, vec![g(a)]),
                 Math::Sqrt(a) => Poly::apply(Func::Sqrt, vec![g(a)]),
                 Math::Step(a) => Poly::apply(Func::Step, vec![g(a)]),

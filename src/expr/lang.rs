@@ -67,8 +67,8 @@ mod language {
     define_language! {
         /// Expressions. Variants (the macro takes no per-variant docs): `(+ a b)`, `(* a b)`,
         /// `(neg a)`, `(pow a n)` with a rational constant `n`, `(d x e)` = ∂e/∂x for a parameter
-        /// `x`, `(h k e)` = `h^(k)(e)` for the abstract activation, `exp ln tanh atan erf sqrt
-        /// sin cos`,
+        /// `x`, `(h k e)` = `h^(k)(e)` for the abstract activation, `exp ln tanh atan acos erf
+        /// sqrt sin cos` (`acos` only inside the tool: the pair kernel of `point`),
         /// `(step e)` (1 for e > 0, 0 for e < 0), `max`, `min`, `pi`, rational constants
         /// ([`Rat`]) and parameters ([`Param`]).
         pub enum Math {
@@ -82,6 +82,7 @@ mod language {
             "ln" = Ln(Id),
             "tanh" = Tanh(Id),
             "atan" = Atan(Id),
+            "acos" = Acos(Id),
             "erf" = Erf(Id),
             "sqrt" = Sqrt(Id),
             "step" = Step(Id),
@@ -159,6 +160,7 @@ pub fn fold_function(name: &str, a: &Q) -> Option<Q> {
         "ln" if *a == 1 => Some(Q::new()),
         "tanh" | "atan" | "erf" | "sin" if *a == 0 => Some(Q::new()),
         "cos" if *a == 0 => Some(Q::from(1)),
+        "acos" if *a == 1 => Some(Q::new()),
         "sqrt" if *a >= 0 => {
             let (n, d) = (a.numer(), a.denom());
             (n.is_perfect_square() && d.is_perfect_square())
@@ -192,6 +194,7 @@ impl Analysis<Math> for ConstFold {
             Math::Ln(a) => fold_function("ln", &c(a)?),
             Math::Tanh(a) => fold_function("tanh", &c(a)?),
             Math::Atan(a) => fold_function("atan", &c(a)?),
+            Math::Acos(a) => fold_function("acos", &c(a)?),
             Math::Erf(a) => fold_function("erf", &c(a)?),
             Math::Sqrt(a) => fold_function("sqrt", &c(a)?),
             Math::Sin(a) => fold_function("sin", &c(a)?),

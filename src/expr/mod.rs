@@ -19,6 +19,7 @@ pub mod at;
 pub mod build;
 pub mod canon;
 pub mod derive;
+pub mod eval;
 pub mod formula;
 pub mod lang;
 pub mod names;

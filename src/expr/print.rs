@@ -90,6 +90,7 @@ fn atom(a: &Atom, names: &Names, tex: bool) -> String {
                 (Func::Pow(r), false) => return format!("({inner})^({r})"),
                 (Func::Ln | Func::Tanh | Func::Sin | Func::Cos, true) => format!(r"\{}", f.name()),
                 (Func::Atan, true) => r"\arctan".into(),
+                (Func::Acos, true) => r"\arccos".into(),
                 (Func::Max | Func::Min, true) => format!(r"\{}", f.name()),
                 (Func::Erf | Func::Step, true) => format!(r"\operatorname{{{}}}", f.name()),
                 (_, _) => f.name().to_string(),

@@ -133,6 +133,11 @@ pub fn rules() -> Vec<Rewrite<Math, ConstFold>> {
             "(* (pow (+ 1 (pow ?a 2)) -1) (d ?x ?a))",
         ),
         open_rule(
+            "d-acos",
+            "(d ?x (acos ?a))",
+            "(* (neg (pow (sqrt (+ 1 (neg (pow ?a 2)))) -1)) (d ?x ?a))",
+        ),
+        open_rule(
             "d-erf",
             "(d ?x (erf ?a))",
             "(* (* (* 2 (pow (sqrt pi) -1)) (exp (neg (pow ?a 2)))) (d ?x ?a))",

@@ -2,6 +2,7 @@
 //! produce is re-checked by [`crate::cert`] before it is handed out.
 
 pub mod point;
+pub mod point_derive;
 pub mod thm1;
 pub mod thm2;
 pub mod thm2_search;
