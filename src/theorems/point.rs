@@ -1,13 +1,15 @@
 //! `critcert point`: certify a candidate critical point found by training (untrusted producer;
 //! every certificate is re-checked by the checker, kind `critical-point`).
 //!
-//! The producer reads the point exactly (every f64 is a rational), asks the checker's interval
-//! evaluation for the Hessian at the point, classifies it in floating point (eigenvalues), and
-//! searches the largest radius `r` of the box `θ̃ + [−r, r]^p` that the checker accepts:
-//! doubling from a multiple of the Newton step, then bisecting.
+//! The producer reads the point exactly (every f64 is a rational), forms the gradient and Hessian
+//! at the point from the e-graph's derivatives ([`super::point_derive`]), classifies the point in
+//! floating point (eigenvalues), and searches the largest radius `r` of the box `θ̃ + [−r, r]^p`
+//! that the checker accepts: a first radius from one probe of how the checker's Hessian
+//! enclosure widens with the box, a few checks around it, and (when the estimate fails)
+//! doubling from the Newton step, then bisecting.
 
+use super::point_derive;
 use crate::cert::activation::Act;
-use crate::cert::f64i::F;
 use crate::cert::interval::I;
 use crate::cert::point::{self, claims, claims_spurious, Cert, Problem, Witness};
 use crate::cert::thm2::Activation;
@@ -401,16 +403,6 @@ fn decimal_f64(x: f64, digits: u32, down: bool) -> Q {
     Q::from_f64(x).map_or_else(Q::new, |q| decimal(&q, digits, down))
 }
 
-fn mids(h: &[Vec<F>]) -> Option<Vec<Vec<f64>>> {
-    h.iter()
-        .map(|row| {
-            row.iter()
-                .map(|x| x.is_finite().then(|| x.lo / 2.0 + x.hi / 2.0))
-                .collect()
-        })
-        .collect()
-}
-
 /// The eigenvalues (ascending) and the eigenvector of the smallest, in floating point.
 fn eigen(h: &[Vec<f64>]) -> Result<(Vec<f64>, Vec<f64>)> {
     let p = h.len();
@@ -488,30 +480,31 @@ fn try_cert(cert: &Cert) -> std::result::Result<CheckReport, String> {
 pub fn certify(problem: &Problem, opts: &PointOptions, progress: &dyn Fn(&str)) -> Result<Outcome> {
     let prec = opts.precision;
     let p = point::param_names(problem).len();
-    progress(&format!("{p} parameters: Hessian at the point"));
-    let at = match point::enclose(problem, None, prec, true) {
-        Ok(e) => e,
-        Err(crate::cert::Error::Rejected(r)) => {
+    progress(&format!(
+        "{p} parameters: gradient and Hessian at the point (e-graph)"
+    ));
+    let (g, h) = match point_derive::at_point(problem, prec) {
+        Ok(at)
+            if at
+                .hess
+                .iter()
+                .flatten()
+                .chain(&at.grad)
+                .all(|x| x.is_finite()) =>
+        {
+            (at.grad, at.hess)
+        }
+        Ok(_) => {
+            return Ok(Outcome::NotCertified(
+                "the gradient or Hessian at the point overflows binary64".into(),
+            ))
+        }
+        Err(e) => {
             return Ok(Outcome::NotCertified(format!(
-                "the loss is not shown twice differentiable at the point: {}",
-                r.reason
+                "the loss is not shown twice differentiable at the point: {e}"
             )))
         }
-        Err(e) => return Err(e.into()),
     };
-    let h = at
-        .hess
-        .as_ref()
-        .and_then(|h| mids(h))
-        .ok_or_else(|| Error::Input("the Hessian at the point is unbounded".into()))?;
-    let g: Vec<f64> = at
-        .grad
-        .iter()
-        .map(|x| match (x.lo_q(), x.hi_q()) {
-            (Some(lo), Some(hi)) => (lo + hi).to_f64() / 2.0,
-            _ => f64::NAN,
-        })
-        .collect();
     let (values, v0) = eigen(&h)?;
     let (lmin, lmax) = (values[0], values[p - 1]);
     let scale = values.iter().fold(0f64, |a, b| a.max(b.abs()));
@@ -585,6 +578,132 @@ pub fn certify(problem: &Problem, opts: &PointOptions, progress: &dyn Fn(&str)) 
             )),
         });
     }
+    // A first radius from one probe of the Hessian enclosure's growth; a few checks near it.
+    let estimate = estimate_radius(problem, prec, &h, verdict, &extra, newton);
+    if let Some(est) = estimate {
+        let mut r = decimal_f64(0.9 * est, 2, true);
+        let mut good: Option<(Q, Cert, CheckReport)> = None;
+        for _ in 0..8 {
+            progress(&format!(
+                "{verdict}? radius {:.3e} (estimated {est:.3e})",
+                r.to_f64()
+            ));
+            match attempt(&r) {
+                Ok((c, rep)) => {
+                    good = Some((r.clone(), c, rep));
+                    break;
+                }
+                Err(_) => r = decimal(&Q::from(&r / 2u32), 2, true),
+            }
+        }
+        if let Some((mut lo, mut cert, mut report)) = good {
+            // Grow while the checker accepts (by a quarter twice, then doubling: an estimate far
+            // too small), then bisect geometrically to within 13%.
+            let mut hi: Option<Q> = None;
+            for grown in 0..16 {
+                let next = match &hi {
+                    None if grown < 2 => decimal(&(Q::from(&lo * 5u32) / 4u32), 2, true),
+                    None => decimal(&Q::from(&lo * 2u32), 2, true),
+                    Some(h) if h.to_f64() > 1.13 * lo.to_f64() => {
+                        decimal_f64((lo.to_f64() * h.to_f64()).sqrt(), 2, true)
+                    }
+                    Some(_) => break,
+                };
+                if next <= lo {
+                    break;
+                }
+                progress(&format!(
+                    "{verdict}: radius {:.3e} certified, trying {:.3e}",
+                    lo.to_f64(),
+                    next.to_f64()
+                ));
+                match attempt(&next) {
+                    Ok((c, rep)) => {
+                        lo = next;
+                        cert = c;
+                        report = rep;
+                    }
+                    Err(_) => hi = Some(next),
+                }
+            }
+            return Ok(Outcome::Certified {
+                cert: Box::new(cert),
+                report,
+                note: None,
+            });
+        }
+    }
+    search_from_newton(verdict, newton, &attempt, &not_critical, progress)
+}
+
+/// A first guess at the largest radius the checker accepts, from one probe: the Hessian
+/// enclosure over a small box `θ̃ ± r₁`, whose radius grows about linearly with the box's.
+/// Krawczyk needs `|C|·rad(∇²ℓ(B))·1 < 1` (`C ≈ H⁻¹`), a minimum `‖rad‖_F < s`, a saddle
+/// `|d|ᵀ rad |d| < −dᵀHd`. `None` when the probe fails (the search then starts from the Newton
+/// step).
+fn estimate_radius(
+    problem: &Problem,
+    prec: u32,
+    h: &[Vec<f64>],
+    verdict: &str,
+    extra: &Extra,
+    newton: f64,
+) -> Option<f64> {
+    let scale = problem
+        .point
+        .values()
+        .flatten()
+        .flatten()
+        .filter_map(|x| parse_input(x).ok())
+        .fold(0f64, |m, x| m.max(x.to_f64().abs()));
+    let r1 = 2f64.powi(-27) * (1.0 + scale);
+    let probe = point::enclose(problem, Some(&Q::from_f64(r1)?), prec, true).ok()?;
+    let rad: Vec<Vec<f64>> = probe
+        .hess?
+        .iter()
+        .map(|row| row.iter().map(|x| x.hi / 2.0 - x.lo / 2.0).collect())
+        .collect();
+    let c = crate::cert::krawczyk::float_inverse(h)?;
+    let sums: Vec<f64> = rad.iter().map(|row| row.iter().sum()).collect();
+    let q = c
+        .iter()
+        .map(|row| row.iter().zip(&sums).map(|(x, s)| x.abs() * s).sum::<f64>())
+        .fold(0f64, f64::max);
+    let mut r = r1 / q;
+    if verdict == "strict-local-minimum" {
+        let fro = rad.iter().flatten().map(|x| x * x).sum::<f64>().sqrt();
+        r = r.min(r1 * extra.shift.to_f64() / fro);
+    } else {
+        let d: Vec<f64> = extra.direction.iter().map(Q::to_f64).collect();
+        let quad = |m: &[Vec<f64>], abs: bool| {
+            m.iter().zip(&d).fold(0f64, |s, (row, di)| {
+                s + row.iter().zip(&d).fold(0f64, |t, (x, dj)| {
+                    t + if abs {
+                        (x * di * dj).abs()
+                    } else {
+                        x * di * dj
+                    }
+                })
+            })
+        };
+        r = r.min(r1 * -quad(h, false) / quad(&rad, true));
+    }
+    (r.is_finite() && r > 2.0 * newton).then_some(r)
+}
+
+/// A check of the certificate with one radius: the certificate and the checker's report, or why
+/// the checker refused it.
+type Attempt<'a> = dyn Fn(&Q) -> std::result::Result<(Cert, CheckReport), String> + 'a;
+
+/// The search without an estimate: doubling from twice the Newton step until the checker
+/// accepts, growing by 4 until it refuses, then bisecting geometrically.
+fn search_from_newton(
+    verdict: &str,
+    newton: f64,
+    attempt: &Attempt<'_>,
+    not_critical: &dyn Fn() -> Result<Option<(Cert, CheckReport)>>,
+    progress: &dyn Fn(&str),
+) -> Result<Outcome> {
     let mut r = decimal_f64((2.0 * newton).max(1e-300), 2, false);
     let mut good: Option<(Q, Cert, CheckReport)> = None;
     let mut last_err = String::new();
