@@ -398,8 +398,8 @@ pub fn figures(cert_path: &str, stem: &str, c: &point::Cert) -> Result<Vec<Figur
          enclosure of F(θ*) (red bar at t = 0) and the bound F ≥ loss_lower on the box (dashed). \
          **Illustrative only**, not a claim (the closed form of MATH.md §6.3 evaluated in 128-bit \
          floating point at {} points per panel): F rises from ≈ {:.5} to ≈ {:.5} at t ≈ {:.3}, \
-         then falls to 0{}. No student passes through 0 before t = 1 (each moves straight to its \
-         target), and at {} sampled t in [0, 1) no two of the vectors are parallel: the smallest \
+         then falls to 0{}. No student passes through 0 before t = 1 (one moving straight to a \
+         teacher would have to start opposite to it, which the certified box excludes), and at {} sampled t in [0, 1) no two of the vectors are parallel: the smallest \
          sine of an angle between two that could become so (every pair but a student and its own \
          teacher, which meet only at t = 1) is ≈ {:.3}, so the curve is drawn where F is smooth.",
         describe_targets(&seg.target),
