@@ -473,6 +473,30 @@ fn paper_is_deterministic_and_rechecks_from_disk() {
 }
 
 #[test]
+fn paper_draws_the_safran_shamir_segment() {
+    let tasks: Vec<_> = paper::registry(Path::new(&data("")))
+        .into_iter()
+        .filter(|t| t.path == "safran-shamir/ss-6-6-0.json")
+        .collect();
+    assert_eq!(tasks.len(), 1);
+    let out = tempfile::tempdir().unwrap();
+    let o = paper::run(&tasks, out.path(), |_| {}).unwrap();
+    assert_eq!(o[0].status, Status::Accepted);
+    let svg =
+        std::fs::read_to_string(out.path().join("figures/safran-shamir-ss-6-6-0.svg")).unwrap();
+    assert!(
+        svg.starts_with("<svg") && svg.contains("<polyline"),
+        "{svg}"
+    );
+    let report = std::fs::read_to_string(out.path().join("REPORT.md")).unwrap();
+    assert!(
+        report.contains("![safran-shamir/ss-6-6-0.json](figures/safran-shamir-ss-6-6-0.svg)"),
+        "{report}"
+    );
+    assert!(report.contains("**Illustrative only**"), "{report}");
+}
+
+#[test]
 fn paper_fails_with_exit_1_when_a_result_cannot_run() {
     let empty = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();

@@ -40,6 +40,11 @@ pub fn for_certificate(cert_path: &str, json: &str) -> Result<Vec<Figure>> {
                 .map_err(|e| Error::Input(format!("{cert_path}: {e}")))?;
             super::figures_thm2::figures(cert_path, &stem, &c)
         }
+        Some(crate::cert::point::KIND) => {
+            let c: crate::cert::point::Cert = serde_json::from_value(value)
+                .map_err(|e| Error::Input(format!("{cert_path}: {e}")))?;
+            super::figures_point::figures(cert_path, &stem, &c)
+        }
         _ => Ok(Vec::new()),
     }
 }

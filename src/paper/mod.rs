@@ -14,6 +14,7 @@
 
 pub mod explain;
 pub mod figures;
+pub mod figures_point;
 pub mod figures_thm2;
 pub mod report;
 
