@@ -26,7 +26,9 @@ each result:
   a spurious claim, a field of another verdict (a direction in a minimum, a radius in a
   not-critical certificate), a duplicated witness.radius key, unknown fields in problem and
   problem.point, a null radius; for a not-critical certificate, the verdict changed to
-  strict-local-minimum; accept: a higher precision.
+  strict-local-minimum; for a saddle, the verdict changed to strict-local-minimum (with a
+  shift), a zero direction, a coordinate direction of positive curvature, a shift; accept: a
+  higher precision, (saddle) the direction scaled by −3.
 
   deep-linear-critical-point with a loss other than the squared loss (every such certificate
   under proofs/, and any given with --deep-linear FILE) -- reject: near-global-minimum with the
@@ -532,6 +534,28 @@ def point_changes(c):
             w = copy.deepcopy(c)
             w["witness"]["loss_lower"] = "0"
             out.append(("spurious-with-loss-lower-0", "reject", dumps(w)))
+    if verdict == "saddle":
+        p = len(cf.point_model(c["problem"])[1])
+        # The false claim: the saddle presented as a strict local minimum (the Hessian has a
+        # negative eigenvalue over the box, so no positive shift makes it positive definite).
+        w = copy.deepcopy(c)
+        ws = {k: v for k, v in w0.items() if k != "direction"}
+        ws["verdict"] = "strict-local-minimum"
+        ws["shift"] = "1/1000000"
+        w["witness"] = ws
+        out.append(("wrong-verdict: strict-local-minimum", "reject", dumps(point_reclaim(w))))
+        w = copy.deepcopy(c)
+        w["witness"]["direction"] = ["0"] * p
+        out.append(("direction-zero", "reject", dumps(w)))
+        w = copy.deepcopy(c)
+        w["witness"]["direction"] = ["1"] + ["0"] * (p - 1)  # a coordinate: ∇²ℓ(B)_11 > 0 here
+        out.append(("direction-of-positive-curvature", "reject", dumps(w)))
+        w = copy.deepcopy(c)
+        w["witness"]["shift"] = "1/1000"
+        out.append(("field-of-another-verdict: shift", "reject", dumps(w)))
+        w = copy.deepcopy(c)
+        w["witness"]["direction"] = [S(-3 * F(x)) for x in w0["direction"]]
+        out.append(("direction-scaled-by-minus-3", "accept", dumps(w)))
     # A duplicate key inside the witness: the second radius is 1000 times larger.
     body = json.dumps(c, ensure_ascii=False)
     dup = f'"witness": {{"radius": "{S(1000 * r)}", '

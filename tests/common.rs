@@ -103,3 +103,33 @@ pub fn tamper(cert: &str, f: impl FnOnce(&mut Value)) -> Result<(), (String, Str
         .map(|_| ())
         .map_err(|e| (e.claim_id().unwrap_or("-").to_string(), e.to_string()))
 }
+
+/// The second checker, `proofs/check_flint.py`.
+pub fn python_checker() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("proofs/check_flint.py")
+}
+
+/// `Some(exit code)` of the Python checker on `file`, or `None` (with a message) when python3
+/// is absent.
+pub fn python_check(file: &std::path::Path) -> Option<(i32, String)> {
+    python_run(&[file.as_os_str()])
+}
+
+/// `Some((exit code, stdout + stderr))` of the Python checker with `args`, or `None` (with a
+/// message) when python3 is absent.
+pub fn python_run(args: &[&std::ffi::OsStr]) -> Option<(i32, String)> {
+    match Command::new("python3")
+        .arg(python_checker())
+        .args(args)
+        .output()
+    {
+        Ok(o) => Some((o.status.code().unwrap_or(-1), {
+            let (a, b) = text(&o);
+            a + &b
+        })),
+        Err(_) => {
+            eprintln!("python3 not found: skipping the Python checker part of this test");
+            None
+        }
+    }
+}

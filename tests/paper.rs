@@ -1,7 +1,9 @@
 //! `critcert paper`, `critcert explain`, and the second checker (`proofs/check_flint.py`,
 //! python-flint): tamper tests run against both checkers.
 
-use crate::common::{critcert, data, reversed_keys, text};
+use crate::common::{
+    critcert, data, python_check, python_checker, python_run, reversed_keys, text,
+};
 use critcert::cert::activation::Act;
 use critcert::cert::{thm1, to_json};
 use critcert::exact::Q;
@@ -10,36 +12,6 @@ use critcert::paper::{self, Status};
 use critcert::theorems::thm1::{certify, Thm1Options};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn python_checker() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("proofs/check_flint.py")
-}
-
-/// `Some(exit code)` of the Python checker on `file`, or `None` (with a message) when python3
-/// is absent.
-fn python_check(file: &Path) -> Option<(i32, String)> {
-    python_run(&[file.as_os_str()])
-}
-
-/// `Some((exit code, stdout + stderr))` of the Python checker with `args`, or `None` (with a
-/// message) when python3 is absent.
-fn python_run(args: &[&std::ffi::OsStr]) -> Option<(i32, String)> {
-    match Command::new("python3")
-        .arg(python_checker())
-        .args(args)
-        .output()
-    {
-        Ok(o) => Some((o.status.code().unwrap_or(-1), {
-            let (a, b) = text(&o);
-            a + &b
-        })),
-        Err(_) => {
-            eprintln!("python3 not found: skipping the Python checker part of this test");
-            None
-        }
-    }
-}
 
 fn relu_like(s_minus: Q) -> Thm1Options {
     Thm1Options {

@@ -1,8 +1,10 @@
 //! `critcert point` and the `critical-point` certificate kind: Safran & Shamir's spurious
-//! minimum certified, tampered and false certificates rejected, bad input refused.
+//! minimum and a non-degenerate saddle of the same loss certified, tampered and false
+//! certificates rejected, bad input refused.
 
-use crate::common::{critcert, data, tamper, temp_file, text, write_safetensors};
+use crate::common::{critcert, data, python_check, tamper, temp_file, text, write_safetensors};
 use critcert::cert::check_str;
+use critcert::exact::Q;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 
@@ -330,4 +332,97 @@ fn pytorch_safetensors_and_json_points_give_the_same_certificate() {
     let (b, cert_b) = certify(&js, "b.json");
     assert_eq!(cert_a, cert_b);
     assert_eq!(a.lines().next(), b.lines().next(), "{a}\n{b}");
+}
+
+#[test]
+fn gaussian_relu_saddle_is_certified_and_a_false_minimum_claim_is_rejected_by_both_checkers() {
+    // examples/find_saddle.py: Newton's method on ∇F from seeded random starts, k = n = 3,
+    // identity teachers; a non-degenerate saddle (Hessian eigenvalues ≈ −0.0445, 0.0443 (×2),
+    // …, 1.18) in the smooth region. Checked at a fixed radius (the search certifies 7.7e-4).
+    let pt = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/data/points/gaussian-relu-saddle-k3.json");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("saddle.json");
+    let o = critcert(&[
+        "point",
+        "--model",
+        "gaussian-relu",
+        "--params",
+        pt.to_str().unwrap(),
+        "--radius",
+        "1/2000",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let (stdout, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("verdict: saddle"), "{stdout}");
+    let cert = std::fs::read_to_string(&out).unwrap();
+    let report = check_str(&cert).unwrap();
+    let ids: Vec<&str> = report.claims.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "smooth-box",
+            "unique-critical-point",
+            "negative-curvature",
+            "loss-enclosure"
+        ]
+    );
+    if let Some((code, said)) = python_check(&out) {
+        assert_eq!(code, 0, "{said}");
+    }
+    // Both checkers on a changed certificate: the failing claim's id in Rust, exit 1 in Python.
+    let both_reject = |f: &dyn Fn(&mut Value), claims: &[&str]| {
+        let (id, why) = tamper(&cert, f).expect_err("tampered certificate accepted");
+        assert!(claims.contains(&id.as_str()), "{id}: {why}");
+        let mut v: Value = serde_json::from_str(&cert).unwrap();
+        f(&mut v);
+        let file = dir.path().join("tampered.json");
+        std::fs::write(&file, v.to_string()).unwrap();
+        if let Some((code, said)) = python_check(&file) {
+            assert_eq!(code, 1, "{said}");
+        }
+    };
+    // The false claim: the saddle presented as a strict local minimum (the Hessian has a
+    // negative eigenvalue on the whole box, so no positive shift makes it positive definite).
+    for shift in ["1/1000", "1/1000000"] {
+        both_reject(
+            &|v| {
+                let w = v["witness"].as_object_mut().unwrap();
+                w.remove("direction");
+                w.insert("verdict".into(), json!("strict-local-minimum"));
+                w.insert("shift".into(), json!(shift));
+                let problem = serde_json::from_value(v["problem"].clone()).unwrap();
+                let verdict = "strict-local-minimum";
+                let spurious = critcert::cert::point::claims_spurious(&problem, verdict);
+                let claims = critcert::cert::point::claims(verdict, spurious);
+                v["claims"] = serde_json::to_value(claims).unwrap();
+            },
+            &["positive-definite"],
+        );
+    }
+    // A direction of positive curvature (W[1,1]: the Hessian's first diagonal entry is
+    // positive over the box), and the zero direction.
+    both_reject(
+        &|v| {
+            let mut d = vec![json!("0"); 9];
+            d[0] = json!("1");
+            v["witness"]["direction"] = Value::Array(d);
+        },
+        &["negative-curvature"],
+    );
+    both_reject(
+        &|v| v["witness"]["direction"] = Value::Array(vec![json!("0"); 9]),
+        &["negative-curvature"],
+    );
+    // A field of another verdict.
+    both_reject(&|v| v["witness"]["shift"] = json!("1/1000"), &["-"]);
+    // Harmless: the direction negated and scaled.
+    let mut v: Value = serde_json::from_str(&cert).unwrap();
+    for x in v["witness"]["direction"].as_array_mut().unwrap() {
+        let q = critcert::exact::parse_rational(x.as_str().unwrap()).unwrap();
+        *x = json!(critcert::exact::format_rational(&(q * Q::from(-3))));
+    }
+    check_str(&v.to_string()).unwrap();
 }

@@ -10,7 +10,8 @@ pub struct Args {
     /// Output directory for certificates, figures, REPORT.md and README.md.
     #[arg(long, value_name = "DIR", default_value = "proofs")]
     out: PathBuf,
-    /// Directory holding the datasets (iris.csv, wine.csv, theorem2.csv).
+    /// Directory holding the datasets (iris.csv, wine.csv, theorem2.csv, deep-linear/,
+    /// safran-shamir/), points/ (the saddle of `point`).
     #[arg(long, value_name = "DIR", default_value = "examples/data")]
     data_dir: PathBuf,
 }

@@ -281,13 +281,32 @@ const POINT_PRECISION: u32 = 128;
 
 fn safran_shamir_task(data_dir: &Path, (k, n, f): (usize, usize, usize)) -> Task {
     let name = format!("ss-{k}-{n}-{f}");
-    let file = data_dir.join("safran-shamir").join(format!("{name}.json"));
-    Task {
-        path: format!("safran-shamir/{name}.json"),
-        result: "Safran & Shamir",
-        claim: format!(
+    point_task(
+        format!("safran-shamir/{name}.json"),
+        format!(
             "two-layer ReLU network on Gaussian inputs, k = {k} inputs and teachers, n = {n} students: a spurious strict local minimum near their point"
         ),
+        data_dir.join("safran-shamir").join(format!("{name}.json")),
+    )
+}
+
+/// The non-degenerate saddle of the same loss found by `examples/find_saddle.py`
+/// (`<data_dir>/points/gaussian-relu-saddle-k3.json`).
+fn safran_shamir_saddle_task(data_dir: &Path) -> Task {
+    point_task(
+        "safran-shamir/saddle-3-3.json".into(),
+        "two-layer ReLU network on Gaussian inputs, k = n = 3: a non-degenerate saddle (one negative Hessian eigenvalue) near a point found by Newton's method".into(),
+        data_dir.join("points/gaussian-relu-saddle-k3.json"),
+    )
+}
+
+/// `critcert point` on a `gaussian-relu` point with identity teachers: the certificate at the
+/// largest radius found.
+fn point_task(path: String, claim: String, file: PathBuf) -> Task {
+    Task {
+        path,
+        result: "Safran & Shamir",
+        claim,
         method: "MPFR intervals (Krawczyk)",
         produce: Box::new(move || {
             let w = read_students(&file)?;
@@ -331,10 +350,12 @@ pub fn registry(data_dir: &Path) -> Vec<Task> {
     for case in THM4_CASES {
         tasks.push(thm4_task(data_dir, case));
     }
-    // Beyond the paper: Safran & Shamir's spurious minima, certified by `critcert point`.
+    // Beyond the paper: Safran & Shamir's spurious minima, certified by `critcert point`,
     for point in SAFRAN_SHAMIR {
         tasks.push(safran_shamir_task(data_dir, point));
     }
+    // and a non-degenerate saddle of the same loss.
+    tasks.push(safran_shamir_saddle_task(data_dir));
     tasks
 }
 

@@ -259,11 +259,15 @@ fn about(result: &str) -> &'static str {
              box around it, that the box holds exactly one critical point (Krawczyk's test), that \
              the Hessian is positive definite on the whole box (a strict local minimum), and that \
              its loss is enclosed above 0, the loss at the teacher: the minimum is spurious. The \
-             mathematics, including the arc-cosine kernel's derivatives, is in [MATH.md](MATH.md) §6. \
-             Each picture draws the loss along the straight segment from the certified point to a \
-             global minimum (every student moved onto a teacher), with the certified box and the \
-             certified lower bound of the loss marked; the curve is sampled in floating point and \
-             is an illustration, not evidence."
+             same loss also has non-degenerate saddles: `saddle-3-3.json` is one for k = n = 3, \
+             found by Newton's method on the gradient from random starts \
+             (`examples/find_saddle.py`), certified with an exact direction of negative curvature \
+             over the whole box and a Hessian diagonal entry positive over it (neither a minimum \
+             nor a maximum). The mathematics, including the arc-cosine kernel's derivatives, is \
+             in [MATH.md](MATH.md) §6. Each picture draws the loss along the straight segment \
+             from a certified minimum to a global minimum (every student moved onto a teacher), \
+             with the certified box and the certified lower bound of the loss marked; the curve \
+             is sampled and is an illustration, not evidence."
         }
         _ => "",
     }
