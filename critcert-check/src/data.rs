@@ -92,23 +92,24 @@ impl Number {
 }
 
 /// A dataset held as integers over one common denominator `10^k` when every value is a plain
-/// decimal that fits (`x` row-major, `m × dx`), or as rationals otherwise: no heap object per
-/// value in the first case.
+/// decimal that fits, or as rationals otherwise, column by column (`x[j]` is input column `j`):
+/// no heap object per value in the first case, and each column is one vector, so the
+/// producer's integer columns are these vectors themselves.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Cells {
     /// Every value is `n / 10^k`.
     Decimal {
         /// The exponent of the common denominator `10^k` (`k ≤ 18`).
         k: u32,
-        /// The inputs' numerators, row-major.
-        x: Vec<i64>,
+        /// The inputs' numerators, one vector per input column.
+        x: Vec<Vec<i64>>,
         /// The targets' numerators.
         y: Vec<i64>,
     },
-    /// The inputs (row-major) and targets as rationals.
+    /// The inputs (one vector per input column) and targets as rationals.
     Rational {
-        /// The inputs, row-major.
-        x: Vec<Q>,
+        /// The inputs, one vector per input column.
+        x: Vec<Vec<Q>>,
         /// The targets.
         y: Vec<Q>,
     },
@@ -121,24 +122,36 @@ struct CellBuilder {
 }
 
 impl CellBuilder {
-    fn push(&mut self, target: bool, v: Number) {
+    /// Adds `v` to input column `col`, or to the targets for `None`.
+    fn push(&mut self, col: Option<usize>, v: Number) {
         if let (Cells::Decimal { k, x, y }, Number::Plain(n, kv)) = (&mut self.cells, &v) {
             let (n, kv) = (*n, *kv);
             let mut fits = true;
             if kv > *k {
                 let f = 10i64.pow(kv - *k);
-                fits = x.iter().chain(y.iter()).all(|v| v.checked_mul(f).is_some());
+                fits = x
+                    .iter()
+                    .flatten()
+                    .chain(y.iter())
+                    .all(|v| v.checked_mul(f).is_some());
                 if fits {
-                    x.iter_mut().chain(y.iter_mut()).for_each(|v| *v *= f);
+                    x.iter_mut()
+                        .flatten()
+                        .chain(y.iter_mut())
+                        .for_each(|v| *v *= f);
                     *k = kv;
                 }
             }
             if fits {
                 if let Some(n) = n.checked_mul(10i64.pow(*k - kv)) {
-                    if target {
-                        y.push(n)
-                    } else {
-                        x.push(n)
+                    match col {
+                        None => y.push(n),
+                        Some(j) => {
+                            if x.len() <= j {
+                                x.resize_with(j + 1, Vec::new);
+                            }
+                            x[j].push(n)
+                        }
                     }
                     return;
                 }
@@ -146,16 +159,21 @@ impl CellBuilder {
         }
         if let Cells::Decimal { k, x, y } = &self.cells {
             let d = 10i64.pow(*k);
+            let q = |v: &Vec<i64>| v.iter().map(|&n| Q::from((n, d))).collect::<Vec<Q>>();
             self.cells = Cells::Rational {
-                x: x.iter().map(|&n| Q::from((n, d))).collect(),
-                y: y.iter().map(|&n| Q::from((n, d))).collect(),
+                x: x.iter().map(q).collect(),
+                y: q(y),
             };
         }
         if let Cells::Rational { x, y } = &mut self.cells {
-            if target {
-                y.push(v.into_rational())
-            } else {
-                x.push(v.into_rational())
+            match col {
+                None => y.push(v.into_rational()),
+                Some(j) => {
+                    if x.len() <= j {
+                        x.resize_with(j + 1, Vec::new);
+                    }
+                    x[j].push(v.into_rational())
+                }
             }
         }
     }
@@ -174,7 +192,7 @@ pub fn parse_csv_cells(text: &str, target: Option<&str>) -> Result<ParsedCells, 
             y: Vec::new(),
         },
     };
-    let (names, target_name, lines) = scan(text, target, |_, col, v| b.push(col.is_none(), v))?;
+    let (names, target_name, lines) = scan(text, target, |_, col, v| b.push(col, v))?;
     Ok((names, target_name, lines, b.cells))
 }
 
@@ -506,7 +524,7 @@ mod tests {
             c,
             Cells::Decimal {
                 k: 2,
-                x: vec![150, 25],
+                x: vec![vec![150, 25]],
                 y: vec![-200, 300]
             }
         );
@@ -520,9 +538,20 @@ mod tests {
             let Cells::Rational { x, y } = c else {
                 panic!("{text}")
             };
-            assert_eq!(x[0], q(3, 2), "{text}");
+            assert_eq!(x[0][0], q(3, 2), "{text}");
             assert_eq!(y, vec![q(-2, 1), q(3, 1)], "{text}");
-            assert_eq!(x[1], parse_csv(text, None).unwrap().x[1][0], "{text}");
+            assert_eq!(x[0][1], parse_csv(text, None).unwrap().x[1][0], "{text}");
+        }
+        // A switch to rationals in the middle of a row, with the target between two inputs.
+        let text = "a,y,b\n1.5,-2,3\n1/3,3,0.5\n7,8,9\n";
+        let (_, _, _, c) = parse_csv_cells(text, Some("y")).unwrap();
+        let t = parse_csv(text, Some("y")).unwrap();
+        let Cells::Rational { x, y } = c else {
+            panic!("{text}")
+        };
+        assert_eq!(y, t.y);
+        for (i, row) in t.x.iter().enumerate() {
+            assert_eq!(*row, vec![x[0][i].clone(), x[1][i].clone()]);
         }
     }
 

@@ -139,7 +139,9 @@ pub fn run(args: Args) -> Result<i32> {
     };
     let file = args.data.display().to_string();
     let stage = |s: &str| bar.set_message(format!("thm1: {s}"));
-    let result = certify_with(&data, &opts, &stage).map_err(|e| match e {
+    let (points, inputs) = (data.len(), data.dim());
+    let duplicates = data.duplicate_points();
+    let result = certify_with(data, &opts, &stage).map_err(|e| match e {
         Error::NotCertified(m) => Error::NotCertified(format!("{file}: {m}")),
         other => other,
     })?;
@@ -147,14 +149,13 @@ pub fn run(args: Args) -> Result<i32> {
     write_out(args.out.as_deref(), &to_json(&result.certificate))?;
     bar.finish_and_clear();
     let improvement = Q::from(&result.loss_minimum - &result.loss_better);
-    let duplicates = data.duplicate_points();
     if args.json {
         print_json(&json!({
             "certified": true,
             "kind": result.certificate.kind,
             "data": file,
-            "points": data.len(),
-            "inputs": data.dim(),
+            "points": points,
+            "inputs": inputs,
             "s_plus": opts.s_plus.to_string(),
             "s_minus": opts.s_minus.to_string(),
             "width": opts.width,
@@ -173,7 +174,7 @@ pub fn run(args: Args) -> Result<i32> {
     } else {
         println!(
             "certified: spurious local minimum (Theorem 1) for h = relu-like(s+ = {}, s- = {}), width {}, on {} ({} points, {} inputs)",
-            opts.s_plus, opts.s_minus, opts.width, critcert::error::escape(&file), data.len(), data.dim()
+            opts.s_plus, opts.s_minus, opts.width, critcert::error::escape(&file), points, inputs
         );
         println!(
             "  loss at the local minimum   {}",
