@@ -848,6 +848,37 @@ mod tests {
     }
 
     #[test]
+    fn the_order_by_fitted_value_is_exact_below_the_cut() {
+        // Fitted values 2^300 + small differences: equal in their leading 120 bits, so the
+        // order inside the run comes from the exact values; ties go by index.
+        let big = Q::from(Integer::from(Integer::u_pow_u(2, 300)));
+        let x: Vec<Q> = [3, -1, 2, 3, 0, -1, 7]
+            .iter()
+            .map(|&d: &i64| Q::from(&big + d))
+            .chain([Q::from(-5), Q::from((1, 3))])
+            .collect();
+        let one = Q::from(1);
+        let cols = [
+            Column::new(&x),
+            Column::new(std::iter::repeat_n(&one, x.len())),
+        ];
+        let y = Column::new(std::iter::repeat_n(&one, x.len()));
+        let w = [Q::from((2, 7)), Q::from(-1)];
+        let f = RowDot::new(&cols, &w).unwrap();
+        assert!(f.bits_bound() > 200);
+        let fitted = Fitted {
+            dr: Integer::from(&f.den * &y.scale),
+            f,
+            y: &y,
+        };
+        let values: Vec<Q> = x.iter().map(|v| Q::from(v * &w[0]) + &w[1]).collect();
+        let mut expect: Vec<usize> = (0..x.len()).collect();
+        expect.sort_by(|&a, &b| values[a].cmp(&values[b]).then(a.cmp(&b)));
+        assert_eq!(fitted.order().unwrap(), expect);
+        assert_eq!(expect, vec![7, 8, 1, 5, 4, 2, 0, 3, 6]);
+    }
+
+    #[test]
     fn exact_fit_is_not_certified() {
         let d = Dataset::from_rows(
             vec![vec![Q::from(0)], vec![Q::from(1)], vec![Q::from(2)]],
