@@ -73,13 +73,23 @@ pub struct CsvFile {
     pub text: Option<String>,
 }
 
-/// A data file given to the checker for a certificate that names its data by hash.
+/// A data file given to the checker for a certificate that names its data by hash. The
+/// checker reads it as a stream (hashing and parsing line by line), never holding its text.
 #[derive(Clone, Copy, Debug)]
 pub struct DataFile<'a> {
     /// How to name the file in messages (its path).
     pub name: &'a str,
-    /// Its bytes.
-    pub bytes: &'a [u8],
+    /// Where to read it.
+    pub path: &'a std::path::Path,
+}
+
+impl DataFile<'_> {
+    /// Reads, hashes and parses the file ([`crate::data::read_csv_cells`]).
+    fn read(&self, target: Option<&str>) -> Result<crate::data::StreamedCsv> {
+        std::fs::File::open(self.path)
+            .and_then(|f| crate::data::read_csv_cells(f, target))
+            .map_err(|e| Error::Input(format!("{}: cannot read: {e}", self.name)))
+    }
 }
 
 /// The problem: data, activation and hidden width `d1` (with `dy = 1`).
@@ -447,19 +457,37 @@ fn read_data(d: &Data, file: Option<DataFile>) -> Result<ScaledData> {
         ));
     }
     let file_name = crate::error::abbreviate(&c.file);
-    if let Some(f) = file {
-        let h = crate::data::sha256_hex(f.bytes);
-        if h != c.sha256 {
-            return Err(Error::rejected(format!(
-                "problem.data.csv: the data file {} has SHA-256 {h}, but the certificate names the file '{file_name}' with SHA-256 {}: not the certificate's data",
-                crate::error::abbreviate(f.name),
-                c.sha256
-            )));
+    // The file, read once (for embedded data only its hash is used): its SHA-256 first.
+    let streamed = match file {
+        Some(f) => {
+            let r = f.read(Some(&d.target_name))?;
+            if r.sha256 != c.sha256 {
+                return Err(Error::rejected(format!(
+                    "problem.data.csv: the data file {} has SHA-256 {}, but the certificate names the file '{file_name}' with SHA-256 {}: not the certificate's data",
+                    crate::error::abbreviate(f.name),
+                    r.sha256,
+                    c.sha256
+                )));
+            }
+            Some((r, f.name))
         }
-    }
-    let (bytes, what): (&[u8], String) = match (&c.text, file) {
-        (Some(t), _) => (t.as_bytes(), "problem.data.csv.text".into()),
-        (None, Some(f)) => (f.bytes, format!("the data file {}", crate::error::abbreviate(f.name))),
+        None => None,
+    };
+    let (h, length, utf8, parsed, what) = match (&c.text, streamed) {
+        (Some(t), _) => (
+            crate::data::sha256_hex(t.as_bytes()),
+            t.len() as u64,
+            true,
+            crate::data::parse_csv_cells(t, Some(&d.target_name)),
+            "problem.data.csv.text".to_string(),
+        ),
+        (None, Some((r, name))) => (
+            r.sha256,
+            r.bytes,
+            r.utf8,
+            r.cells,
+            format!("the data file {}", crate::error::abbreviate(name)),
+        ),
         (None, None) => {
             return Err(Error::Input(format!(
                 "the certificate names its data file by SHA-256 instead of embedding it: check it with --data FILE, where FILE is '{file_name}' ({} bytes, {} points, SHA-256 {})",
@@ -467,24 +495,25 @@ fn read_data(d: &Data, file: Option<DataFile>) -> Result<ScaledData> {
             )))
         }
     };
-    let h = crate::data::sha256_hex(bytes);
     if h != c.sha256 {
         return Err(Error::rejected(format!(
             "problem.data.csv: {what} has SHA-256 {h}, but the certificate names {}",
             c.sha256
         )));
     }
-    if bytes.len() as u64 != c.bytes {
+    if length != c.bytes {
         return Err(Error::rejected(format!(
-            "problem.data.csv.bytes is {}, but {what} has {} bytes",
-            c.bytes,
-            bytes.len()
+            "problem.data.csv.bytes is {}, but {what} has {length} bytes",
+            c.bytes
         )));
     }
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| Error::rejected(format!("problem.data.csv: {what} is not UTF-8 text")))?;
-    let (names, _, _, cells) = crate::data::parse_csv_cells(text, Some(&d.target_name))
-        .map_err(|e| Error::rejected(format!("problem.data.csv: {what}: {e}")))?;
+    if !utf8 {
+        return Err(Error::rejected(format!(
+            "problem.data.csv: {what} is not UTF-8 text"
+        )));
+    }
+    let (names, _, _, cells) =
+        parsed.map_err(|e| Error::rejected(format!("problem.data.csv: {what}: {e}")))?;
     if names != d.feature_names {
         return Err(Error::rejected(format!(
             "problem.data.feature_names: {what} has the input columns {:?} (target '{}'), the certificate names {:?}",

@@ -108,21 +108,24 @@ pub fn run(args: Args) -> Result<i32> {
     check_width(args.width, 1, args.memory_limit)?;
     let bar = progress();
     bar.set_message(format!("thm1: reading {}", args.data.display()));
-    let mut data = Thm1Data::read(&args.data, args.target.as_deref())?;
-    let source = data.source.as_mut().expect("read with its source");
-    source.embed = if args.data_ref {
+    let size = std::fs::metadata(&args.data)
+        .map_err(|e| Error::Input(format!("{}: cannot read: {e}", args.data.display())))?
+        .len();
+    let embed = if args.data_ref {
         false
     } else if args.embed_data {
         true
     } else {
-        source.text.len() <= EMBED_LIMIT
+        size <= EMBED_LIMIT as u64
     };
+    let data = Thm1Data::read(&args.data, args.target.as_deref(), embed)?;
+    let source = data.source.as_ref().expect("read with its source");
     if !source.embed && !args.data_ref && args.out.is_some() {
         bar.suspend(|| {
             eprintln!(
                 "note: {} has {} bytes, more than 1 MiB: the certificate names it by SHA-256 instead of embedding it (check with `critcert check CERT --data {}`; --embed-data embeds it)",
                 critcert::error::escape(&args.data.display().to_string()),
-                source.text.len(),
+                source.bytes,
                 critcert::error::escape(&args.data.display().to_string()),
             );
         });

@@ -146,13 +146,28 @@ impl Thm1Data {
         }
     }
 
-    /// Reads a CSV file straight into columns (plain decimals as `i64` over `10^k`), keeping
-    /// its text, name and SHA-256 for the certificate (`source.embed`: embedded by default).
-    pub fn read(path: &std::path::Path, target: Option<&str>) -> Result<Thm1Data> {
-        // Shared (Arc) before the columns exist: the conversion copies the text.
-        let text: std::sync::Arc<str> = crate::io::read_text(path)?.into();
-        let (names, target_name, lines, cells) = crate::cert::data::parse_csv_cells(&text, target)
-            .map_err(|e| Error::Input(format!("{}: {e}", path.display())))?;
+    /// Reads a CSV file straight into columns (plain decimals as `i64` over `10^k`), with its
+    /// name and SHA-256 for the certificate, and its text when `embed` (else the file is read
+    /// as a stream and its text not kept: the certificate names it by hash).
+    pub fn read(path: &std::path::Path, target: Option<&str>, embed: bool) -> Result<Thm1Data> {
+        let cannot = |e: String| Error::Input(format!("{}: cannot read: {e}", path.display()));
+        let (text, sha256, bytes, parsed): (std::sync::Arc<str>, _, _, _) = if embed {
+            // Shared (Arc) before the columns exist: the conversion copies the text.
+            let text: std::sync::Arc<str> = crate::io::read_text(path)?.into();
+            let parsed = crate::cert::data::parse_csv_cells(&text, target);
+            let (sha256, bytes) = (crate::cert::data::sha256_hex(text.as_bytes()), text.len());
+            (text, sha256, bytes as u64, parsed)
+        } else {
+            let r = std::fs::File::open(path)
+                .and_then(|f| crate::cert::data::read_csv_cells(f, target))
+                .map_err(|e| cannot(e.to_string()))?;
+            if !r.utf8 {
+                return Err(cannot("stream did not contain valid UTF-8".into()));
+            }
+            ("".into(), r.sha256, r.bytes, r.cells)
+        };
+        let (names, target_name, lines, cells) =
+            parsed.map_err(|e| Error::Input(format!("{}: {e}", path.display())))?;
         if let crate::cert::data::Cells::Rational { x, y } = &cells {
             // The checker's bound on the common denominator, before any column is built.
             let bound = crate::cert::thm1::MAX_SCALE_BITS;
@@ -177,9 +192,11 @@ impl Thm1Data {
         );
         let source = Source {
             file,
-            sha256: crate::cert::data::sha256_hex(text.as_bytes()),
+            path: path.to_path_buf(),
+            bytes,
+            sha256,
             text,
-            embed: true,
+            embed,
         };
         Ok(Thm1Data::from_cells(
             names,
@@ -431,7 +448,7 @@ pub fn certify_with(
     let source = data.into_source();
     let file = source.as_ref().filter(|s| !s.embed).map(|s| DataFile {
         name: &s.file,
-        bytes: s.text.as_bytes(),
+        path: &s.path,
     });
     let report = cert::check_str_with(&cert::to_json(&certificate), file).map_err(|e| {
         Error::NotCertified(format!(
@@ -461,7 +478,7 @@ fn certificate_data(data: &Thm1Data) -> Data {
             csv: Some(CsvFile {
                 file: s.file.clone(),
                 sha256: s.sha256.clone(),
-                bytes: s.text.len() as u64,
+                bytes: s.bytes,
                 points: data.len(),
                 text: s.embed.then(|| s.text.to_string()),
             }),
@@ -833,6 +850,8 @@ mod tests {
                 crate::cert::data::parse_csv_cells(text, None).unwrap();
             let source = Source {
                 file: "d.csv".into(),
+                path: "d.csv".into(),
+                bytes: text.len() as u64,
                 text: text.into(),
                 sha256: crate::cert::data::sha256_hex(text.as_bytes()),
                 embed: true,
