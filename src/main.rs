@@ -124,16 +124,6 @@ fn main() {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    // Large blocks (the data's columns, the file's text) always in their own mappings: glibc
-    // otherwise raises this threshold after the first large block is freed and serves later
-    // ones from the heap, where a vector growing by reallocation leaves its old copies
-    // resident (about 10% more peak memory on `thm1` with a large CSV). A mapped block grows
-    // in place (mremap) and is returned to the system when freed.
-    // SAFETY: called before any thread is started; mallopt only tunes the allocator.
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 17);
-    }
     // SAFETY: called before any GMP or MPFR number exists, so every GMP block is allocated and
     // freed by these functions (malloc/realloc/free, as GMP's defaults).
     unsafe {
