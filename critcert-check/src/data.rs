@@ -92,23 +92,24 @@ impl Number {
 }
 
 /// A dataset held as integers over one common denominator `10^k` when every value is a plain
-/// decimal that fits (`x` row-major, `m × dx`), or as rationals otherwise: no heap object per
-/// value in the first case.
+/// decimal that fits, or as rationals otherwise, column by column (`x[j]` is input column `j`):
+/// no heap object per value in the first case, and each column is one vector, so the
+/// producer's integer columns are these vectors themselves.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Cells {
     /// Every value is `n / 10^k`.
     Decimal {
         /// The exponent of the common denominator `10^k` (`k ≤ 18`).
         k: u32,
-        /// The inputs' numerators, row-major.
-        x: Vec<i64>,
+        /// The inputs' numerators, one vector per input column.
+        x: Vec<Vec<i64>>,
         /// The targets' numerators.
         y: Vec<i64>,
     },
-    /// The inputs (row-major) and targets as rationals.
+    /// The inputs (one vector per input column) and targets as rationals.
     Rational {
-        /// The inputs, row-major.
-        x: Vec<Q>,
+        /// The inputs, one vector per input column.
+        x: Vec<Vec<Q>>,
         /// The targets.
         y: Vec<Q>,
     },
@@ -121,24 +122,36 @@ struct CellBuilder {
 }
 
 impl CellBuilder {
-    fn push(&mut self, target: bool, v: Number) {
+    /// Adds `v` to input column `col`, or to the targets for `None`.
+    fn push(&mut self, col: Option<usize>, v: Number) {
         if let (Cells::Decimal { k, x, y }, Number::Plain(n, kv)) = (&mut self.cells, &v) {
             let (n, kv) = (*n, *kv);
             let mut fits = true;
             if kv > *k {
                 let f = 10i64.pow(kv - *k);
-                fits = x.iter().chain(y.iter()).all(|v| v.checked_mul(f).is_some());
+                fits = x
+                    .iter()
+                    .flatten()
+                    .chain(y.iter())
+                    .all(|v| v.checked_mul(f).is_some());
                 if fits {
-                    x.iter_mut().chain(y.iter_mut()).for_each(|v| *v *= f);
+                    x.iter_mut()
+                        .flatten()
+                        .chain(y.iter_mut())
+                        .for_each(|v| *v *= f);
                     *k = kv;
                 }
             }
             if fits {
                 if let Some(n) = n.checked_mul(10i64.pow(*k - kv)) {
-                    if target {
-                        y.push(n)
-                    } else {
-                        x.push(n)
+                    match col {
+                        None => y.push(n),
+                        Some(j) => {
+                            if x.len() <= j {
+                                x.resize_with(j + 1, Vec::new);
+                            }
+                            x[j].push(n)
+                        }
                     }
                     return;
                 }
@@ -146,16 +159,21 @@ impl CellBuilder {
         }
         if let Cells::Decimal { k, x, y } = &self.cells {
             let d = 10i64.pow(*k);
+            let q = |v: &Vec<i64>| v.iter().map(|&n| Q::from((n, d))).collect::<Vec<Q>>();
             self.cells = Cells::Rational {
-                x: x.iter().map(|&n| Q::from((n, d))).collect(),
-                y: y.iter().map(|&n| Q::from((n, d))).collect(),
+                x: x.iter().map(q).collect(),
+                y: q(y),
             };
         }
         if let Cells::Rational { x, y } = &mut self.cells {
-            if target {
-                y.push(v.into_rational())
-            } else {
-                x.push(v.into_rational())
+            match col {
+                None => y.push(v.into_rational()),
+                Some(j) => {
+                    if x.len() <= j {
+                        x.resize_with(j + 1, Vec::new);
+                    }
+                    x[j].push(v.into_rational())
+                }
             }
         }
     }
@@ -174,7 +192,7 @@ pub fn parse_csv_cells(text: &str, target: Option<&str>) -> Result<ParsedCells, 
             y: Vec::new(),
         },
     };
-    let (names, target_name, lines) = scan(text, target, |_, col, v| b.push(col.is_none(), v))?;
+    let (names, target_name, lines) = scan(text, target, |_, col, v| b.push(col, v))?;
     Ok((names, target_name, lines, b.cells))
 }
 
@@ -183,17 +201,88 @@ pub fn parse_csv_cells(text: &str, target: Option<&str>) -> Result<ParsedCells, 
 fn scan(
     text: &str,
     target: Option<&str>,
-    mut each: impl FnMut(usize, Option<usize>, Number),
+    each: impl FnMut(usize, Option<usize>, Number),
 ) -> Result<(Vec<String>, String, Vec<usize>), String> {
-    let mut lines = text
-        .split('\n')
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
-        .filter(|(_, l)| !l.trim().is_empty());
-    let (_, header) = lines
-        .next()
-        .ok_or("empty file (expected a header line and at least two data rows)")?;
-    let names: Vec<String> = header
+    let mut scanner = Scanner::new(target, each);
+    for (i, line) in text.split('\n').enumerate() {
+        scanner.line(i + 1, line)?;
+    }
+    scanner.finish()
+}
+
+/// [`scan`] one line at a time (the lines as `text.split('\n')` gives them, numbered from 1).
+struct Scanner<'t, F> {
+    target: Option<&'t str>,
+    each: F,
+    /// The column names and the target's column, once the header is read.
+    header: Option<(Vec<String>, usize)>,
+    line_numbers: Vec<usize>,
+}
+
+impl<'t, F: FnMut(usize, Option<usize>, Number)> Scanner<'t, F> {
+    fn new(target: Option<&'t str>, each: F) -> Self {
+        Scanner {
+            target,
+            each,
+            header: None,
+            line_numbers: Vec::new(),
+        }
+    }
+
+    fn line(&mut self, line_no: usize, line: &str) -> Result<(), String> {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() {
+            return Ok(());
+        }
+        let Some((names, target_col)) = &self.header else {
+            self.header = Some(header(line, self.target)?);
+            return Ok(());
+        };
+        let count = line.split(',').count();
+        if count != names.len() {
+            return Err(format!(
+                "line {line_no}: {count} fields, but the header has {} columns",
+                names.len()
+            ));
+        }
+        let point = self.line_numbers.len();
+        for (col, field) in line.split(',').enumerate() {
+            let value = parse_field(field.trim().trim_matches('"')).map_err(|e| {
+                format!(
+                    "line {line_no}, column {} ('{}'): {e}",
+                    col + 1,
+                    clip(&names[col], 40)
+                )
+            })?;
+            let input = match col.cmp(target_col) {
+                std::cmp::Ordering::Less => Some(col),
+                std::cmp::Ordering::Equal => None,
+                std::cmp::Ordering::Greater => Some(col - 1),
+            };
+            (self.each)(point, input, value);
+        }
+        self.line_numbers.push(line_no);
+        Ok(())
+    }
+
+    fn finish(self) -> Result<(Vec<String>, String, Vec<usize>), String> {
+        let (mut feature_names, target_col) = self
+            .header
+            .ok_or("empty file (expected a header line and at least two data rows)")?;
+        if self.line_numbers.len() < 2 {
+            return Err(format!(
+                "{} data row(s); need at least two",
+                self.line_numbers.len()
+            ));
+        }
+        let target_name = feature_names.remove(target_col);
+        Ok((feature_names, target_name, self.line_numbers))
+    }
+}
+
+/// The header line: the column names and the target's column.
+fn header(line: &str, target: Option<&str>) -> Result<(Vec<String>, usize), String> {
+    let names: Vec<String> = line
         .split(',')
         .map(|s| s.trim().trim_matches('"').to_string())
         .collect();
@@ -223,42 +312,82 @@ fn scan(
             )
         })?,
     };
-    let mut line_numbers = Vec::new();
-    for (line_no, line) in lines {
-        let count = line.split(',').count();
-        if count != names.len() {
-            return Err(format!(
-                "line {line_no}: {count} fields, but the header has {} columns",
-                names.len()
-            ));
+    Ok((names, target_col))
+}
+
+/// A data file read as a stream: its SHA-256 and length, whether it is UTF-8, and its cells by
+/// [`parse_csv_cells`] (meaningful only when it is UTF-8).
+pub struct StreamedCsv {
+    /// SHA-256 of the bytes, 64 lowercase hexadecimal digits.
+    pub sha256: String,
+    /// The number of bytes.
+    pub bytes: u64,
+    /// Whether the bytes are UTF-8.
+    pub utf8: bool,
+    /// The parse, as [`parse_csv_cells`] of the text.
+    pub cells: Result<ParsedCells, String>,
+}
+
+/// Reads a data file from `reader` without holding its text: hashes every byte, splits the
+/// lines at `\n` and gives each to the parser of [`parse_csv_cells`] (a line is UTF-8 on its
+/// own exactly when the text is: `\n` is never part of a longer UTF-8 sequence). After a parse
+/// error or a line that is not UTF-8 it only hashes the rest.
+pub fn read_csv_cells(
+    mut reader: impl std::io::Read,
+    target: Option<&str>,
+) -> std::io::Result<StreamedCsv> {
+    let mut hash = Sha256::new();
+    let mut bytes = 0u64;
+    let mut utf8 = true;
+    let mut error = None;
+    let mut b = CellBuilder {
+        cells: Cells::Decimal {
+            k: 0,
+            x: Vec::new(),
+            y: Vec::new(),
+        },
+    };
+    let mut scanner = Scanner::new(target, |_, col, v| b.push(col, v));
+    let mut feed = |line: &[u8], line_no: usize| match std::str::from_utf8(line) {
+        Err(_) => utf8 = false,
+        Ok(l) if utf8 && error.is_none() => error = scanner.line(line_no, l).err(),
+        Ok(_) => {}
+    };
+    let mut buffer = vec![0u8; 1 << 16];
+    let mut pending = Vec::new();
+    let mut line_no = 0;
+    loop {
+        let n = match reader.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        hash.update(&buffer[..n]);
+        bytes += n as u64;
+        let mut rest = &buffer[..n];
+        while let Some(p) = rest.iter().position(|&c| c == b'\n') {
+            pending.extend_from_slice(&rest[..p]);
+            rest = &rest[p + 1..];
+            line_no += 1;
+            feed(&pending, line_no);
+            pending.clear();
         }
-        let point = line_numbers.len();
-        for (col, field) in line.split(',').enumerate() {
-            let value = parse_field(field.trim().trim_matches('"')).map_err(|e| {
-                format!(
-                    "line {line_no}, column {} ('{}'): {e}",
-                    col + 1,
-                    clip(&names[col], 40)
-                )
-            })?;
-            let input = match col.cmp(&target_col) {
-                std::cmp::Ordering::Less => Some(col),
-                std::cmp::Ordering::Equal => None,
-                std::cmp::Ordering::Greater => Some(col - 1),
-            };
-            each(point, input, value);
-        }
-        line_numbers.push(line_no);
+        pending.extend_from_slice(rest);
     }
-    if line_numbers.len() < 2 {
-        return Err(format!(
-            "{} data row(s); need at least two",
-            line_numbers.len()
-        ));
-    }
-    let mut feature_names = names;
-    let target_name = feature_names.remove(target_col);
-    Ok((feature_names, target_name, line_numbers))
+    feed(&pending, line_no + 1);
+    let cells = match error {
+        Some(e) => Err(e),
+        None => scanner
+            .finish()
+            .map(|(names, target_name, lines)| (names, target_name, lines, b.cells)),
+    };
+    Ok(StreamedCsv {
+        sha256: hash.finish(),
+        bytes,
+        utf8,
+        cells,
+    })
 }
 
 /// [`parse_number`], keeping a plain decimal of at most 18 digits as `n / 10^k`.
@@ -392,25 +521,47 @@ fn parse_decimal(t: &str) -> Result<Q, String> {
     })
 }
 
-/// The SHA-256 digest of `bytes` (FIPS 180-4), as 64 lowercase hexadecimal digits.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    const K: [u32; 64] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
-        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
-        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
-        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
-        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
-        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
-        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-        0xc67178f2,
-    ];
-    let mut h: [u32; 8] = [
-        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
-        0x5be0cd19,
-    ];
-    let mut compress = |block: &[u8]| {
+/// The SHA-256 round constants (FIPS 180-4).
+const K: [u32; 64] = [
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+];
+
+/// SHA-256 (FIPS 180-4) fed in pieces.
+pub struct Sha256 {
+    h: [u32; 8],
+    /// The bytes of an incomplete block.
+    block: Vec<u8>,
+    /// The number of bytes fed.
+    length: u64,
+}
+
+impl Default for Sha256 {
+    fn default() -> Self {
+        Sha256::new()
+    }
+}
+
+impl Sha256 {
+    /// The hash of nothing yet.
+    pub fn new() -> Sha256 {
+        Sha256 {
+            h: [
+                0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
+                0x5be0cd19,
+            ],
+            block: Vec::with_capacity(64),
+            length: 0,
+        }
+    }
+
+    fn compress(&mut self, block: &[u8]) {
         let mut w = [0u32; 64];
         for (i, c) in block.chunks_exact(4).enumerate() {
             w[i] = u32::from_be_bytes([c[0], c[1], c[2], c[3]]);
@@ -423,7 +574,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
                 .wrapping_add(w[i - 7])
                 .wrapping_add(s1);
         }
-        let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut hh] = h;
+        let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut hh] = self.h;
         for i in 0..64 {
             let s1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
             let ch = (e & f) ^ (!e & g);
@@ -444,25 +595,51 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
             b = a;
             a = t1.wrapping_add(t2);
         }
-        for (x, y) in h.iter_mut().zip([a, b, c, d, e, f, g, hh]) {
+        for (x, y) in self.h.iter_mut().zip([a, b, c, d, e, f, g, hh]) {
             *x = x.wrapping_add(y);
         }
-    };
-    let mut chunks = bytes.chunks_exact(64);
-    for block in &mut chunks {
-        compress(block);
     }
-    let rest = chunks.remainder();
-    let mut tail = rest.to_vec();
-    tail.push(0x80);
-    while tail.len() % 64 != 56 {
-        tail.push(0);
+
+    /// Feeds `bytes`.
+    pub fn update(&mut self, mut bytes: &[u8]) {
+        self.length = self.length.wrapping_add(bytes.len() as u64);
+        if !self.block.is_empty() {
+            let take = bytes.len().min(64 - self.block.len());
+            self.block.extend_from_slice(&bytes[..take]);
+            bytes = &bytes[take..];
+            if self.block.len() < 64 {
+                return;
+            }
+            let block = std::mem::take(&mut self.block);
+            self.compress(&block);
+        }
+        let mut chunks = bytes.chunks_exact(64);
+        for block in &mut chunks {
+            self.compress(block);
+        }
+        self.block.extend_from_slice(chunks.remainder());
     }
-    tail.extend_from_slice(&((bytes.len() as u64).wrapping_mul(8)).to_be_bytes());
-    for block in tail.chunks_exact(64) {
-        compress(block);
+
+    /// The digest, as 64 lowercase hexadecimal digits.
+    pub fn finish(mut self) -> String {
+        let mut tail = std::mem::take(&mut self.block);
+        tail.push(0x80);
+        while tail.len() % 64 != 56 {
+            tail.push(0);
+        }
+        tail.extend_from_slice(&self.length.wrapping_mul(8).to_be_bytes());
+        for block in tail.chunks_exact(64) {
+            self.compress(block);
+        }
+        self.h.iter().map(|x| format!("{x:08x}")).collect()
     }
-    h.iter().map(|x| format!("{x:08x}")).collect()
+}
+
+/// The SHA-256 digest of `bytes` (FIPS 180-4), as 64 lowercase hexadecimal digits.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update(bytes);
+    h.finish()
 }
 
 #[cfg(test)]
@@ -477,6 +654,64 @@ mod tests {
     }
 
     use super::*;
+
+    /// A reader that gives at most `step` bytes a call.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl std::io::Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.0.len().min(self.1).min(buf.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn streamed_reading_equals_reading_the_whole_text() {
+        let long: String = (0..5000)
+            .map(|i| format!("{i}.5,{},-{i}\n", i % 7))
+            .collect();
+        let texts = [
+            "\"a\", b ,y\r\n\n  \n-0.35,\" 1e-3 \",12\r\r\n1/2,+2.,.5e1".to_string(),
+            "a,y\n1.5,-2\n1/3,3\n".into(),
+            "a,y\n1,2\n3,4,5\n".into(),
+            "a,a,y\n1,2,3\n4,5,6\n".into(),
+            "a,y\n1,2\n".into(),
+            "".into(),
+            "\n\n".into(),
+            format!("a,b,y\n{long}"),
+            format!("a,b,y\n{long}1,2,x\n{long}"),
+        ];
+        for text in &texts {
+            for step in [1, 3, 64, 1 << 20] {
+                let r = read_csv_cells(Trickle(text.as_bytes(), step), Some("y")).unwrap();
+                assert_eq!(r.sha256, sha256_hex(text.as_bytes()), "{text:?}");
+                assert_eq!(r.bytes, text.len() as u64);
+                assert!(r.utf8);
+                assert_eq!(r.cells, parse_csv_cells(text, Some("y")), "{text:?} {step}");
+            }
+        }
+        let mut bad = b"a,y\n1,2\n3,4\n".to_vec();
+        bad.extend_from_slice(&[0xff, b'\n']);
+        let r = read_csv_cells(Trickle(&bad, 5), None).unwrap();
+        assert!(!r.utf8);
+        assert_eq!(r.sha256, sha256_hex(&bad));
+    }
+
+    #[test]
+    fn sha256_fed_in_pieces_equals_sha256_at_once() {
+        let data: Vec<u8> = (0..1000u32).map(|i| (i * 7 % 251) as u8).collect();
+        for n in [0, 1, 55, 56, 63, 64, 65, 127, 128, 1000] {
+            for step in [1, 7, 63, 64, 65, 200] {
+                let mut h = Sha256::new();
+                for piece in data[..n].chunks(step) {
+                    h.update(piece);
+                }
+                assert_eq!(h.finish(), sha256_hex(&data[..n]), "{n} {step}");
+            }
+        }
+    }
 
     #[test]
     fn sha256_known_answers() {
@@ -506,7 +741,7 @@ mod tests {
             c,
             Cells::Decimal {
                 k: 2,
-                x: vec![150, 25],
+                x: vec![vec![150, 25]],
                 y: vec![-200, 300]
             }
         );
@@ -520,9 +755,20 @@ mod tests {
             let Cells::Rational { x, y } = c else {
                 panic!("{text}")
             };
-            assert_eq!(x[0], q(3, 2), "{text}");
+            assert_eq!(x[0][0], q(3, 2), "{text}");
             assert_eq!(y, vec![q(-2, 1), q(3, 1)], "{text}");
-            assert_eq!(x[1], parse_csv(text, None).unwrap().x[1][0], "{text}");
+            assert_eq!(x[0][1], parse_csv(text, None).unwrap().x[1][0], "{text}");
+        }
+        // A switch to rationals in the middle of a row, with the target between two inputs.
+        let text = "a,y,b\n1.5,-2,3\n1/3,3,0.5\n7,8,9\n";
+        let (_, _, _, c) = parse_csv_cells(text, Some("y")).unwrap();
+        let t = parse_csv(text, Some("y")).unwrap();
+        let Cells::Rational { x, y } = c else {
+            panic!("{text}")
+        };
+        assert_eq!(y, t.y);
+        for (i, row) in t.x.iter().enumerate() {
+            assert_eq!(*row, vec![x[0][i].clone(), x[1][i].clone()]);
         }
     }
 

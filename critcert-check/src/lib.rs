@@ -233,17 +233,15 @@ pub fn check_file_with(
 ) -> Result<CheckReport> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Error::Input(format!("{}: cannot read: {e}", path.display())))?;
-    let bytes = match data {
-        Some(d) => Some(
-            std::fs::read(d)
-                .map_err(|e| Error::Input(format!("{}: cannot read: {e}", d.display())))?,
-        ),
-        None => None,
-    };
+    if let Some(d) = data {
+        // Refused before the certificate is read, as when the file was read whole here.
+        std::fs::File::open(d)
+            .map_err(|e| Error::Input(format!("{}: cannot read: {e}", d.display())))?;
+    }
     let name = data.map(|d| d.display().to_string()).unwrap_or_default();
-    let file = bytes.as_deref().map(|b| thm1::DataFile {
+    let file = data.map(|d| thm1::DataFile {
         name: &name,
-        bytes: b,
+        path: d,
     });
     check_str_with(&text, file).map_err(|e| e.context(&path.display().to_string()))
 }

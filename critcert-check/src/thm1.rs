@@ -73,13 +73,23 @@ pub struct CsvFile {
     pub text: Option<String>,
 }
 
-/// A data file given to the checker for a certificate that names its data by hash.
+/// A data file given to the checker for a certificate that names its data by hash. The
+/// checker reads it as a stream (hashing and parsing line by line), never holding its text.
 #[derive(Clone, Copy, Debug)]
 pub struct DataFile<'a> {
     /// How to name the file in messages (its path).
     pub name: &'a str,
-    /// Its bytes.
-    pub bytes: &'a [u8],
+    /// Where to read it.
+    pub path: &'a std::path::Path,
+}
+
+impl DataFile<'_> {
+    /// Reads, hashes and parses the file ([`crate::data::read_csv_cells`]).
+    fn read(&self, target: Option<&str>) -> Result<crate::data::StreamedCsv> {
+        std::fs::File::open(self.path)
+            .and_then(|f| crate::data::read_csv_cells(f, target))
+            .map_err(|e| Error::Input(format!("{}: cannot read: {e}", self.name)))
+    }
 }
 
 /// The problem: data, activation and hidden width `d1` (with `dy = 1`).
@@ -171,35 +181,30 @@ struct Slopes {
 /// The data over one common denominator `scale`: the augmented inputs `[x_i, 1]` are
 /// `rows[i] / scale` and the targets `targets[i] / scale`. Every check below is then integer
 /// arithmetic, with one rational normalisation per reported number (normalising each
-/// intermediate sum of large rationals costs a gcd per addition).
+/// intermediate sum of large rationals costs a gcd per addition). The checks run point by
+/// point and keep only sums and extrema: no number is held per point beyond the data.
 struct ScaledData {
     rows: Rows,
-    targets: Vec<Integer>,
+    targets: Targets,
     scale: Integer,
 }
 
-/// The augmented input rows `[x_i·scale, scale]`: `i64` row-major when every entry fits (plain
-/// decimals, read without a heap object per value), GMP integers otherwise.
+/// The augmented input rows `[x_i·scale, scale]`: the inputs in `i64`, one vector per column,
+/// when every entry fits (plain decimals, read without a heap object per value; the last
+/// entry, `scale`, is not stored), GMP integer rows otherwise.
 enum Rows {
-    Small { width: usize, v: Vec<i64> },
+    Small { cols: Vec<Vec<i64>>, scale: i64 },
     Big(Vec<Vec<Integer>>),
 }
 
 impl Rows {
-    fn len(&self) -> usize {
-        match self {
-            Rows::Small { width, v } => v.len() / width,
-            Rows::Big(r) => r.len(),
-        }
-    }
-
     /// `Σ_j u[j]·row_i[j]`.
     fn dot(&self, i: usize, u: &[Integer]) -> Integer {
         match self {
-            Rows::Small { width, v } => {
-                let mut s = Integer::new();
-                for (a, &b) in u.iter().zip(&v[i * width..(i + 1) * width]) {
-                    s += a * b;
+            Rows::Small { cols, scale } => {
+                let mut s = Integer::from(&u[cols.len()] * *scale);
+                for (a, c) in u.iter().zip(cols) {
+                    s += a * c[i];
                 }
                 s
             }
@@ -207,22 +212,57 @@ impl Rows {
         }
     }
 
-    /// Entry `j` of row `i`.
-    fn get(&self, i: usize, j: usize) -> Integer {
+    /// `acc[j] += c·row_i[j]` for every `j`.
+    fn add_multiple(&self, i: usize, c: &Integer, acc: &mut [Integer]) {
         match self {
-            Rows::Small { width, v } => Integer::from(v[i * width + j]),
-            Rows::Big(r) => r[i][j].clone(),
+            Rows::Small { cols, scale } => {
+                for (a, col) in acc.iter_mut().zip(cols) {
+                    *a += c * col[i];
+                }
+                acc[cols.len()] += c * *scale;
+            }
+            Rows::Big(r) => {
+                for (a, b) in acc.iter_mut().zip(&r[i]) {
+                    *a += c * b;
+                }
+            }
         }
     }
 
-    /// `Σ_{j < n} |row_i[j]|`.
-    fn abs_sum(&self, i: usize, n: usize) -> Integer {
+    /// `Σ_{j < dx} |row_i[j]|` (the inputs, without the bias entry).
+    fn abs_sum(&self, i: usize) -> Integer {
         match self {
-            Rows::Small { width, v } => v[i * width..i * width + n]
+            Rows::Small { cols, .. } => cols
                 .iter()
-                .map(|&a| Integer::from(a.unsigned_abs()))
+                .map(|c| Integer::from(c[i].unsigned_abs()))
                 .sum(),
-            Rows::Big(r) => r[i][..n].iter().map(|v| Integer::from(v.abs_ref())).sum(),
+            Rows::Big(r) => r[i][..r[i].len() - 1]
+                .iter()
+                .map(|v| Integer::from(v.abs_ref()))
+                .sum(),
+        }
+    }
+}
+
+/// The targets `targets[i] / scale`: `i64` when the rows are, GMP integers otherwise.
+enum Targets {
+    Small(Vec<i64>),
+    Big(Vec<Integer>),
+}
+
+impl Targets {
+    fn len(&self) -> usize {
+        match self {
+            Targets::Small(v) => v.len(),
+            Targets::Big(v) => v.len(),
+        }
+    }
+
+    /// `c·targets[i]`.
+    fn times(&self, i: usize, c: &Integer) -> Integer {
+        match self {
+            Targets::Small(v) => Integer::from(c * v[i]),
+            Targets::Big(v) => Integer::from(c * &v[i]),
         }
     }
 }
@@ -250,24 +290,24 @@ impl ScaledData {
             .collect();
         Ok(ScaledData {
             rows: Rows::Big(rows),
-            targets: ys.iter().map(int).collect(),
+            targets: Targets::Big(ys.iter().map(int).collect()),
             scale,
         })
     }
 
-    /// Data read as integers over `10^k` (`dx` inputs per row, row-major).
-    fn decimal(dx: usize, k: u32, x: Vec<i64>, y: Vec<i64>) -> ScaledData {
+    /// Data read as integers over `10^k` (one vector per input column).
+    fn decimal(k: u32, x: Vec<Vec<i64>>, y: Vec<i64>) -> ScaledData {
         let scale = 10i64.pow(k);
-        let mut v = Vec::with_capacity(x.len() / dx.max(1) * (dx + 1));
-        for row in x.chunks(dx) {
-            v.extend_from_slice(row);
-            v.push(scale);
-        }
         ScaledData {
-            rows: Rows::Small { width: dx + 1, v },
-            targets: y.into_iter().map(Integer::from).collect(),
+            rows: Rows::Small { cols: x, scale },
+            targets: Targets::Small(y),
             scale: Integer::from(scale),
         }
+    }
+
+    /// The number of points.
+    fn len(&self) -> usize {
+        self.targets.len()
     }
 }
 
@@ -322,18 +362,14 @@ impl Net {
         })
     }
 
-    /// Pre-activation numerators of every unit at data row `i` (over `unit_dens[k]·scale`).
-    fn pre_activations(&self, rows: &Rows, i: usize) -> Vec<Integer> {
-        self.units.iter().map(|u| rows.dot(i, u)).collect()
-    }
-
-    /// The outputs at every data point as `(numerators, denominator)`.
+    /// The outputs at the data points as integer numerators over one denominator: returns the
+    /// coefficients for [`Net::output`] and that denominator.
     ///
     /// `ŷ = b2 + Σ_k W2[k]·h̄(z_k)` and `h̄(z) = s±·z` by the sign of `z`, so with
     /// `c±_k = W2[k]·s± / (unit_dens[k]·scale)` the output is `b2 + Σ_k c±_k · Z_k` for the
     /// integer pre-activation numerators `Z_k`: writing the `c±_k` and `b2` over one common
     /// denominator makes every output an integer numerator over that denominator.
-    fn outputs(&self, h: &Slopes, data: &ScaledData) -> (Vec<Integer>, Integer) {
+    fn output_coefficients(&self, h: &Slopes, data: &ScaledData) -> (Vec<Integer>, Integer) {
         let d1 = self.w2.len();
         let coef = |slope: &Q, k: usize| {
             Q::from(&self.w2[k] * slope) / Integer::from(&self.unit_dens[k] * &data.scale)
@@ -344,35 +380,34 @@ impl Net {
         let den = constants
             .iter()
             .fold(Integer::from(1), |l, v| l.lcm(v.denom()));
-        let c: Vec<Integer> = constants
+        let c = constants
             .iter()
             .map(|v| Integer::from(&den / v.denom()) * v.numer())
             .collect();
-        let outputs = (0..data.rows.len())
-            .map(|i| {
-                let mut out = c[2 * d1].clone();
-                for (k, z) in self.pre_activations(&data.rows, i).into_iter().enumerate() {
-                    out += if z >= 0 { &c[k] } else { &c[d1 + k] } * z;
-                }
-                out
-            })
-            .collect();
-        (outputs, den)
+        (c, den)
+    }
+
+    /// The output numerator at data point `i`, with `c` from [`Net::output_coefficients`].
+    fn output(&self, c: &[Integer], data: &ScaledData, i: usize) -> Integer {
+        let d1 = self.w2.len();
+        let mut out = c[2 * d1].clone();
+        for (k, u) in self.units.iter().enumerate() {
+            let z = data.rows.dot(i, u);
+            out += if z >= 0 { &c[k] } else { &c[d1 + k] } * z;
+        }
+        out
     }
 
     /// The exact loss `½ Σ_i (ŷ_i − y_i)²`.
     fn loss(&self, h: &Slopes, data: &ScaledData) -> Q {
-        let (outputs, den) = self.outputs(h, data);
-        // ŷ_i − y_i = (O_i·scale − den·T_i) / (den·scale)
-        let errors: Vec<Integer> = outputs
-            .iter()
-            .zip(&data.targets)
-            .map(|(o, t)| Integer::from(o * &data.scale) - Integer::from(&den * t))
-            .collect();
-        Q::from((
-            idot(&errors, &errors),
-            Integer::from(&den * &data.scale).square() * 2u32,
-        ))
+        let (c, den) = self.output_coefficients(h, data);
+        let mut sum = Integer::new();
+        for i in 0..data.len() {
+            // ŷ_i − y_i = (O_i·scale − den·T_i) / (den·scale)
+            let error = self.output(&c, data, i) * &data.scale - data.targets.times(i, &den);
+            sum += error.square();
+        }
+        Q::from((sum, Integer::from(&den * &data.scale).square() * 2u32))
     }
 }
 
@@ -422,19 +457,37 @@ fn read_data(d: &Data, file: Option<DataFile>) -> Result<ScaledData> {
         ));
     }
     let file_name = crate::error::abbreviate(&c.file);
-    if let Some(f) = file {
-        let h = crate::data::sha256_hex(f.bytes);
-        if h != c.sha256 {
-            return Err(Error::rejected(format!(
-                "problem.data.csv: the data file {} has SHA-256 {h}, but the certificate names the file '{file_name}' with SHA-256 {}: not the certificate's data",
-                crate::error::abbreviate(f.name),
-                c.sha256
-            )));
+    // The file, read once (for embedded data only its hash is used): its SHA-256 first.
+    let streamed = match file {
+        Some(f) => {
+            let r = f.read(Some(&d.target_name))?;
+            if r.sha256 != c.sha256 {
+                return Err(Error::rejected(format!(
+                    "problem.data.csv: the data file {} has SHA-256 {}, but the certificate names the file '{file_name}' with SHA-256 {}: not the certificate's data",
+                    crate::error::abbreviate(f.name),
+                    r.sha256,
+                    c.sha256
+                )));
+            }
+            Some((r, f.name))
         }
-    }
-    let (bytes, what): (&[u8], String) = match (&c.text, file) {
-        (Some(t), _) => (t.as_bytes(), "problem.data.csv.text".into()),
-        (None, Some(f)) => (f.bytes, format!("the data file {}", crate::error::abbreviate(f.name))),
+        None => None,
+    };
+    let (h, length, utf8, parsed, what) = match (&c.text, streamed) {
+        (Some(t), _) => (
+            crate::data::sha256_hex(t.as_bytes()),
+            t.len() as u64,
+            true,
+            crate::data::parse_csv_cells(t, Some(&d.target_name)),
+            "problem.data.csv.text".to_string(),
+        ),
+        (None, Some((r, name))) => (
+            r.sha256,
+            r.bytes,
+            r.utf8,
+            r.cells,
+            format!("the data file {}", crate::error::abbreviate(name)),
+        ),
         (None, None) => {
             return Err(Error::Input(format!(
                 "the certificate names its data file by SHA-256 instead of embedding it: check it with --data FILE, where FILE is '{file_name}' ({} bytes, {} points, SHA-256 {})",
@@ -442,24 +495,25 @@ fn read_data(d: &Data, file: Option<DataFile>) -> Result<ScaledData> {
             )))
         }
     };
-    let h = crate::data::sha256_hex(bytes);
     if h != c.sha256 {
         return Err(Error::rejected(format!(
             "problem.data.csv: {what} has SHA-256 {h}, but the certificate names {}",
             c.sha256
         )));
     }
-    if bytes.len() as u64 != c.bytes {
+    if length != c.bytes {
         return Err(Error::rejected(format!(
-            "problem.data.csv.bytes is {}, but {what} has {} bytes",
-            c.bytes,
-            bytes.len()
+            "problem.data.csv.bytes is {}, but {what} has {length} bytes",
+            c.bytes
         )));
     }
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| Error::rejected(format!("problem.data.csv: {what} is not UTF-8 text")))?;
-    let (names, _, _, cells) = crate::data::parse_csv_cells(text, Some(&d.target_name))
-        .map_err(|e| Error::rejected(format!("problem.data.csv: {what}: {e}")))?;
+    if !utf8 {
+        return Err(Error::rejected(format!(
+            "problem.data.csv: {what} is not UTF-8 text"
+        )));
+    }
+    let (names, _, _, cells) =
+        parsed.map_err(|e| Error::rejected(format!("problem.data.csv: {what}: {e}")))?;
     if names != d.feature_names {
         return Err(Error::rejected(format!(
             "problem.data.feature_names: {what} has the input columns {:?} (target '{}'), the certificate names {:?}",
@@ -467,9 +521,11 @@ fn read_data(d: &Data, file: Option<DataFile>) -> Result<ScaledData> {
         )));
     }
     let data = match cells {
-        crate::data::Cells::Decimal { k, x, y } => ScaledData::decimal(dx, k, x, y),
+        crate::data::Cells::Decimal { k, x, y } => ScaledData::decimal(k, x, y),
         crate::data::Cells::Rational { x, y } => {
-            let rows: Vec<Vec<Q>> = x.chunks(dx).map(<[Q]>::to_vec).collect();
+            let rows: Vec<Vec<Q>> = (0..y.len())
+                .map(|i| x.iter().map(|c| c[i].clone()).collect())
+                .collect();
             ScaledData::new(&rows, &y)?
         }
     };
@@ -580,14 +636,19 @@ struct Checks {
     fit: std::cell::OnceCell<Fit>,
 }
 
-/// The least-squares fit over a common denominator: `fit_i / den` is `W̄x̃_i` and
-/// `residual_i / den` is `W̄x̃_i − y_i`.
+/// The least-squares fit over a common denominator, with the sums the claims use, from one
+/// pass over the points: `fit_i / den` is `W̄x̃_i` with `fit_i = Σ_j wbar_num[j]·rows[i][j]`,
+/// and `residual_i / den` is `W̄x̃_i − y_i`.
 struct Fit {
-    fit: Vec<Integer>,
-    residual: Vec<Integer>,
-    den: Integer,
-    /// `W̄`'s common denominator.
+    /// `W̄`'s numerators over its common denominator `wbar_den`.
+    wbar_num: Vec<Integer>,
     wbar_den: Integer,
+    /// `wbar_den·scale`.
+    den: Integer,
+    /// `Σ_i residual_i²`.
+    residual_squares: Integer,
+    /// `Σ_i residual_i·rows[i][j]` for every column `j` of `X̃ᵀ`.
+    normal: Vec<Integer>,
 }
 
 impl Checks {
@@ -606,26 +667,26 @@ impl Checks {
             .iter()
             .map(|v| Integer::from(&wbar_den / v.denom()) * v.numer())
             .collect();
-        let fit: Vec<Integer> = (0..data.rows.len())
-            .map(|i| data.rows.dot(i, &wbar_num))
-            .collect();
-        let residual = fit
-            .iter()
-            .zip(&data.targets)
-            .map(|(f, t)| Integer::from(f - &wbar_den * t))
-            .collect();
+        let mut residual_squares = Integer::new();
+        let mut normal = vec![Integer::new(); self.dx + 1];
+        for i in 0..data.len() {
+            let residual = data.rows.dot(i, &wbar_num) - data.targets.times(i, &wbar_den);
+            data.rows.add_multiple(i, &residual, &mut normal);
+            residual_squares += residual.square();
+        }
         Fit {
-            fit,
-            residual,
             den: Integer::from(&wbar_den * &data.scale),
+            wbar_num,
             wbar_den,
+            residual_squares,
+            normal,
         }
     }
 
     /// `ℓ0(W̄) = ½ Σ residual_i²`.
     fn l0(&self, f: &Fit) -> Q {
         Q::from((
-            idot(&f.residual, &f.residual),
+            f.residual_squares.clone(),
             Integer::from(f.den.square_ref()) * 2u32,
         ))
     }
@@ -634,16 +695,17 @@ impl Checks {
     fn normal_equations(&self) -> Result<String> {
         let (data, dx) = (&self.data, self.dx);
         let f = self.fit();
-        for j in 0..=dx {
-            let column: Vec<Integer> = (0..data.rows.len()).map(|i| data.rows.get(i, j)).collect();
-            let s = idot(&f.residual, &column);
-            if s != 0 {
+        for (j, s) in f.normal.iter().enumerate() {
+            if *s != 0 {
                 let coord = if j < dx {
                     format!("input column {}", j + 1)
                 } else {
                     "the bias column".into()
                 };
-                let value = Q::from((s, Integer::from(&f.wbar_den * &data.scale) * &data.scale));
+                let value = Q::from((
+                    s.clone(),
+                    Integer::from(&f.wbar_den * &data.scale) * &data.scale,
+                ));
                 return Err(Error::rejected(format!(
                     "(W̄X̃ − Y)X̃ᵀ is {value} at {coord}, not 0"
                 )));
@@ -658,12 +720,14 @@ impl Checks {
 
     /// `minimum-output`: the minimum outputs `W̄x̃_i` at every point (cross-multiplied).
     fn minimum_output(&self) -> Result<String> {
-        let f = self.fit();
-        let (outputs, out_den) = self.minimum.outputs(&self.h, &self.data);
-        for (i, (o, fi)) in outputs.iter().zip(&f.fit).enumerate() {
-            if Integer::from(o * &f.den) != Integer::from(fi * &out_den) {
-                let out = Q::from((o.clone(), out_den.clone()));
-                let want = Q::from((fi.clone(), f.den.clone()));
+        let (f, data) = (self.fit(), &self.data);
+        let (c, out_den) = self.minimum.output_coefficients(&self.h, data);
+        for i in 0..data.len() {
+            let o = self.minimum.output(&c, data, i);
+            let fi = data.rows.dot(i, &f.wbar_num);
+            if Integer::from(&o * &f.den) != Integer::from(&fi * &out_den) {
+                let out = Q::from((o, out_den));
+                let want = Q::from((fi, f.den.clone()));
                 return Err(Error::rejected(format!(
                     "at point {} the network outputs {out} but W̄x̃ = {want}",
                     i + 1
@@ -672,18 +736,18 @@ impl Checks {
         }
         Ok(format!(
             "output equals W̄x̃ at all {} points; loss {}",
-            outputs.len(),
+            data.len(),
             self.l0(f)
         ))
     }
 
     /// `local-minimum-region`: `μ > 0` and `ρ(1 + max‖x‖₁) ≤ μ`.
     fn local_minimum_region(&self) -> Result<String> {
-        let (data, dx, rho) = (&self.data, self.dx, &self.rho);
+        let (data, rho) = (&self.data, &self.rho);
         let minimum = &self.minimum;
         let mu = (0..self.d1)
             .filter_map(|k| {
-                let least = (0..data.rows.len())
+                let least = (0..data.len())
                     .map(|i| data.rows.dot(i, &minimum.units[k]))
                     .min()?;
                 Some(Q::from((
@@ -703,8 +767,8 @@ impl Checks {
                 "the radius ρ = {rho} is not positive"
             )));
         }
-        let max_l1_num = (0..data.rows.len())
-            .map(|i| data.rows.abs_sum(i, dx))
+        let max_l1_num = (0..data.len())
+            .map(|i| data.rows.abs_sum(i))
             .max()
             .unwrap_or_default();
         let max_l1 = Q::from((max_l1_num, data.scale.clone()));

@@ -19,22 +19,22 @@ pub struct Args {
 /// Runs `critcert explain`: exit 0 if the checker accepts the certificate, 1 if it rejects it.
 pub fn run(args: Args) -> Result<i32> {
     let text = critcert::io::read_text(&args.cert)?;
-    let bytes =
-        match &args.data {
-            Some(d) => Some(std::fs::read(d).map_err(|e| {
-                critcert::Error::Input(format!("{}: cannot read: {e}", d.display()))
-            })?),
-            None => None,
-        };
+    if let Some(d) = &args.data {
+        std::fs::File::open(d)
+            .map_err(|e| critcert::Error::Input(format!("{}: cannot read: {e}", d.display())))?;
+    }
     let data_name = args
         .data
         .as_ref()
         .map(|d| d.display().to_string())
         .unwrap_or_default();
-    let file = bytes.as_deref().map(|b| critcert::cert::thm1::DataFile {
-        name: &data_name,
-        bytes: b,
-    });
+    let file = args
+        .data
+        .as_deref()
+        .map(|d| critcert::cert::thm1::DataFile {
+            name: &data_name,
+            path: d,
+        });
     let e = explain_with(&args.cert.display().to_string(), &text, file)?;
     print!("{}", e.text);
     Ok(if e.accepted { 0 } else { 1 })

@@ -108,21 +108,24 @@ pub fn run(args: Args) -> Result<i32> {
     check_width(args.width, 1, args.memory_limit)?;
     let bar = progress();
     bar.set_message(format!("thm1: reading {}", args.data.display()));
-    let mut data = Thm1Data::read(&args.data, args.target.as_deref())?;
-    let source = data.source.as_mut().expect("read with its source");
-    source.embed = if args.data_ref {
+    let size = std::fs::metadata(&args.data)
+        .map_err(|e| Error::Input(format!("{}: cannot read: {e}", args.data.display())))?
+        .len();
+    let embed = if args.data_ref {
         false
     } else if args.embed_data {
         true
     } else {
-        source.text.len() <= EMBED_LIMIT
+        size <= EMBED_LIMIT as u64
     };
+    let data = Thm1Data::read(&args.data, args.target.as_deref(), embed)?;
+    let source = data.source.as_ref().expect("read with its source");
     if !source.embed && !args.data_ref && args.out.is_some() {
         bar.suspend(|| {
             eprintln!(
                 "note: {} has {} bytes, more than 1 MiB: the certificate names it by SHA-256 instead of embedding it (check with `critcert check CERT --data {}`; --embed-data embeds it)",
                 critcert::error::escape(&args.data.display().to_string()),
-                source.text.len(),
+                source.bytes,
                 critcert::error::escape(&args.data.display().to_string()),
             );
         });
@@ -139,7 +142,9 @@ pub fn run(args: Args) -> Result<i32> {
     };
     let file = args.data.display().to_string();
     let stage = |s: &str| bar.set_message(format!("thm1: {s}"));
-    let result = certify_with(&data, &opts, &stage).map_err(|e| match e {
+    let (points, inputs) = (data.len(), data.dim());
+    let duplicates = data.duplicate_points();
+    let result = certify_with(data, &opts, &stage).map_err(|e| match e {
         Error::NotCertified(m) => Error::NotCertified(format!("{file}: {m}")),
         other => other,
     })?;
@@ -147,14 +152,13 @@ pub fn run(args: Args) -> Result<i32> {
     write_out(args.out.as_deref(), &to_json(&result.certificate))?;
     bar.finish_and_clear();
     let improvement = Q::from(&result.loss_minimum - &result.loss_better);
-    let duplicates = data.duplicate_points();
     if args.json {
         print_json(&json!({
             "certified": true,
             "kind": result.certificate.kind,
             "data": file,
-            "points": data.len(),
-            "inputs": data.dim(),
+            "points": points,
+            "inputs": inputs,
             "s_plus": opts.s_plus.to_string(),
             "s_minus": opts.s_minus.to_string(),
             "width": opts.width,
@@ -173,7 +177,7 @@ pub fn run(args: Args) -> Result<i32> {
     } else {
         println!(
             "certified: spurious local minimum (Theorem 1) for h = relu-like(s+ = {}, s- = {}), width {}, on {} ({} points, {} inputs)",
-            opts.s_plus, opts.s_minus, opts.width, critcert::error::escape(&file), data.len(), data.dim()
+            opts.s_plus, opts.s_minus, opts.width, critcert::error::escape(&file), points, inputs
         );
         println!(
             "  loss at the local minimum   {}",

@@ -183,25 +183,9 @@ pub fn gram(p: &[Column], q: &[Column]) -> Vec<Vec<Integer>> {
 /// numerators over one common (unreduced) denominator: `(A w)_i = N_i / D`. An error when `w`
 /// does not have one entry per column or the columns differ in length.
 pub fn mat_vec(cols: &[Column], w: &[Q]) -> Result<(Vec<Integer>, Integer), String> {
-    let m = cols.first().map_or(0, Column::len);
-    if cols.len() != w.len() || cols.iter().any(|c| c.len() != m) {
-        return Err(format!(
-            "mat_vec: {} columns (of lengths {}) and {} weights",
-            cols.len(),
-            cols.iter()
-                .map(|c| c.len().to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
-            w.len()
-        ));
-    }
     // A = Ints · diag(1/s), so A w = Ints · (w_j / s_j), written over one denominator D.
-    let scaled: Vec<Q> = cols
-        .iter()
-        .zip(w)
-        .map(|(c, x)| Q::from(x / &c.scale))
-        .collect();
-    let (coef, den) = over_common_denominator(&scaled);
+    let RowDot { coef, den, .. } = RowDot::new(cols, w)?;
+    let m = cols.first().map_or(0, Column::len);
     let mut out = vec![Integer::new(); m];
     for (c, k) in cols.iter().zip(&coef) {
         if *k == 0 {
@@ -225,6 +209,90 @@ pub fn mat_vec(cols: &[Column], w: &[Q]) -> Result<(Vec<Integer>, Integer), Stri
         }
     }
     Ok((out, den))
+}
+
+/// The product `A w` of [`mat_vec`] one row at a time: [`RowDot::at`]`(i)` is the numerator
+/// `N_i` that [`mat_vec`] returns at row `i`, over the same denominator [`RowDot::den`], with
+/// nothing held per row.
+#[derive(Clone, Debug)]
+pub struct RowDot<'a> {
+    cols: &'a [Column],
+    coef: Vec<Integer>,
+    /// The common denominator `D`.
+    pub den: Integer,
+}
+
+impl<'a> RowDot<'a> {
+    /// The product of the matrix with columns `cols` and `w` (errors as [`mat_vec`]).
+    pub fn new(cols: &'a [Column], w: &[Q]) -> Result<RowDot<'a>, String> {
+        let m = cols.first().map_or(0, Column::len);
+        if cols.len() != w.len() || cols.iter().any(|c| c.len() != m) {
+            return Err(format!(
+                "mat_vec: {} columns (of lengths {}) and {} weights",
+                cols.len(),
+                cols.iter()
+                    .map(|c| c.len().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                w.len()
+            ));
+        }
+        let scaled: Vec<Q> = cols
+            .iter()
+            .zip(w)
+            .map(|(c, x)| Q::from(x / &c.scale))
+            .collect();
+        let (coef, den) = over_common_denominator(&scaled);
+        Ok(RowDot { cols, coef, den })
+    }
+
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        self.cols.first().map_or(0, Column::len)
+    }
+
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// `N_i = Σ_j coef_j·ints_j[i]`, or with `abs` the same sum of `|coef_j·ints_j[i]|`.
+    fn sum(&self, i: usize, abs: bool) -> Integer {
+        let mut s = Integer::new();
+        for (c, k) in self.cols.iter().zip(&self.coef) {
+            match &c.ints {
+                Ints::Small(v) if abs => s += Integer::from(k.abs_ref()) * v[i].unsigned_abs(),
+                Ints::Small(v) => s += k * v[i],
+                Ints::Big(v) if abs => s += Integer::from(k * &v[i]).abs(),
+                Ints::Big(v) => s += k * &v[i],
+            }
+        }
+        s
+    }
+
+    /// The numerator `N_i` of row `i`.
+    pub fn at(&self, i: usize) -> Integer {
+        self.sum(i, false)
+    }
+
+    /// `Σ_j |coef_j·ints_j[i]|`: with the weights `w_j = 1`, the numerator of row `i`'s
+    /// `ℓ1` norm.
+    pub fn abs_at(&self, i: usize) -> Integer {
+        self.sum(i, true)
+    }
+
+    /// A bound `b` with `|N_i| < 2^b` for every row `i`.
+    pub fn bits_bound(&self) -> u32 {
+        let terms = self.cols.iter().zip(&self.coef).map(|(c, k)| {
+            let entry = match &c.ints {
+                Ints::Small(_) => 64,
+                Ints::Big(v) => v.iter().map(Integer::significant_bits).max().unwrap_or(0),
+            };
+            k.significant_bits() + entry
+        });
+        let count = u32::try_from(self.cols.len()).unwrap_or(u32::MAX);
+        terms.max().unwrap_or(0) + (u32::BITS - count.leading_zeros())
+    }
 }
 
 #[cfg(test)]
@@ -277,5 +345,34 @@ mod tests {
             gram(&big, &big)[0][0],
             Integer::from(Integer::u_pow_u(2, 200)) + 1u32
         );
+    }
+
+    #[test]
+    fn row_dot_is_mat_vec_one_row_at_a_time() {
+        let huge = Q::from((Integer::from(Integer::u_pow_u(10, 30)), Integer::from(-3)));
+        let cols = [
+            Column::new(&[q(1, 2), q(-1, 3), q(-2, 1)]),
+            Column::new(&[huge.clone(), q(1, 7), q(0, 1)]),
+            Column::new(&[q(1, 1), q(1, 1), q(1, 1)]),
+        ];
+        assert!(matches!(cols[1].ints, Ints::Big(_)));
+        for w in [[q(2, 5), q(-1, 3), q(7, 1)], [q(1, 1), q(1, 1), q(1, 1)]] {
+            let (n, d) = mat_vec(&cols, &w).unwrap();
+            let r = RowDot::new(&cols, &w).unwrap();
+            assert_eq!((r.den.clone(), r.len()), (d, 3));
+            for (i, ni) in n.iter().enumerate() {
+                assert_eq!(r.at(i), *ni);
+                assert!(ni.significant_bits() < r.bits_bound());
+            }
+        }
+        let abs: Vec<Column> = cols.iter().map(Column::abs).collect();
+        let ones = [q(1, 1), q(1, 1), q(1, 1)];
+        let (n, d) = mat_vec(&abs, &ones).unwrap();
+        let r = RowDot::new(&cols, &ones).unwrap();
+        assert_eq!(r.den, d);
+        for (i, ni) in n.iter().enumerate() {
+            assert_eq!(r.abs_at(i), *ni);
+        }
+        assert!(RowDot::new(&cols, &ones[..2]).is_err());
     }
 }

@@ -33,7 +33,12 @@ pub struct Dataset {
 pub struct Source {
     /// The file's name (informational; the hash identifies it).
     pub file: String,
-    /// The file's text, exactly.
+    /// Where it was read from (the checker's self-check reads it again when it is not
+    /// embedded).
+    pub path: std::path::PathBuf,
+    /// The file's length in bytes.
+    pub bytes: u64,
+    /// The file's text, exactly; empty when it was read as a stream and is not embedded.
     pub text: std::sync::Arc<str>,
     /// SHA-256 of the file's bytes, 64 lowercase hexadecimal digits.
     pub sha256: String,
@@ -277,6 +282,8 @@ pub fn read_csv_source(path: &Path, target: Option<&str>) -> Result<Dataset> {
     );
     data.source = Some(Source {
         file,
+        path: path.to_path_buf(),
+        bytes: text.len() as u64,
         sha256: crate::cert::data::sha256_hex(text.as_bytes()),
         text: text.into(),
         embed: true,

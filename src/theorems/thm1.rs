@@ -8,7 +8,7 @@ use crate::cert::thm1::{
 use crate::cert::{self, Certificate, CheckReport};
 use crate::error::{Error, Result};
 use crate::exact::matrix::over_common_denominator;
-use crate::exact::scaled::{mat_vec, Column};
+use crate::exact::scaled::{Column, RowDot};
 use crate::exact::{format_rational, least_squares_columns, QMatrix, Q};
 use crate::model::dataset::Source;
 use crate::model::Dataset;
@@ -50,7 +50,7 @@ pub struct Thm1Result {
 /// fail (an affine model fits exactly: C1.1) or the tie-break of Appendix A is blocked by
 /// duplicate points, with the rows named.
 pub fn certify(data: &Dataset, opts: &Thm1Options) -> Result<Thm1Result> {
-    certify_with(&Thm1Data::from_dataset(data), opts, &|_| {})
+    certify_with(Thm1Data::from_dataset(data), opts, &|_| {})
 }
 
 /// A dataset as the construction uses it: `X̃ = [X, 1]` and `Y` as integer columns over common
@@ -109,13 +109,14 @@ impl Thm1Data {
     ) -> Thm1Data {
         use crate::cert::data::Cells;
         use crate::exact::scaled::Ints;
-        let (dx, m) = (feature_names.len(), lines.len());
+        let m = lines.len();
         let (mut cols, y) = match cells {
             Cells::Decimal { k, x, y } => {
                 let scale = Integer::from(10i64.pow(k));
-                let cols = (0..dx)
-                    .map(|j| Column {
-                        ints: Ints::Small((0..m).map(|i| x[i * dx + j]).collect()),
+                let cols = x
+                    .into_iter()
+                    .map(|c| Column {
+                        ints: Ints::Small(c),
                         scale: scale.clone(),
                     })
                     .collect();
@@ -128,9 +129,7 @@ impl Thm1Data {
                 )
             }
             Cells::Rational { x, y } => (
-                (0..dx)
-                    .map(|j| Column::new((0..m).map(|i| &x[i * dx + j])))
-                    .collect::<Vec<_>>(),
+                x.iter().map(Column::new).collect::<Vec<_>>(),
                 Column::new(&y),
             ),
         };
@@ -147,17 +146,33 @@ impl Thm1Data {
         }
     }
 
-    /// Reads a CSV file straight into columns (plain decimals as `i64` over `10^k`), keeping
-    /// its text, name and SHA-256 for the certificate (`source.embed`: embedded by default).
-    pub fn read(path: &std::path::Path, target: Option<&str>) -> Result<Thm1Data> {
-        let text = crate::io::read_text(path)?;
-        let (names, target_name, lines, cells) = crate::cert::data::parse_csv_cells(&text, target)
-            .map_err(|e| Error::Input(format!("{}: {e}", path.display())))?;
+    /// Reads a CSV file straight into columns (plain decimals as `i64` over `10^k`), with its
+    /// name and SHA-256 for the certificate, and its text when `embed` (else the file is read
+    /// as a stream and its text not kept: the certificate names it by hash).
+    pub fn read(path: &std::path::Path, target: Option<&str>, embed: bool) -> Result<Thm1Data> {
+        let cannot = |e: String| Error::Input(format!("{}: cannot read: {e}", path.display()));
+        let (text, sha256, bytes, parsed): (std::sync::Arc<str>, _, _, _) = if embed {
+            // Shared (Arc) before the columns exist: the conversion copies the text.
+            let text: std::sync::Arc<str> = crate::io::read_text(path)?.into();
+            let parsed = crate::cert::data::parse_csv_cells(&text, target);
+            let (sha256, bytes) = (crate::cert::data::sha256_hex(text.as_bytes()), text.len());
+            (text, sha256, bytes as u64, parsed)
+        } else {
+            let r = std::fs::File::open(path)
+                .and_then(|f| crate::cert::data::read_csv_cells(f, target))
+                .map_err(|e| cannot(e.to_string()))?;
+            if !r.utf8 {
+                return Err(cannot("stream did not contain valid UTF-8".into()));
+            }
+            ("".into(), r.sha256, r.bytes, r.cells)
+        };
+        let (names, target_name, lines, cells) =
+            parsed.map_err(|e| Error::Input(format!("{}: {e}", path.display())))?;
         if let crate::cert::data::Cells::Rational { x, y } = &cells {
             // The checker's bound on the common denominator, before any column is built.
             let bound = crate::cert::thm1::MAX_SCALE_BITS;
             let mut scale = Integer::from(1);
-            for v in x.iter().chain(y) {
+            for v in x.iter().flatten().chain(y) {
                 if *v.denom() == 1 || scale.is_divisible(v.denom()) {
                     continue;
                 }
@@ -177,9 +192,11 @@ impl Thm1Data {
         );
         let source = Source {
             file,
-            sha256: crate::cert::data::sha256_hex(text.as_bytes()),
-            text: text.into(),
-            embed: true,
+            path: path.to_path_buf(),
+            bytes,
+            sha256,
+            text,
+            embed,
         };
         Ok(Thm1Data::from_cells(
             names,
@@ -215,6 +232,11 @@ impl Thm1Data {
     /// The number of points.
     pub fn len(&self) -> usize {
         self.lines.len()
+    }
+
+    /// The CSV file, the rest (the points) dropped.
+    pub fn into_source(self) -> Option<Source> {
+        self.source
     }
 
     /// True when there are no points.
@@ -257,49 +279,111 @@ fn entry(c: &Column, i: usize) -> Integer {
     }
 }
 
-/// [`certify`] on columns, telling `stage` what it starts (for a progress display).
+/// Entry `i` of a column's integers times `k`.
+fn times(c: &Column, i: usize, k: &Integer) -> Integer {
+    match &c.ints {
+        crate::exact::scaled::Ints::Small(v) => Integer::from(k * v[i]),
+        crate::exact::scaled::Ints::Big(v) => Integer::from(k * &v[i]),
+    }
+}
+
+/// The fitted values `ȳ_i = F_i/df` and residuals `r_i = R_i/dr` (`R_i = F_i·s_y − T_i·df`,
+/// `dr = df·s_y` for the targets `T_i/s_y`), computed point by point: nothing is held per
+/// point.
+struct Fitted<'a> {
+    f: RowDot<'a>,
+    y: &'a Column,
+    /// `dr = df·s_y`.
+    dr: Integer,
+}
+
+impl Fitted<'_> {
+    /// `R_i` from `F_i`.
+    fn residual(&self, i: usize, f: &Integer) -> Integer {
+        Integer::from(f * &self.y.scale) - times(self.y, i, &self.f.den)
+    }
+
+    /// The points ordered by fitted value, ties by index: sorted by `F_i` cut to its leading
+    /// bits (`⌊F_i / 2^s⌋` in an `i128`; the cut is monotone, so it never reverses two
+    /// points), then each run of equal cuts sorted by the exact `F_i`. Holds 24 bytes per
+    /// point instead of a GMP integer per point.
+    fn order(&self) -> Result<Vec<usize>> {
+        let m = self.f.len();
+        let shift = self.f.bits_bound().saturating_sub(120);
+        let cut = (0..m)
+            .map(|i| (self.f.at(i) >> shift).to_i128())
+            .collect::<Option<Vec<i128>>>()
+            .ok_or_else(|| Error::Input("internal: a fitted value exceeds its bound".into()))?;
+        let mut order: Vec<usize> = (0..m).collect();
+        order.sort_unstable_by(|&a, &b| cut[a].cmp(&cut[b]).then(a.cmp(&b)));
+        let mut start = 0;
+        while start < m {
+            let mut end = start + 1;
+            while end < m && cut[order[end]] == cut[order[start]] {
+                end += 1;
+            }
+            if end - start > 1 {
+                let mut run: Vec<(Integer, usize)> = order[start..end]
+                    .iter()
+                    .map(|&i| (self.f.at(i), i))
+                    .collect();
+                run.sort_unstable();
+                for (o, (_, i)) in order[start..end].iter_mut().zip(run) {
+                    *o = i;
+                }
+            }
+            start = end;
+        }
+        Ok(order)
+    }
+}
+
+/// [`certify`] on columns, telling `stage` what it starts (for a progress display). The data
+/// is dropped, all but the file's text, before the checker's self-check, so that the two never
+/// hold their copies of the points at once.
 pub fn certify_with(
-    data: &Thm1Data,
+    data: Thm1Data,
     opts: &Thm1Options,
     stage: &dyn Fn(&str),
 ) -> Result<Thm1Result> {
     validate(opts)?;
     stage("exact least squares");
-    let (dx, d1) = (data.dim(), opts.width);
+    let (m, dx, d1) = (data.len(), data.dim(), opts.width);
     // X̃ = [X, 1] and Y as integer columns: every product below is an integer one over a
     // common denominator, so no rational is normalised per operation.
-    let one = Q::from(1);
     let cols = &data.cols;
     let ycol = &data.y;
     let wbar = least_squares_columns(cols, std::slice::from_ref(ycol))
         .map_err(Error::Input)?
         .solution
         .col(0);
-    // Fitted values F_i/df and residuals R_i/dr.
-    let fitted = mat_vec(cols, &wbar).map_err(Error::Input)?;
-    let targets = ycol.big();
-    let residual = (
-        fitted
-            .0
-            .iter()
-            .zip(&targets)
-            .map(|(f, t)| Integer::from(f * &ycol.scale) - Integer::from(t * &fitted.1))
-            .collect::<Vec<Integer>>(),
-        Integer::from(&fitted.1 * &ycol.scale),
-    );
-    if residual.0.iter().all(|r| *r == 0) {
+    // Fitted values F_i/df and residuals R_i/dr, one point at a time.
+    let f = RowDot::new(cols, &wbar).map_err(Error::Input)?;
+    let fitted = Fitted {
+        dr: Integer::from(&f.den * &ycol.scale),
+        f,
+        y: ycol,
+    };
+    let mut residual_squares = Integer::new();
+    for i in 0..m {
+        let r = fitted.residual(i, &fitted.f.at(i));
+        residual_squares += r.square();
+    }
+    if residual_squares == 0 {
         return Err(Error::NotCertified(
             "an affine model fits the data exactly (C1.1 fails), so there is no spurious minimum of this kind".into(),
         ));
     }
+    let l0 = Q::from((
+        residual_squares,
+        Integer::from(fitted.dr.square_ref()) * 2u32,
+    ));
 
     // Step 1: the local minimum and its region.
     stage("the local minimum, its region and a better point");
+    let order = fitted.order()?;
     let alpha = &opts.alpha;
-    let min_ybar = Q::from((
-        fitted.0.iter().min().expect("m ≥ 2").clone(),
-        fitted.1.clone(),
-    ));
+    let min_ybar = Q::from((fitted.f.at(order[0]), fitted.f.den.clone()));
     let eta = std::cmp::min(Q::from(-1), Q::from(&min_ybar * 2u32));
     let mut w1 = QMatrix::zeros(d1, dx);
     let mut b1 = vec![Q::from(-&eta) * alpha; d1];
@@ -311,19 +395,27 @@ pub fn certify_with(
     w2[0] = Q::from(Q::from(alpha * &opts.s_plus).recip_ref());
     let minimum = point(&w1, &b1, &w2, &eta);
     let mu = std::cmp::min(min_ybar - &eta, Q::from(-&eta)) * alpha;
-    let abs_cols: Vec<Column> = cols[..dx].iter().map(Column::abs).collect();
-    let (l1, l1_den) = mat_vec(&abs_cols, &vec![one.clone(); dx]).map_err(Error::Input)?;
-    let max_l1 = Q::from((l1.into_iter().max().expect("m ≥ 2"), l1_den));
+    let l1 = RowDot::new(&cols[..dx], &vec![Q::from(1); dx]).map_err(Error::Input)?;
+    let max_l1 = Q::from((
+        (0..m).map(|i| l1.abs_at(i)).max().expect("m ≥ 2"),
+        l1.den.clone(),
+    ));
     let radius = mu / (max_l1 + 1u32);
 
     // Step 2: a strictly better point.
-    let (better, construction, case) = match better_split(&fitted, &residual, opts) {
+    let (better, construction, case) = match better_split(&fitted, order, opts) {
         Some(split) => split_point(&wbar, dx, d1, opts, &split, None),
         None => {
-            let q = |(n, d): &(Vec<Integer>, Integer)| -> Vec<Q> {
-                n.iter().map(|x| Q::from((x.clone(), d.clone()))).collect()
-            };
-            tie_break(data, &wbar, &q(&fitted), &q(&residual), opts)?
+            let ybar: Vec<Q> = (0..m)
+                .map(|i| Q::from((fitted.f.at(i), fitted.f.den.clone())))
+                .collect();
+            let residual: Vec<Q> = (0..m)
+                .map(|i| {
+                    let r = fitted.residual(i, &fitted.f.at(i));
+                    Q::from((r, fitted.dr.clone()))
+                })
+                .collect();
+            tie_break(&data, &wbar, &ybar, &residual, opts)?
         }
     };
     let loss_better = loss(cols, ycol, opts, &better)?;
@@ -339,7 +431,7 @@ pub fn certify_with(
                 s_minus: format_rational(&opts.s_minus),
             },
             width: d1,
-            data: certificate_data(data),
+            data: certificate_data(&data),
         },
         witness: Witness {
             least_squares: strings(&wbar),
@@ -352,22 +444,17 @@ pub fn certify_with(
         claims: thm1::claims(),
     };
     stage("the checker re-derives every claim");
-    let file = data.source.as_ref().filter(|s| !s.embed).map(|s| DataFile {
+    // The producer's points go before the checker reads its own.
+    let source = data.into_source();
+    let file = source.as_ref().filter(|s| !s.embed).map(|s| DataFile {
         name: &s.file,
-        bytes: s.text.as_bytes(),
+        path: &s.path,
     });
     let report = cert::check_str_with(&cert::to_json(&certificate), file).map_err(|e| {
         Error::NotCertified(format!(
             "the construction did not pass the checker ({e}); please report this"
         ))
     })?;
-    let (r, dr) = residual;
-    let l0 = Q::from((
-        r.iter()
-            .map(|v| Integer::from(v.square_ref()))
-            .sum::<Integer>(),
-        dr.square() * 2u32,
-    ));
     Ok(Thm1Result {
         certificate,
         report,
@@ -391,7 +478,7 @@ fn certificate_data(data: &Thm1Data) -> Data {
             csv: Some(CsvFile {
                 file: s.file.clone(),
                 sha256: s.sha256.clone(),
-                bytes: s.text.len() as u64,
+                bytes: s.bytes,
                 points: data.len(),
                 text: s.embed.then(|| s.text.to_string()),
             }),
@@ -432,7 +519,7 @@ fn validate(opts: &Thm1Options) -> Result<()> {
 /// (integer columns of `[X, 1]`) and targets `y`.
 fn loss(x: &[Column], y: &Column, opts: &Thm1Options, (w1, b1, w2, b2): &Params) -> Result<Q> {
     // Unit k's pre-activations Z_k/D_k; ŷ = b2 + Σ_k W2[k]·s±·Z_k/D_k over one denominator E.
-    let mut numerators = Vec::new();
+    let mut units = Vec::new();
     let mut coefficients = vec![b2.clone()];
     for (k, w) in w2.iter().enumerate() {
         if *w == 0 {
@@ -440,26 +527,22 @@ fn loss(x: &[Column], y: &Column, opts: &Thm1Options, (w1, b1, w2, b2): &Params)
         }
         let mut unit = w1.row(k).to_vec();
         unit.push(b1[k].clone());
-        let (z, d) = mat_vec(x, &unit).map_err(Error::Input)?;
-        coefficients.push(Q::from(w * &opts.s_plus) / &d);
-        coefficients.push(Q::from(w * &opts.s_minus) / &d);
-        numerators.push(z);
+        let z = RowDot::new(x, &unit).map_err(Error::Input)?;
+        coefficients.push(Q::from(w * &opts.s_plus) / &z.den);
+        coefficients.push(Q::from(w * &opts.s_minus) / &z.den);
+        units.push(z);
     }
     let (c, e) = over_common_denominator(&coefficients);
-    let targets = y.big();
     let mut total = Integer::new();
-    for (i, t) in targets.iter().enumerate() {
+    for i in 0..y.len() {
         let mut out = c[0].clone();
-        for (k, z) in numerators.iter().enumerate() {
-            let slope = if z[i] >= 0 {
-                &c[1 + 2 * k]
-            } else {
-                &c[2 + 2 * k]
-            };
-            out += slope * &z[i];
+        for (k, unit) in units.iter().enumerate() {
+            let z = unit.at(i);
+            let slope = if z >= 0 { &c[1 + 2 * k] } else { &c[2 + 2 * k] };
+            out += slope * z;
         }
         // ŷ_i − y_i = (out·s_y − E·t_i)/(E·s_y).
-        let err = Integer::from(&out * &y.scale) - Integer::from(&e * t);
+        let err = Integer::from(&out * &y.scale) - times(y, i, &e);
         total += err.square();
     }
     Ok(Q::from((
@@ -501,27 +584,23 @@ struct Split {
 /// search runs on integer numerators (`ȳ_i = F_i/df`, `r_i = R_i/dr`) and compares the gains
 /// multiplied by the positive constant `32·m·cd²·dr²·df²` (`c = cn/cd`), so no rational is
 /// normalised inside the loop.
-fn better_split(
-    fitted: &(Vec<Integer>, Integer),
-    residual: &(Vec<Integer>, Integer),
-    opts: &Thm1Options,
-) -> Option<Split> {
-    let ((f, df), (r, dr)) = (fitted, residual);
-    let m = f.len();
-    let mut order: Vec<usize> = (0..m).collect();
-    order.sort_by(|&a, &b| f[a].cmp(&f[b]).then(a.cmp(&b)));
+fn better_split(fitted: &Fitted, order: Vec<usize>, opts: &Thm1Options) -> Option<Split> {
+    let (df, dr) = (&fitted.f.den, &fitted.dr);
+    let m = order.len();
     let c = c_const(opts);
     let (cn, cd) = (c.numer().clone().abs(), c.denom().clone());
     let mu = Integer::from(m);
     let mut prefix = Integer::new();
-    let mut best: Option<(Integer, usize, bool)> = None;
+    // The best score, its split (lo, hi, prefix) and whether γ is unconstrained there.
+    let mut best: Option<(Integer, Integer, Integer, Integer, bool)> = None;
+    let mut hi = fitted.f.at(order[0]);
     for k in 0..m - 1 {
-        prefix += &r[order[k]];
-        let (lo, hi) = (&f[order[k]], &f[order[k + 1]]);
+        let lo = std::mem::replace(&mut hi, fitted.f.at(order[k + 1]));
+        prefix += fitted.residual(order[k], &lo);
         if prefix == 0 || lo >= hi {
             continue;
         }
-        let gap = Integer::from(hi - lo);
+        let gap = Integer::from(&hi - &lo);
         let p = Integer::from(prefix.abs_ref());
         // |2S/(mc)| ≤ g/4  ⇔  8·|P|·cd·df ≤ G·dr·m·|cn|
         let unconstrained =
@@ -534,17 +613,14 @@ fn better_split(
             Integer::from(&mu * 16u32) * &cn * &p * &gap * &cd * dr * df
                 - (Integer::from(&mu * &cn) * &gap * dr).square()
         };
-        if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
-            best = Some((score, k, unconstrained));
+        if best.as_ref().is_none_or(|b| score > b.0) {
+            best = Some((score, lo, hi.clone(), prefix.clone(), unconstrained));
         }
     }
-    let (_, k, unconstrained) = best?;
-    let lo = Q::from((f[order[k]].clone(), df.clone()));
-    let hi = Q::from((f[order[k + 1]].clone(), df.clone()));
-    let prefix = Q::from((
-        order[..=k].iter().map(|&i| &r[i]).sum::<Integer>(),
-        dr.clone(),
-    ));
+    let (_, lo, hi, prefix, unconstrained) = best?;
+    let lo = Q::from((lo, df.clone()));
+    let hi = Q::from((hi, df.clone()));
+    let prefix = Q::from((prefix, dr.clone()));
     let gamma = if unconstrained {
         Q::from(&prefix * 2u32) / (Q::from(&c * m as u32))
     } else {
@@ -774,6 +850,8 @@ mod tests {
                 crate::cert::data::parse_csv_cells(text, None).unwrap();
             let source = Source {
                 file: "d.csv".into(),
+                path: "d.csv".into(),
+                bytes: text.len() as u64,
                 text: text.into(),
                 sha256: crate::cert::data::sha256_hex(text.as_bytes()),
                 embed: true,
@@ -782,10 +860,41 @@ mod tests {
             assert_eq!(c.duplicate_points(), vec![vec![4, 6]], "{text}");
             assert_eq!(c.row(0), d.x.row(0), "{text}");
             let a = certify(&d, &opts(1, 0)).unwrap().certificate;
-            let b = certify_with(&c, &opts(1, 0), &|_| {}).unwrap().certificate;
+            let b = certify_with(c, &opts(1, 0), &|_| {}).unwrap().certificate;
             assert_eq!(a.witness, b.witness, "{text}");
             assert!(b.problem.data.csv.is_some() && a.problem.data.x.is_some());
         }
+    }
+
+    #[test]
+    fn the_order_by_fitted_value_is_exact_below_the_cut() {
+        // Fitted values 2^300 + small differences: equal in their leading 120 bits, so the
+        // order inside the run comes from the exact values; ties go by index.
+        let big = Q::from(Integer::from(Integer::u_pow_u(2, 300)));
+        let x: Vec<Q> = [3, -1, 2, 3, 0, -1, 7]
+            .iter()
+            .map(|&d: &i64| Q::from(&big + d))
+            .chain([Q::from(-5), Q::from((1, 3))])
+            .collect();
+        let one = Q::from(1);
+        let cols = [
+            Column::new(&x),
+            Column::new(std::iter::repeat_n(&one, x.len())),
+        ];
+        let y = Column::new(std::iter::repeat_n(&one, x.len()));
+        let w = [Q::from((2, 7)), Q::from(-1)];
+        let f = RowDot::new(&cols, &w).unwrap();
+        assert!(f.bits_bound() > 200);
+        let fitted = Fitted {
+            dr: Integer::from(&f.den * &y.scale),
+            f,
+            y: &y,
+        };
+        let values: Vec<Q> = x.iter().map(|v| Q::from(v * &w[0]) + &w[1]).collect();
+        let mut expect: Vec<usize> = (0..x.len()).collect();
+        expect.sort_by(|&a, &b| values[a].cmp(&values[b]).then(a.cmp(&b)));
+        assert_eq!(fitted.order().unwrap(), expect);
+        assert_eq!(expect, vec![7, 8, 1, 5, 4, 2, 0, 3, 6]);
     }
 
     #[test]
