@@ -3,19 +3,18 @@
 //! minimum (each student moved onto a teacher, the extra students to 0), with the certified box
 //! and the certified lower bound of the loss marked.
 //!
-//! The curve is the closed form of MATH.md §6.3 (the arc-cosine kernel) evaluated in 128-bit
-//! MPFR floating point (each operation correctly rounded, so the numbers do not depend on the
-//! platform's libm, and accurate enough to draw the change of the loss inside the tiny box) and
-//! turned into `f64` only to place pixels. It is a picture: nothing here is evidence for a claim,
+//! The curve is the closed form of MATH.md §6.3 (the arc-cosine kernel) evaluated with the
+//! checker's 128-bit MPFR intervals (so the numbers do not depend on the platform's libm, and are
+//! accurate enough to draw the change of the loss inside the tiny box); the midpoints are turned
+//! into `f64` only to place pixels. It is a picture: nothing here is evidence for a claim,
 //! and the checker does not use it.
 
 use super::figures::{draw_err, panel, tick, Figure};
+use crate::cert::interval::I;
 use crate::cert::point;
 use crate::error::Result;
 use crate::exact::{parse_rational, Q};
 use plotters::prelude::*;
-use rug::float::Constant;
-use rug::Float;
 
 /// Working precision of the drawing (bits).
 const PREC: u32 = 128;
@@ -34,68 +33,95 @@ fn parse(s: &str) -> Option<Q> {
     parse_rational(s).ok()
 }
 
-fn float(q: &Q) -> Float {
-    Float::with_val(PREC, q)
+fn float(q: &Q) -> I {
+    I::from_q(PREC, q)
 }
 
-fn dot(u: &[Float], w: &[Float]) -> Float {
-    let mut s = Float::new(PREC);
-    for (a, b) in u.iter().zip(w) {
-        s += Float::with_val(PREC, a * b);
+fn zero() -> I {
+    I::from_i(PREC, 0)
+}
+
+fn is_zero(x: &I) -> bool {
+    x.lo_q().is_some_and(|v| v == 0) && x.hi_q().is_some_and(|v| v == 0)
+}
+
+/// The midpoint of an enclosure, for drawing (NaN when unbounded).
+fn mid(x: &I) -> f64 {
+    match (x.lo_q(), x.hi_q()) {
+        (Some(lo), Some(hi)) => (Q::from(&lo + &hi) / 2u32).to_f64(),
+        _ => f64::NAN,
     }
-    s
+}
+
+fn dot(u: &[I], w: &[I]) -> I {
+    u.iter().zip(w).fold(zero(), |s, (a, b)| s.add(&a.mul(b)))
 }
 
 /// `cos θ` of two nonzero vectors with norms `nu`, `nw`, clamped to `[−1, 1]`.
-fn cosine(u: &[Float], w: &[Float], nu: &Float, nw: &Float) -> Float {
-    let c = dot(u, w) / Float::with_val(PREC, nu * nw);
-    c.clamp(&-1, &1)
+fn cosine(u: &[I], w: &[I], nu: &I, nw: &I) -> I {
+    dot(u, w)
+        .div(&nu.mul(nw))
+        .unwrap_or_else(|| I::unbounded(PREC))
+        .clamp(-1, 1)
+}
+
+/// `sin θ = √(1 − cos²θ)`.
+fn sine(c: &I) -> I {
+    I::from_i(PREC, 1)
+        .sub(&c.sq())
+        .clamp(0, 1)
+        .sqrt()
+        .unwrap_or_else(|| I::unbounded(PREC))
 }
 
 /// The arc-cosine kernel `κ(u, w) = ‖u‖‖w‖(sin θ + (π − θ) cos θ)/(2π)` (0 if either is 0).
-fn kappa(u: &[Float], w: &[Float], nu: &Float, nw: &Float) -> Float {
-    if nu.is_zero() || nw.is_zero() {
-        return Float::new(PREC);
+fn kappa(u: &[I], w: &[I], nu: &I, nw: &I) -> I {
+    if is_zero(nu) || is_zero(nw) {
+        return zero();
     }
     let c = cosine(u, w, nu, nw);
-    let pi = Float::with_val(PREC, Constant::Pi);
-    let theta = c.clone().acos();
-    let s = (Float::with_val(PREC, 1) - c.clone().square())
-        .max(&Float::new(PREC))
-        .sqrt();
-    let value = s + (Float::with_val(PREC, &pi - &theta) * c);
-    value * Float::with_val(PREC, nu * nw) / (pi * 2u32)
+    let pi = I::pi(PREC);
+    let theta = c.acos().unwrap_or_else(|| I::unbounded(PREC));
+    let value = sine(&c).add(&pi.sub(&theta).mul(&c));
+    value
+        .mul(&nu.mul(nw))
+        .div(&pi.mul(&I::from_i(PREC, 2)))
+        .unwrap_or_else(|| I::unbounded(PREC))
 }
 
-fn norm(u: &[Float]) -> Float {
-    dot(u, u).sqrt()
+fn norm(u: &[I]) -> I {
+    dot(u, u).sqrt().unwrap_or_else(zero)
+}
+
+/// `‖w‖²/4`.
+fn quarter_square(n: &I) -> I {
+    n.sq()
+        .div(&I::from_i(PREC, 4))
+        .unwrap_or_else(|| I::unbounded(PREC))
 }
 
 /// The segment `θ(t) = θ̃ + t·(θ_T − θ̃)` from the certificate's point to a global minimum.
 struct Segment {
     /// Students at `t = 0` (the certificate's point θ̃), one vector each.
-    start: Vec<Vec<Float>>,
+    start: Vec<Vec<I>>,
     /// Each student's change `θ_T − θ̃`.
-    change: Vec<Vec<Float>>,
+    change: Vec<Vec<I>>,
     /// The teachers and their norms.
-    teachers: Vec<(Vec<Float>, Float)>,
+    teachers: Vec<(Vec<I>, I)>,
     /// `Σ_t ‖v_t‖²/4 + Σ_{t<t'} κ(v_t, v_t')`: the teachers' constant part of the loss.
-    constant: Float,
+    constant: I,
     /// The target of each student: `Some(teacher index)` or `None` (0).
     target: Vec<Option<usize>>,
 }
 
 impl Segment {
-    fn students(&self, t: f64) -> Vec<(Vec<Float>, Float)> {
+    fn students(&self, t: f64) -> Vec<(Vec<I>, I)> {
+        let t = float(&Q::from_f64(t).unwrap_or_default());
         self.start
             .iter()
             .zip(&self.change)
             .map(|(a, d)| {
-                let w: Vec<Float> = a
-                    .iter()
-                    .zip(d)
-                    .map(|(x, dx)| Float::with_val(PREC, dx * t) + x)
-                    .collect();
+                let w: Vec<I> = a.iter().zip(d).map(|(x, dx)| x.add(&dx.mul(&t))).collect();
                 let n = norm(&w);
                 (w, n)
             })
@@ -103,16 +129,16 @@ impl Segment {
     }
 
     /// `F(θ(t))` (MATH.md §6.3).
-    fn loss(&self, t: f64) -> Float {
+    fn loss(&self, t: f64) -> I {
         let w = self.students(t);
         let mut f = self.constant.clone();
         for (i, (wi, ni)) in w.iter().enumerate() {
-            f += Float::with_val(PREC, ni.square_ref()) / 4u32;
+            f = f.add(&quarter_square(ni));
             for (wj, nj) in &w[i + 1..] {
-                f += kappa(wi, wj, ni, nj);
+                f = f.add(&kappa(wi, wj, ni, nj));
             }
             for (v, nv) in &self.teachers {
-                f -= kappa(wi, v, ni, nv);
+                f = f.sub(&kappa(wi, v, ni, nv));
             }
         }
         f
@@ -124,15 +150,11 @@ impl Segment {
     /// `smooth-box` claim excludes at `t = 0`; so those pairs are left out (they meet at `t = 1`).
     fn smallest_sine(&self, t: f64) -> Option<f64> {
         let w = self.students(t);
-        let sine = |u: &[Float], nu: &Float, v: &[Float], nv: &Float| -> f64 {
-            if nu.is_zero() || nv.is_zero() {
+        let sine = |u: &[I], nu: &I, v: &[I], nv: &I| -> f64 {
+            if is_zero(nu) || is_zero(nv) {
                 return 0.0;
             }
-            let c = cosine(u, v, nu, nv);
-            (Float::with_val(PREC, 1) - c.square())
-                .max(&Float::new(PREC))
-                .sqrt()
-                .to_f64()
+            mid(&sine(&cosine(u, v, nu, nv)))
         };
         let mut least: Option<f64> = None;
         let mut see = |s: f64| least = Some(least.map_or(s, |l| l.min(s)));
@@ -267,21 +289,20 @@ fn read(c: &point::Cert) -> Option<Certified> {
         .sum::<Q>()
         .to_f64()
         .sqrt();
-    let floats = |m: &[Vec<Q>]| -> Vec<Vec<Float>> {
-        m.iter().map(|r| r.iter().map(float).collect()).collect()
-    };
-    let teachers: Vec<(Vec<Float>, Float)> = floats(&teachers)
+    let floats =
+        |m: &[Vec<Q>]| -> Vec<Vec<I>> { m.iter().map(|r| r.iter().map(float).collect()).collect() };
+    let teachers: Vec<(Vec<I>, I)> = floats(&teachers)
         .into_iter()
         .map(|v| {
             let n = norm(&v);
             (v, n)
         })
         .collect();
-    let mut constant = Float::new(PREC);
+    let mut constant = zero();
     for (j, (v, nv)) in teachers.iter().enumerate() {
-        constant += Float::with_val(PREC, nv.square_ref()) / 4u32;
+        constant = constant.add(&quarter_square(nv));
         for (u, nu) in &teachers[j + 1..] {
-            constant += kappa(v, u, nv, nu);
+            constant = constant.add(&kappa(v, u, nv, nu));
         }
     }
     Some(Certified {
@@ -340,14 +361,10 @@ pub fn figures(cert_path: &str, stem: &str, c: &point::Cert) -> Result<Vec<Figur
     let lower = float(&cert.lower);
     let at_start = seg.loss(0.0);
 
-    let whole = samples(1.0, &|t| seg.loss(t).to_f64());
+    let whole = samples(1.0, &|t| mid(&seg.loss(t)));
     let zoom_max = (4.0 * t_box_f).min(1.0);
-    let near = samples(zoom_max, &|t| {
-        Float::with_val(PREC, seg.loss(t) - &at_start).to_f64()
-    });
-    let above_lower = samples(zoom_max, &|t| {
-        Float::with_val(PREC, seg.loss(t) - &lower).to_f64()
-    });
+    let near = samples(zoom_max, &|t| mid(&seg.loss(t).sub(&at_start)));
+    let above_lower = samples(zoom_max, &|t| mid(&seg.loss(t).sub(&lower)));
     let enclosure_width = Q::from(&cert.upper - &cert.lower).to_f64();
     // The barrier: the largest sample, and the first sample after it below loss_lower.
     let (peak_t, peak) =
@@ -567,11 +584,13 @@ mod tests {
             let cert = read(&c).unwrap();
             let (start, end) = (cert.segment.loss(0.0), cert.segment.loss(1.0));
             // F(θ̃) is in the enclosure (it contains F(θ̃) + ∇F(B)·[−r, r]^p ∋ F(θ̃)).
+            let (lo, hi) = (start.lo_q().unwrap(), start.hi_q().unwrap());
             assert!(
-                start >= cert.lower && start <= cert.upper,
-                "{name}: {start}"
+                lo >= cert.lower && hi <= cert.upper,
+                "{name}: {}",
+                start.show(12)
             );
-            assert!(end.to_f64().abs() < 1e-30, "{name}: {end}");
+            assert!(mid(&end).abs() < 1e-30, "{name}: {}", end.show(12));
             // Each teacher gets exactly one student.
             let mut hit: Vec<usize> = cert.segment.target.iter().flatten().copied().collect();
             hit.sort_unstable();
