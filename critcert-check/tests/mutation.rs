@@ -147,8 +147,9 @@
 //!   point, verdict, curves and direction with the canonical claims of that verdict);
 //!   `reweight` (smooth: `u1` random with `u2` defined by C2.3, a random `v`, the radius
 //!   scaled, the inertia and its claim dropped); `point` (critical-point: the shift scaled by
-//!   `½ … 2` or `1 ± 10⁻ᵏ`, a loss bound scaled or nudged by `±10⁻ᵏ`, one coordinate of `W` or
-//!   of a teacher nudged by `±10⁻ᵏ`, `k ≤ 30`; with `radius` and `precision`);
+//!   `½ … 2` or `1 ± 10⁻ᵏ`, or for a saddle an entry of the direction scaled or nudged, a loss
+//!   bound scaled or nudged by `±10⁻ᵏ`, one coordinate of `W` or of a teacher nudged by `±10⁻ᵏ`,
+//!   `k ≤ 30`; with `radius` and `precision`);
 //! * `truncate` — the text cut at a random position (a quarter of the cuts in the last bytes);
 //! * `byte-flip` — one to four bytes replaced, bit-flipped, inserted or deleted;
 //! * `reformat` — keys shuffled and the text re-emitted compact, tab-indented, CRLF, …;
@@ -160,12 +161,12 @@
 //! # Runs
 //!
 //! Default (CI): `cargo test -p critcert-check --test mutation`, 1000 mutations per
-//! certificate (`CRITCERT_MUTATIONS`; 27 certificates: 27 000 mutations; measured 24–31 s in
-//! the test profile on two shared cores before the four `critical-point` certificates joined,
-//! 105–107 s after, in the test profile and in release, on two cores shared with other
-//! builds: those certificates take the checker 8–23 ms each, about 60 s of the run's CPU, and
-//! the oracle's misses 0.1–0.3 s each). Long run (45 000 per certificate; measured 38–48
-//! minutes on two shared cores for the 23 certificates before, not re-measured since):
+//! certificate (`CRITCERT_MUTATIONS`; 28 certificates: 28 000 mutations; measured 24–31 s in
+//! the test profile on two shared cores before the five `critical-point` certificates joined,
+//! 69–107 s after (release and test profile alike), on two cores shared with other
+//! builds: the four minima take the checker 8–23 ms a mutation, about 60 s of the run's CPU,
+//! and a miss of the oracle's cache 0.1–0.3 s). Long run (45 000 per certificate; measured
+//! 38–48 minutes on two shared cores for the 23 certificates before, not re-measured since):
 //!
 //! ```text
 //! CRITCERT_MUTATIONS=45000 cargo test -p critcert-check --release --test mutation -- --nocapture
@@ -1891,13 +1892,19 @@ fn op_reweight(_: &Ctx, d: &mut Draft, _: &Index, rng: &mut Rng) -> Option<Strin
     Some(what.join(", "))
 }
 
-/// `critical-point`: one number of the claims moved a little — the shift scaled, a loss bound
-/// nudged or scaled, one coordinate of `θ̃` (`W`) or of a teacher nudged by `±10⁻ᵏ`.
+/// `critical-point`: one number of the claims moved a little — the shift (a saddle: an entry of
+/// the direction) scaled or nudged, a loss bound nudged or scaled, one coordinate of `θ̃` (`W`)
+/// or of a teacher nudged by `±10⁻ᵏ`.
 fn op_point(_: &Ctx, d: &mut Draft, _: &Index, rng: &mut Rng) -> Option<String> {
     let k = 1 + rng.below(30) as u32;
     let tiny = Rational::from((1, Integer::from(Integer::u_pow_u(10, k))));
     let sign = if rng.one_in(2) { 1 } else { -1 };
     let (leaf, what): (&mut Value, String) = match rng.below(4) {
+        0 if d.v["witness"].get("direction").is_some() => {
+            let dir = d.v.get_mut("witness")?.get_mut("direction")?;
+            let i = rng.below(dir.as_array()?.len().max(1));
+            (dir.get_mut(i)?, format!("witness.direction[{i}]"))
+        }
         0 => (
             d.v.get_mut("witness")?.get_mut("shift")?,
             "witness.shift".into(),
@@ -1939,7 +1946,9 @@ fn op_point(_: &Ctx, d: &mut Draft, _: &Index, rng: &mut Rng) -> Option<String> 
         }
     };
     let old = canonical_rational(leaf.as_str()?)?;
-    let scaled = what == "witness.shift" || (what.starts_with("witness.loss") && rng.one_in(2));
+    let scaled = what == "witness.shift"
+        || (what.starts_with("witness.loss") || what.starts_with("witness.direction"))
+            && rng.one_in(2);
     let (how, new) = if scaled {
         let f = *rng.pick(&[(1, 2), (9, 10), (99, 100), (101, 100), (11, 10), (2, 1)]);
         let f = if rng.one_in(3) {
@@ -5121,7 +5130,8 @@ mod oracle {
 }
 
 /// The oracle's own Hessian of the Safran–Shamir loss against central differences of its
-/// gradient, and its gradient against differences of its loss, at a committed point.
+/// gradient, and its gradient against differences of its loss, at a committed point; then the
+/// `critical-point` oracle on false variants of committed certificates (each must be refused).
 #[test]
 fn point_oracle_derivatives_agree_with_differences() {
     oracle::check_derivatives(&proofs_dir().join("safran-shamir/ss-6-6-0.json"));
@@ -5178,7 +5188,38 @@ fn point_oracle_derivatives_agree_with_differences() {
             }),
         ),
     ];
-    for (what, f) in cases {
+    let path = proofs_dir().join("safran-shamir/saddle-3-3.json");
+    let saddle: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    oracle::judge(oracle::POINT, &saddle).unwrap();
+    let saddle_cases: Vec<(&str, Edit)> = vec![
+        (
+            "a saddle's direction along one coordinate",
+            Box::new(|v| {
+                let mut d = vec!["0"; 9];
+                d[0] = "1";
+                v["witness"]["direction"] = serde_json::json!(d);
+            }),
+        ),
+        (
+            "a saddle called a minimum",
+            Box::new(move |v| {
+                let w = v["witness"].as_object_mut().unwrap();
+                w.remove("direction");
+                w.insert("verdict".into(), "strict-local-minimum".into());
+                w.insert("shift".into(), "1/1000000".into());
+                v["claims"] = serde_json::to_value(critcert_check::point::claims(
+                    "strict-local-minimum",
+                    true,
+                ))
+                .unwrap();
+            }),
+        ),
+    ];
+    let all = cases
+        .into_iter()
+        .map(|(w, f)| (w, f, &v))
+        .chain(saddle_cases.into_iter().map(|(w, f)| (w, f, &saddle)));
+    for (what, f, v) in all {
         let mut m = v.clone();
         f(&mut m);
         let r = oracle::judge(oracle::POINT, &m);
