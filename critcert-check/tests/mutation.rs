@@ -27,7 +27,9 @@
 //!   an object, equivalent string escapes, a dropped final newline. It reads the same, so it
 //!   says the same.
 //! * `radius-decreased` — `witness.radius` replaced by a canonical rational `ρ'` with
-//!   `0 < ρ' < ρ` (both kinds with a radius). A local minimum on the region or box of radius
+//!   `0 < ρ' < ρ` (`relu-like-spurious-minimum`, `smooth-counterexample`; not `critical-point`,
+//!   whose Krawczyk test is not monotone in `r`: a box smaller than the Newton step holds no
+//!   critical point, so a smaller radius is judged by the oracle). A local minimum on the region or box of radius
 //!   `ρ` is one on every smaller one (a smaller neighbourhood), and every sufficient condition
 //!   the claims state is monotone in `ρ` (`ρ(1 + max‖x‖₁) ≤ μ`, `2ρ ≤ min v`, enclosures over
 //!   `v ± 2ρ` that shrink). An *increased* radius is not in this class: it claims more (see
@@ -66,6 +68,31 @@
 //!     segment widened by step·|h⁽ʲ⁺¹⁾| where `h⁽ʲ⁺¹⁾` changes sign on it) and put into the
 //!     claim's bound; the loss itself is evaluated on 32 corners and 32 random points of the
 //!     box. Not a proof, but independent of the checker and far finer than any mutation.
+//!   - `critical-point` (model `gaussian-relu` only; the `mlp` model has no oracle and no
+//!     committed certificate): MPFR floats at `P = 256 + min(bits of the largest number of
+//!     θ̃, teachers, r, d; 768)` bits, tolerance `2^-(P/2)`. The population loss, gradient and
+//!     Hessian come from the kernel in the scalars `a = ‖u‖²`, `b = ‖w‖²`, `c = uᵀw`
+//!     (derivatives worked out by hand, checked against central differences by
+//!     `point_oracle_derivatives_agree_with_differences`), not the checker's geometric
+//!     formulas. `smooth-box`: every student has `‖w̃_i‖ > √k·r` and every pair with a student
+//!     stays more than `asin(√k·r/‖w̃_i‖) + asin(√k·r/‖w̃_j‖)` away from the angles 0 and π (so
+//!     nothing in the box is 0 or parallel; a zero teacher fails); `unique-critical-point`:
+//!     Newton's method from θ̃ converges to θ* (gradient below the tolerance) with
+//!     `|θ* − θ̃|_∞ < r`; the Hessian is evaluated at θ̃, θ*, 8 corners and 4 random points of
+//!     the box and must be positive definite at each (an `LDLᵀ`; strict convexity, hence
+//!     uniqueness) for a minimum, nonsingular with `dᵀHd < 0` and a common positive diagonal
+//!     entry for a saddle (`negative-curvature`); `positive-definite` also needs the shift to
+//!     be consistent with the claim's enclosure `mid ± rad` (`mid − sI` definite, `‖rad‖_F < s`):
+//!     a radius matrix covering every sampled Hessian around a midpoint with `mid_ii > s` has
+//!     `rad_ij ≥ (max − min)/2` and `rad_ii ≥ max((max − min)/2, s − min)`, whose Frobenius
+//!     norm must be below `s`; `loss-enclosure`: `ℓ(θ*)` inside `[loss_lower, loss_upper]`,
+//!     which must also contain `ℓ(θ̃) ± r·Σ_i max|∂_iℓ|` over the samples (an inner estimate of
+//!     `ℓ(θ̃) + ∇ℓ(B)·[−r, r]^p`); `spurious`: `loss_lower > 0`, at most `n` teachers, and the
+//!     oracle's loss at the teacher is 0; `not-critical`: the gradient at θ̃ exists and an
+//!     entry exceeds the tolerance. The precision is not read beyond its range: every claim is
+//!     about the exact loss. Newton's point is cached by problem and point, the box analysis
+//!     by problem, point, radius, verdict and direction, so that mutations of the shift, the
+//!     loss bounds or the precision cost no recomputation.
 //!
 //!   The oracle is consulted only for mutations the checker accepted (its verdict does not
 //!   depend on the checker's; it is only not computed when not needed).
@@ -119,7 +146,10 @@
 //!   10⁻³)` or `2tρ`, or the better point nudged by `±10⁻ᵏ`); `resynth` (deep linear: a random
 //!   point, verdict, curves and direction with the canonical claims of that verdict);
 //!   `reweight` (smooth: `u1` random with `u2` defined by C2.3, a random `v`, the radius
-//!   scaled, the inertia and its claim dropped);
+//!   scaled, the inertia and its claim dropped); `point` (critical-point: the shift scaled by
+//!   `½ … 2` or `1 ± 10⁻ᵏ`, or for a saddle an entry of the direction scaled or nudged, a loss
+//!   bound scaled or nudged by `±10⁻ᵏ`, one coordinate of `W` or of a teacher nudged by `±10⁻ᵏ`,
+//!   `k ≤ 30`; with `radius` and `precision`);
 //! * `truncate` — the text cut at a random position (a quarter of the cuts in the last bytes);
 //! * `byte-flip` — one to four bytes replaced, bit-flipped, inserted or deleted;
 //! * `reformat` — keys shuffled and the text re-emitted compact, tab-indented, CRLF, …;
@@ -131,9 +161,12 @@
 //! # Runs
 //!
 //! Default (CI): `cargo test -p critcert-check --test mutation`, 1000 mutations per
-//! certificate (`CRITCERT_MUTATIONS`; 23 certificates: 23 000 mutations; measured 24–31 s in
-//! the test profile on two cores shared with other jobs). Long run (45 000 per certificate,
-//! 1 035 000 mutations; measured 38–48 minutes on two shared cores):
+//! certificate (`CRITCERT_MUTATIONS`; 28 certificates: 28 000 mutations; measured 24–31 s in
+//! the test profile on two shared cores before the five `critical-point` certificates joined,
+//! 69–107 s after (release and test profile alike), on two cores shared with other
+//! builds: the four minima take the checker 8–23 ms a mutation, about 60 s of the run's CPU,
+//! and a miss of the oracle's cache 0.1–0.3 s). Long run (45 000 per certificate; measured
+//! 38–48 minutes on two shared cores for the 23 certificates before, not re-measured since):
 //!
 //! ```text
 //! CRITCERT_MUTATIONS=45000 cargo test -p critcert-check --release --test mutation -- --nocapture
@@ -740,10 +773,10 @@ fn proofs_dir() -> PathBuf {
     FsPath::new(env!("CARGO_MANIFEST_DIR")).join("../proofs")
 }
 
-/// The kinds the harness mutates: those its oracle can re-derive. `critical-point`
-/// certificates (`critcert point`) are covered instead by the tamper tests of `tests/point.rs`
-/// and `proofs/tamper_both.py` (both checkers); an oracle for them is future work.
-const MUTATED_KINDS: [&str; 3] = [oracle::DEEP, RELU_LIKE, SMOOTH];
+/// The kinds the harness mutates: those its oracle can re-derive (`critical-point`: the
+/// `gaussian-relu` certificates of Safran & Shamir's model; they are also covered by the tamper
+/// tests of `tests/point.rs` and `proofs/tamper_both.py`, both checkers).
+const MUTATED_KINDS: [&str; 4] = [oracle::DEEP, RELU_LIKE, SMOOTH, oracle::POINT];
 
 fn load_certs() -> Vec<Cert> {
     fn walk(dir: &FsPath, out: &mut Vec<PathBuf>) {
@@ -773,6 +806,11 @@ fn load_certs() -> Vec<Cert> {
             // tests/losses.rs, tests/paper.rs (both checkers on single-number changes) and
             // proofs/tamper_both.py.
             if kind == oracle::DEEP && value["problem"]["loss"] != "half-squared-frobenius" {
+                return None;
+            }
+            // The critical-point oracle knows Safran & Shamir's model only (an `mlp`
+            // certificate is covered by tests/point.rs and proofs/tamper_both.py).
+            if kind == oracle::POINT && value["problem"]["model"] != "gaussian-relu" {
                 return None;
             }
             let name = p
@@ -1854,6 +1892,81 @@ fn op_reweight(_: &Ctx, d: &mut Draft, _: &Index, rng: &mut Rng) -> Option<Strin
     Some(what.join(", "))
 }
 
+/// `critical-point`: one number of the claims moved a little — the shift (a saddle: an entry of
+/// the direction) scaled or nudged, a loss bound nudged or scaled, one coordinate of `θ̃` (`W`)
+/// or of a teacher nudged by `±10⁻ᵏ`.
+fn op_point(_: &Ctx, d: &mut Draft, _: &Index, rng: &mut Rng) -> Option<String> {
+    let k = 1 + rng.below(30) as u32;
+    let tiny = Rational::from((1, Integer::from(Integer::u_pow_u(10, k))));
+    let sign = if rng.one_in(2) { 1 } else { -1 };
+    let (leaf, what): (&mut Value, String) = match rng.below(4) {
+        0 if d.v["witness"].get("direction").is_some() => {
+            let dir = d.v.get_mut("witness")?.get_mut("direction")?;
+            let i = rng.below(dir.as_array()?.len().max(1));
+            (dir.get_mut(i)?, format!("witness.direction[{i}]"))
+        }
+        0 => (
+            d.v.get_mut("witness")?.get_mut("shift")?,
+            "witness.shift".into(),
+        ),
+        1 => {
+            let which = *rng.pick(&["loss_lower", "loss_upper"]);
+            (
+                d.v.get_mut("witness")?.get_mut(which)?,
+                format!("witness.{which}"),
+            )
+        }
+        2 => {
+            let w = d.v.get_mut("problem")?.get_mut("point")?.get_mut("W")?;
+            if w.as_array()?.is_empty() || w[0].as_array()?.is_empty() {
+                return None;
+            }
+            let (a, i) = (
+                rng.below(w.as_array()?.len()),
+                rng.below(w[0].as_array()?.len()),
+            );
+            (
+                w.get_mut(a)?.get_mut(i)?,
+                format!("problem.point.W[{a}][{i}]"),
+            )
+        }
+        _ => {
+            let t = d.v.get_mut("problem")?.get_mut("teachers")?;
+            if t.as_array()?.is_empty() || t[0].as_array()?.is_empty() {
+                return None;
+            }
+            let (j, a) = (
+                rng.below(t.as_array()?.len()),
+                rng.below(t[0].as_array()?.len()),
+            );
+            (
+                t.get_mut(j)?.get_mut(a)?,
+                format!("problem.teachers[{j}][{a}]"),
+            )
+        }
+    };
+    let old = canonical_rational(leaf.as_str()?)?;
+    let scaled = what == "witness.shift"
+        || (what.starts_with("witness.loss") || what.starts_with("witness.direction"))
+            && rng.one_in(2);
+    let (how, new) = if scaled {
+        let f = *rng.pick(&[(1, 2), (9, 10), (99, 100), (101, 100), (11, 10), (2, 1)]);
+        let f = if rng.one_in(3) {
+            Rational::from(1) + tiny.clone() * sign
+        } else {
+            Rational::from(f)
+        };
+        (format!("×{f}"), old.clone() * f)
+    } else {
+        (
+            format!("{}10^-{k}", if sign > 0 { "+" } else { "−" }),
+            old.clone() + tiny.clone() * sign,
+        )
+    };
+    *leaf = Value::String(new.to_string());
+    Some(format!("{what}: {old} → {new} ({how})"))
+}
+
 /// The value-level operators with their weights (and whether they apply to the kind).
 fn value_ops(kind: &str) -> Vec<(&'static str, Op, u32)> {
     let mut ops: Vec<(&'static str, Op, u32)> = vec![
@@ -1883,6 +1996,11 @@ fn value_ops(kind: &str) -> Vec<(&'static str, Op, u32)> {
             ops.push(("rescale", op_rescale, 8));
         }
         oracle::DEEP => ops.push(("resynth", op_resynth, 10)),
+        oracle::POINT => {
+            ops.push(("radius", op_radius, 4));
+            ops.push(("precision", op_precision, 2));
+            ops.push(("point", op_point, 10));
+        }
         _ => {}
     }
     ops
@@ -2633,6 +2751,7 @@ mod oracle {
             DEEP => deep_linear(v),
             RELU_LIKE => relu_like(v),
             SMOOTH => smooth(v),
+            POINT => point(v),
             _ => err("unknown kind"),
         }
     }
@@ -4117,6 +4236,834 @@ mod oracle {
         Ok(())
     }
 
+    // ----- critical-point (numerical; gaussian-relu) -----
+
+    pub const POINT: &str = "critical-point";
+
+    /// Safran & Shamir's population loss `F(W) = ½ E(Σ_i relu(w_iᵀx) − Σ_j relu(v_jᵀx))²`,
+    /// `x ~ N(0, I_k)`, through the kernel of the three scalars `a = ‖u‖²`, `b = ‖w‖²`,
+    /// `c = uᵀw`: `κ = (S + (π − φ)c)/(2π)`, `S = √(ab − c²)`, `φ = arccos(c/√(ab))`, with its
+    /// derivatives worked out here by hand (`κ_a = S/(4πa)`, `κ_c = (π − φ)/(2π)`,
+    /// `κ_cc = 1/(2πS)`, `κ_ac = −c/(4πaS)`, `κ_aa = (2c² − ab)/(8πa²S)`, `κ_ab = 1/(8πS)`) and
+    /// the chain rule, not the checker's geometric formulas. `θ[i·k + a]` is entry `a` of
+    /// student `i` (column `i` of `W`).
+    struct Gauss {
+        k: usize,
+        n: usize,
+        teachers: Vec<Vec<Float>>,
+        prec: u32,
+        pi: Float,
+    }
+
+    /// One pair's gradient in `u`, and its second derivatives in rank-two form:
+    /// `∂²κ/∂u² = 2κ_a I + 4κ_aa uuᵀ + 2κ_ac (uwᵀ + wuᵀ) + κ_cc wwᵀ = 2κ_a I + p uᵀ + q wᵀ` with
+    /// `p = 4κ_aa u + 2κ_ac w`, `q = 2κ_ac u + κ_cc w`, and (rows `u`, columns `w`)
+    /// `∂²κ/∂u∂w = κ_c I + 4κ_ab uwᵀ + 2κ_ac uuᵀ + 2κ_bc wwᵀ + κ_cc wuᵀ = κ_c I + u rᵀ + w sᵀ`
+    /// with `r = 4κ_ab w + 2κ_ac u`, `s = 2κ_bc w + κ_cc u`.
+    struct Pair {
+        du: Vec<Float>,
+        two_ka: Float,
+        kc: Float,
+        p: Vec<Float>,
+        q: Vec<Float>,
+        r: Vec<Float>,
+        s: Vec<Float>,
+    }
+
+    /// What the oracle evaluates at one point: `F`, `∇F` and (if asked) `∇²F`.
+    struct Eval {
+        loss: Float,
+        grad: Vec<Float>,
+        hess: Option<Vec<Vec<Float>>>,
+    }
+
+    fn dotf(u: &[Float], w: &[Float], prec: u32) -> Float {
+        let mut s = Float::with_val(prec, 0);
+        for (x, y) in u.iter().zip(w) {
+            s += Float::with_val(prec, x * y);
+        }
+        s
+    }
+
+    impl Gauss {
+        fn zero(&self) -> Float {
+            Float::with_val(self.prec, 0)
+        }
+
+        /// `κ(u, w)` for any vectors (0 when one is 0; parallel ones allowed).
+        fn kappa(&self, u: &[Float], w: &[Float]) -> Float {
+            let p = self.prec;
+            let (a, b, c) = (dotf(u, u, p), dotf(w, w, p), dotf(u, w, p));
+            if a.is_zero() || b.is_zero() {
+                return self.zero();
+            }
+            let ab = Float::with_val(p, &a * &b);
+            let s2 = Float::with_val(p, &ab - Float::with_val(p, &c * &c)).max(&self.zero());
+            let cos = (Float::with_val(p, &c / ab.sqrt()))
+                .clamp(&Float::with_val(p, -1), &Float::with_val(p, 1));
+            let psi = Float::with_val(p, &self.pi - cos.acos());
+            (s2.sqrt() + psi * &c) / Float::with_val(p, &self.pi * 2u32)
+        }
+
+        /// The derivatives of `κ(u, w)` in `u` (and `w`), or why they do not exist here.
+        fn pair(&self, u: &[Float], w: &[Float], hess: bool) -> R<Pair> {
+            let p = self.prec;
+            let k = u.len();
+            let (a, b, c) = (dotf(u, u, p), dotf(w, w, p), dotf(u, w, p));
+            let ab = Float::with_val(p, &a * &b);
+            let s2 = Float::with_val(p, &ab - Float::with_val(p, &c * &c));
+            // Zero or parallel (within the working precision): no second derivatives.
+            let floor = Float::with_val(p, &ab >> (p / 2));
+            if a.is_zero() || b.is_zero() || s2 <= floor {
+                return err("a zero vector or two parallel vectors");
+            }
+            let s = s2.sqrt();
+            let cos = Float::with_val(p, &c / ab.clone().sqrt());
+            let psi = Float::with_val(p, &self.pi - cos.acos());
+            let two_pi = Float::with_val(p, &self.pi * 2u32);
+            let four_pi = Float::with_val(p, &self.pi * 4u32);
+            let ka = Float::with_val(p, &s / Float::with_val(p, &four_pi * &a));
+            let kc = Float::with_val(p, &psi / &two_pi);
+            let du: Vec<Float> = (0..k)
+                .map(|x| Float::with_val(p, &ka * &u[x]) * 2u32 + Float::with_val(p, &kc * &w[x]))
+                .collect();
+            let two_ka = Float::with_val(p, &ka * 2u32);
+            if !hess {
+                return Ok(Pair {
+                    du,
+                    two_ka,
+                    kc,
+                    p: Vec::new(),
+                    q: Vec::new(),
+                    r: Vec::new(),
+                    s: Vec::new(),
+                });
+            }
+            let eight_pi = Float::with_val(p, &self.pi * 8u32);
+            let kcc = Float::with_val(p, &two_pi * &s).recip();
+            let kac = -Float::with_val(p, &c / Float::with_val(p, &four_pi * &a)) / &s;
+            let kbc = -Float::with_val(p, &c / Float::with_val(p, &four_pi * &b)) / &s;
+            let kaa = (Float::with_val(p, &c * &c) * 2u32 - &ab)
+                / Float::with_val(p, &eight_pi * Float::with_val(p, &a * &a))
+                / &s;
+            let kab = Float::with_val(p, &eight_pi * &s).recip();
+            // α x + β y, entrywise.
+            let comb = |al: &Float, x: &[Float], be: &Float, y: &[Float]| -> Vec<Float> {
+                x.iter()
+                    .zip(y)
+                    .map(|(xi, yi)| {
+                        let mut t = Float::with_val(p, al * xi);
+                        t += be * yi;
+                        t
+                    })
+                    .collect()
+            };
+            let (kaa4, kac2, kab4, kbc2) = (kaa * 4u32, kac * 2u32, kab * 4u32, kbc * 2u32);
+            Ok(Pair {
+                p: comb(&kaa4, u, &kac2, w),
+                q: comb(&kac2, u, &kcc, w),
+                r: comb(&kab4, w, &kac2, u),
+                s: comb(&kbc2, w, &kcc, u),
+                du,
+                two_ka,
+                kc,
+            })
+        }
+
+        fn students<'a>(&self, th: &'a [Float]) -> Vec<&'a [Float]> {
+            (0..self.n)
+                .map(|i| &th[i * self.k..(i + 1) * self.k])
+                .collect()
+        }
+
+        /// `F` alone, anywhere (zero students and parallel vectors allowed).
+        fn loss(&self, th: &[Float]) -> Float {
+            let p = self.prec;
+            let w = self.students(th);
+            let mut f = self.zero();
+            for (i, wi) in w.iter().enumerate() {
+                f += dotf(wi, wi, p) / 4u32;
+                for wj in &w[i + 1..] {
+                    f += self.kappa(wi, wj);
+                }
+                for v in &self.teachers {
+                    f -= self.kappa(wi, v);
+                }
+            }
+            for (j, v) in self.teachers.iter().enumerate() {
+                f += dotf(v, v, p) / 4u32;
+                for v2 in &self.teachers[j + 1..] {
+                    f += self.kappa(v, v2);
+                }
+            }
+            f
+        }
+
+        fn eval(&self, th: &[Float], hess: bool) -> R<Eval> {
+            let (k, p) = (self.k, self.prec);
+            let w = self.students(th);
+            let dim = k * self.n;
+            let mut grad: Vec<Float> = th.iter().map(|x| Float::with_val(p, x / 2u32)).collect();
+            let mut h = hess.then(|| {
+                let mut h = vec![vec![self.zero(); dim]; dim];
+                for (d, row) in h.iter_mut().enumerate() {
+                    row[d] = Float::with_val(p, 0.5);
+                }
+                h
+            });
+            for (i, wi) in w.iter().enumerate() {
+                let others = w
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != i)
+                    .map(|(j, wj)| (Some(j), *wj));
+                let teachers = self.teachers.iter().map(|v| (None, v.as_slice()));
+                for (j, other) in others.chain(teachers) {
+                    let pr = self.pair(wi, other, hess).map_err(|e| match j {
+                        Some(j) => format!("students {} and {}: {e}", i + 1, j + 1),
+                        None => format!("student {} and a teacher: {e}", i + 1),
+                    })?;
+                    let plus = j.is_some();
+                    for (a, g) in pr.du.iter().enumerate() {
+                        if plus {
+                            grad[i * k + a] += g;
+                        } else {
+                            grad[i * k + a] -= g;
+                        }
+                    }
+                    if let Some(h) = h.as_mut() {
+                        for a in 0..k {
+                            let row = &mut h[i * k + a];
+                            for b in 0..k {
+                                let d = &mut row[i * k + b];
+                                if plus {
+                                    *d += &pr.p[a] * &wi[b];
+                                    *d += &pr.q[a] * &other[b];
+                                } else {
+                                    *d -= &pr.p[a] * &wi[b];
+                                    *d -= &pr.q[a] * &other[b];
+                                }
+                            }
+                            if plus {
+                                row[i * k + a] += &pr.two_ka;
+                            } else {
+                                row[i * k + a] -= &pr.two_ka;
+                            }
+                            if let Some(j) = j {
+                                for b in 0..k {
+                                    let mut m = Float::with_val(p, &wi[a] * &pr.r[b]);
+                                    m += &other[a] * &pr.s[b];
+                                    if a == b {
+                                        m += &pr.kc;
+                                    }
+                                    row[j * k + b] = m;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            Ok(Eval {
+                loss: self.loss(th),
+                grad,
+                hess: h,
+            })
+        }
+    }
+
+    /// `x` solving `a x = b` (Gaussian elimination, partial pivoting), or `None` if a pivot
+    /// vanishes relative to `tol`.
+    fn solve(mut a: Vec<Vec<Float>>, mut b: Vec<Float>, tol: &Float) -> Option<Vec<Float>> {
+        let n = b.len();
+        let scale = a
+            .iter()
+            .flatten()
+            .fold(Float::with_val(tol.prec(), 0), |m, x| {
+                m.max(&Float::with_val(x.prec(), x.abs_ref()))
+            });
+        let floor = Float::with_val(tol.prec(), &scale * tol);
+        for col in 0..n {
+            let piv = (col..n).max_by(|&x, &y| {
+                a[x][col]
+                    .clone()
+                    .abs()
+                    .partial_cmp(&a[y][col].clone().abs())
+                    .unwrap()
+            })?;
+            if a[piv][col].clone().abs() <= floor {
+                return None;
+            }
+            a.swap(col, piv);
+            b.swap(col, piv);
+            let (top, rest) = a.split_at_mut(col + 1);
+            let prow = &top[col];
+            for (off, row) in rest.iter_mut().enumerate() {
+                let f = Float::with_val(tol.prec(), &row[col] / &prow[col]);
+                if f.is_zero() {
+                    continue;
+                }
+                for c in col..n {
+                    row[c] -= &f * &prow[c];
+                }
+                let t = Float::with_val(tol.prec(), &f * &b[col]);
+                b[col + 1 + off] -= t;
+            }
+        }
+        let mut x = vec![Float::with_val(tol.prec(), 0); n];
+        for r in (0..n).rev() {
+            let mut s = b[r].clone();
+            for c in r + 1..n {
+                s -= &a[r][c] * &x[c];
+            }
+            x[r] = s / &a[r][r];
+        }
+        Some(x)
+    }
+
+    /// Whether the symmetric `a` is positive definite: `LDLᵀ` without pivoting, every pivot above
+    /// `tol` times the largest entry.
+    fn positive_definite(mut a: Vec<Vec<Float>>, tol: &Float) -> bool {
+        let n = a.len();
+        let p = tol.prec();
+        let scale = a.iter().flatten().fold(Float::with_val(p, 0), |m, x| {
+            m.max(&Float::with_val(p, x.abs_ref()))
+        });
+        let floor = Float::with_val(p, &scale * tol);
+        for col in 0..n {
+            if a[col][col] <= floor {
+                return false;
+            }
+            let (top, rest) = a.split_at_mut(col + 1);
+            let prow = &top[col];
+            for (off, row) in rest.iter_mut().enumerate() {
+                // The upper triangle only: a[col][i] stands for a[i][col].
+                let f = Float::with_val(p, &prow[col + 1 + off] / &prow[col]);
+                for c in col + 1 + off..n {
+                    row[c] -= &f * &prow[c];
+                }
+            }
+        }
+        true
+    }
+
+    /// What the oracle finds over the box for one problem, point, radius, verdict and direction
+    /// (cached: mutations of the shift, the loss bounds and the precision reuse it).
+    struct Analysis {
+        prec: u32,
+        /// `ℓ(θ*)` and `ℓ(θ̃)`.
+        loss_star: Float,
+        loss_tilde: Float,
+        /// `Σ_i max |∂_iℓ|` over the samples.
+        grad_sum: Float,
+        /// Per diagonal entry the least and largest sampled value, and
+        /// `Σ_{i≠j} ((max − min)/2)²` of the off-diagonal ones.
+        diag_min: Vec<Float>,
+        diag_max: Vec<Float>,
+        off_half_sq: Float,
+    }
+
+    /// Newton's critical point (by problem and point) or the box analysis (by problem, point,
+    /// radius, verdict and direction).
+    enum Cached {
+        Star(Vec<Float>, Float),
+        Over(Analysis),
+    }
+
+    type Cache = std::collections::HashMap<String, R<std::sync::Arc<Cached>>>;
+
+    fn cached(key: String, f: impl FnOnce() -> R<Cached>) -> R<std::sync::Arc<Cached>> {
+        static C: std::sync::OnceLock<std::sync::Mutex<Cache>> = std::sync::OnceLock::new();
+        let c = C.get_or_init(Default::default);
+        if let Some(v) = c.lock().unwrap().get(&key) {
+            return v.clone();
+        }
+        let v = f().map(std::sync::Arc::new);
+        let mut c = c.lock().unwrap();
+        if c.len() > 4000 {
+            c.clear();
+        }
+        c.insert(key, v.clone());
+        v
+    }
+
+    fn point(v: &Value) -> R<()> {
+        let p = obj(
+            &v["problem"],
+            "problem",
+            &["model", "loss", "teachers", "point"],
+            &[],
+        )?;
+        if p["model"].as_str() != Some("gaussian-relu")
+            || p["loss"].as_str() != Some("population-squared")
+        {
+            return err("problem: the oracle knows gaussian-relu / population-squared only");
+        }
+        obj(&p["point"], "problem.point", &["W"], &[])?;
+        let wrows = arr(&p["point"]["W"], "W")?;
+        let k = wrows.len();
+        let n = wrows.first().and_then(Value::as_array).map_or(0, Vec::len);
+        if k == 0 || n == 0 || k * n > 1000 {
+            return err("problem.point.W: need 1 ≤ k·n ≤ 1000");
+        }
+        let wm = rmat(&p["point"]["W"], "W", k, n)?;
+        let trows = arr(&p["teachers"], "teachers")?;
+        if trows.is_empty() || trows.len() > 1000 {
+            return err("teachers: need 1 to 1000");
+        }
+        let tm = rmat(&p["teachers"], "teachers", trows.len(), k)?;
+        let t = tm.len();
+        let wv = obj(
+            &v["witness"],
+            "witness",
+            &["verdict", "precision"],
+            &["radius", "shift", "direction", "loss_lower", "loss_upper"],
+        )?;
+        let verdict = wv["verdict"].as_str().ok_or("verdict")?;
+        let minimum = verdict == "strict-local-minimum";
+        let saddle = verdict == "saddle";
+        if !(minimum || saddle || verdict == "not-critical") {
+            return err("unknown verdict");
+        }
+        let bits = uint(&wv["precision"], "precision")?;
+        if !(32..=4096).contains(&bits) {
+            return err("precision out of range");
+        }
+        // One reading: exactly the fields of the verdict.
+        for (name, wanted) in [
+            ("radius", minimum || saddle),
+            ("loss_lower", minimum || saddle),
+            ("loss_upper", minimum || saddle),
+            ("shift", minimum),
+            ("direction", saddle),
+        ] {
+            if wv.contains_key(name) != wanted {
+                return err(format!("witness.{name}: present iff the verdict uses it"));
+            }
+        }
+        let spurious = minimum && t <= n;
+        claims_are(
+            &v["claims"],
+            &critcert_check::point::claims(verdict, spurious),
+        )?;
+        // θ̃, student by student.
+        let theta: Vec<Rational> = (0..n)
+            .flat_map(|i| wm.iter().map(move |row| row[i].clone()))
+            .collect();
+        let dim = k * n;
+        let direction = if saddle {
+            let d = rvec(&wv["direction"], "direction", Some(dim))?;
+            if d.iter().all(|x| *x == 0) {
+                return err("claim 'negative-curvature': the direction is 0");
+            }
+            Some(d)
+        } else {
+            None
+        };
+        let qbits = |q: &Rational| q.numer().significant_bits() + q.denom().significant_bits();
+        let radius = if minimum || saddle {
+            let r = rat(&wv["radius"], "radius")?;
+            if r <= 0 {
+                return err("witness.radius: not positive");
+            }
+            Some(r)
+        } else {
+            None
+        };
+        let maxbits = theta
+            .iter()
+            .chain(tm.iter().flatten())
+            .chain(radius.iter())
+            .chain(direction.iter().flatten())
+            .map(qbits)
+            .max()
+            .unwrap_or(0);
+        // Inputs beyond the precision are rounded: 2^-P relative, far below the tolerance.
+        let prec = 256 + maxbits.min(768);
+        let g = Gauss {
+            k,
+            n,
+            teachers: tm
+                .iter()
+                .map(|r| r.iter().map(|x| Float::with_val(prec, x)).collect())
+                .collect(),
+            prec,
+            pi: Float::with_val(prec, Constant::Pi),
+        };
+        let tol = Float::with_val(prec, Float::i_exp(1, -(prec as i32 / 2)));
+        let th: Vec<Float> = theta.iter().map(|x| Float::with_val(prec, x)).collect();
+        let Some(r) = radius else {
+            // not-critical: the gradient at θ̃ exists and an entry of it is not 0.
+            let e = g
+                .eval(&th, false)
+                .map_err(|e| format!("claim 'not-critical': no gradient at θ̃ ({e})"))?;
+            let big = e.grad.iter().any(|x| x.clone().abs() > tol);
+            return if big {
+                Ok(())
+            } else {
+                err("claim 'not-critical': every gradient entry at θ̃ is 0 to the oracle's precision")
+            };
+        };
+        let key = serde_json::json!([
+            p["teachers"],
+            p["point"],
+            wv["radius"],
+            verdict,
+            wv.get("direction")
+        ])
+        .to_string();
+        let star = cached(
+            serde_json::json!([p["teachers"], p["point"], prec]).to_string(),
+            || newton(&g, &th, &tol).map(|(x, l)| Cached::Star(x, l)),
+        )?;
+        let Cached::Star(x_star, loss_star) = &*star else {
+            unreachable!()
+        };
+        let a = cached(key, || {
+            analyse(&g, &th, (x_star, loss_star), &r, direction.as_deref(), &tol).map(Cached::Over)
+        })?;
+        let Cached::Over(a) = &*a else { unreachable!() };
+        let prec = a.prec;
+        let fq = |q: &Rational| Float::with_val(prec, q);
+        let lo = fq(&rat(&wv["loss_lower"], "loss_lower")?);
+        let hi = fq(&rat(&wv["loss_upper"], "loss_upper")?);
+        // loss-enclosure: ℓ(θ*) ∈ [lo, hi], and [lo, hi] ⊇ ℓ(θ̃) + ∇ℓ(B)·[−r, r]^p, of which the
+        // sampled gradients give an inner estimate.
+        let spread = Float::with_val(prec, &a.grad_sum * &fq(&r));
+        let inner_lo = Float::with_val(prec, &a.loss_tilde - &spread);
+        let inner_hi = Float::with_val(prec, &a.loss_tilde + &spread);
+        if Float::with_val(prec, &lo + &tol) >= a.loss_star
+            || Float::with_val(prec, &a.loss_star + &tol) >= hi
+        {
+            return err(format!(
+                "claim 'loss-enclosure': ℓ(θ*) ≈ {} is not inside [loss_lower, loss_upper] = [{}, {}]",
+                a.loss_star.to_f64(),
+                lo.to_f64(),
+                hi.to_f64()
+            ));
+        }
+        if Float::with_val(prec, &lo + &tol) >= inner_lo
+            || Float::with_val(prec, &inner_hi + &tol) >= hi
+        {
+            return err(format!(
+                "claim 'loss-enclosure': [loss_lower, loss_upper] does not contain ℓ(θ̃) ± r·Σ max|∂ℓ| sampled over B = [{}, {}]",
+                inner_lo.to_f64(),
+                inner_hi.to_f64()
+            ));
+        }
+        if minimum {
+            // positive-definite: sampled definiteness is in `analyse`; here the shift. The
+            // enclosure's radius matrix covers every sampled Hessian around its midpoint, and
+            // mid_ii > s: rad_ij ≥ (max − min)/2, rad_ii ≥ max((max − min)/2, s − min); the
+            // claim needs ‖rad‖_F < s.
+            let s = fq(&rat(&wv["shift"], "shift")?);
+            if s.cmp0() != Some(Ordering::Greater) {
+                return err("claim 'positive-definite': the shift is not positive");
+            }
+            let mut rad2 = a.off_half_sq.clone();
+            for (m, mx) in a.diag_min.iter().zip(&a.diag_max) {
+                let half = Float::with_val(prec, mx - m) / 2u32;
+                let below = Float::with_val(prec, &s - m);
+                let ri = half.max(&below);
+                rad2 += Float::with_val(prec, &ri * &ri);
+            }
+            if Float::with_val(prec, &rad2 + &tol) >= Float::with_val(prec, &s * &s) {
+                return err(format!(
+                    "claim 'positive-definite': the sampled Hessians need ‖rad‖_F ≥ {} with mid − sI definite, not below s = {}",
+                    rad2.sqrt().to_f64(),
+                    s.to_f64()
+                ));
+            }
+        }
+        if spurious {
+            if lo.cmp0() != Some(Ordering::Greater) {
+                return err("claim 'spurious': loss_lower is not positive");
+            }
+            // The teacher: a student per teacher, the others 0.
+            let mut at: Vec<Float> = vec![Float::with_val(g.prec, 0); dim];
+            for (j, v) in g.teachers.iter().enumerate() {
+                at[j * k..(j + 1) * k].clone_from_slice(v);
+            }
+            if g.loss(&at).abs() > tol {
+                return err("claim 'spurious': the loss at the teacher is not 0");
+            }
+        }
+        Ok(())
+    }
+
+    /// The critical point `θ*` near `θ̃` by Newton's method, with `ℓ(θ*)` (independent of the
+    /// radius: cached by problem and point).
+    fn newton(g: &Gauss, th: &[Float], tol: &Float) -> R<(Vec<Float>, Float)> {
+        let prec = g.prec;
+        let mut x: Vec<Float> = th.to_vec();
+        let fine = Float::with_val(prec, Float::i_exp(1, -(prec as i32 * 3 / 4)));
+        let far = th.iter().fold(Float::with_val(prec, 1), |m, t| {
+            m.max(&Float::with_val(prec, t.abs_ref()))
+        });
+        for _ in 0..40 {
+            let e = g
+                .eval(&x, true)
+                .map_err(|e| format!("claim 'unique-critical-point': on Newton's path, {e}"))?;
+            let step = solve(e.hess.unwrap(), e.grad, tol).ok_or(
+                "claim 'unique-critical-point': a singular Hessian on Newton's path".to_string(),
+            )?;
+            let mut big = Float::with_val(prec, 0);
+            for (xi, si) in x.iter_mut().zip(&step) {
+                *xi -= si;
+                big = big.max(&Float::with_val(prec, si.abs_ref()));
+            }
+            if big <= fine {
+                let at = g
+                    .eval(&x, false)
+                    .map_err(|e| format!("claim 'unique-critical-point': {e}"))?;
+                if at.grad.iter().any(|gi| gi.clone().abs() > *tol) {
+                    break;
+                }
+                return Ok((x, at.loss));
+            }
+            if x.iter()
+                .zip(th)
+                .any(|(a, b)| Float::with_val(prec, a - b).abs() > far)
+            {
+                break;
+            }
+        }
+        err("claim 'unique-critical-point': Newton's method from θ̃ does not converge")
+    }
+
+    /// The box analysis: smoothness on `B` (rigorous up to rounding), the critical point by
+    /// Newton's method, and the sampled Hessians (definite for a minimum; for a saddle
+    /// `dᵀHd < 0` and a positive diagonal entry), at `θ̃`, `θ*`, 8 corners and 4 random points.
+    fn analyse(
+        g: &Gauss,
+        th: &[Float],
+        (x, loss_star): (&[Float], &Float),
+        r: &Rational,
+        direction: Option<&[Rational]>,
+        tol: &Float,
+    ) -> R<Analysis> {
+        let (k, n, prec) = (g.k, g.n, g.prec);
+        let rf = Float::with_val(prec, r);
+        // smooth-box. Student i ranges over a box inside the ball of radius ρ = √k·r around
+        // w̃_i, so its angle with w̃_i is at most β_i = asin(ρ/‖w̃_i‖) (and it is never 0 when
+        // ρ < ‖w̃_i‖); two vectors cannot become parallel while the angle between their
+        // centres stays more than β_i + β_j away from 0 and π.
+        let rho = Float::with_val(prec, &rf * Float::with_val(prec, k).sqrt());
+        let w = g.students(th);
+        let mut beta = Vec::with_capacity(n);
+        for (i, wi) in w.iter().enumerate() {
+            let nw = dotf(wi, wi, prec).sqrt();
+            if Float::with_val(prec, &rho + tol) >= nw {
+                return err(format!(
+                    "claim 'smooth-box': student {} may be 0 on B (‖w̃‖ ≤ √k·r)",
+                    i + 1
+                ));
+            }
+            beta.push((Float::with_val(prec, &rho / &nw).asin(), nw));
+        }
+        for (j, v) in g.teachers.iter().enumerate() {
+            if dotf(v, v, prec).is_zero() {
+                return err(format!(
+                    "claim 'smooth-box': teacher {} is 0 (parallel to every vector)",
+                    j + 1
+                ));
+            }
+        }
+        let zero = Float::with_val(prec, 0);
+        let apart = |u: &[Float], nu: &Float, w: &[Float], bu: &Float, bw: &Float| {
+            let nw = dotf(w, w, prec).sqrt();
+            let cos = (dotf(u, w, prec) / Float::with_val(prec, nu * &nw))
+                .clamp(&Float::with_val(prec, -1), &Float::with_val(prec, 1));
+            let ang = cos.acos();
+            let other = Float::with_val(prec, &g.pi - &ang);
+            let least = ang.min(&other);
+            least > Float::with_val(prec, bu + bw) + tol
+        };
+        for i in 0..n {
+            for j in i + 1..n {
+                if !apart(w[i], &beta[i].1, w[j], &beta[i].0, &beta[j].0) {
+                    return err(format!(
+                        "claim 'smooth-box': students {} and {} may be parallel on B",
+                        i + 1,
+                        j + 1
+                    ));
+                }
+            }
+            for (j, v) in g.teachers.iter().enumerate() {
+                if !apart(w[i], &beta[i].1, v, &beta[i].0, &zero) {
+                    return err(format!(
+                        "claim 'smooth-box': student {} and teacher {} may be parallel on B",
+                        i + 1,
+                        j + 1
+                    ));
+                }
+            }
+        }
+        // unique-critical-point: the critical point from Newton's method, inside B.
+        let dim = k * n;
+        let limit = Float::with_val(prec, &rf - Float::with_val(prec, &rf * tol));
+        if x.iter()
+            .zip(th)
+            .any(|(a, b)| Float::with_val(prec, a - b).abs() >= limit)
+        {
+            return err("claim 'unique-critical-point': the critical point Newton's method finds is not inside B");
+        }
+        // The samples.
+        let mut rng = super::Rng::new(0xC0FFEE ^ dim as u64);
+        let mut samples: Vec<Vec<Float>> = vec![th.to_vec(), x.to_vec()];
+        for s in 0..12 {
+            samples.push(
+                th.iter()
+                    .map(|c| {
+                        let u = if s < 8 {
+                            Float::with_val(prec, if rng.one_in(2) { 1 } else { -1 })
+                        } else {
+                            Float::with_val(prec, rng.below(2001) as i32 - 1000) / 1000u32
+                        };
+                        Float::with_val(prec, c + u * &rf)
+                    })
+                    .collect(),
+            );
+        }
+        let d: Option<Vec<Float>> =
+            direction.map(|d| d.iter().map(|q| Float::with_val(prec, q)).collect());
+        let mut gmax = vec![Float::with_val(prec, 0); dim];
+        let mut hmin: Vec<Vec<Float>> = Vec::new();
+        let mut hmax: Vec<Vec<Float>> = Vec::new();
+        let mut up: Vec<bool> = vec![true; dim];
+        let mut loss_tilde = Float::with_val(prec, 0);
+        for (si, s) in samples.iter().enumerate() {
+            let e = g
+                .eval(s, true)
+                .map_err(|e| format!("claim 'smooth-box': at a sample of B, {e}"))?;
+            if si == 0 {
+                loss_tilde = e.loss.clone();
+            }
+            let h = e.hess.unwrap();
+            for (m, gi) in gmax.iter_mut().zip(&e.grad) {
+                *m = m.clone().max(&Float::with_val(prec, gi.abs_ref()));
+            }
+            if hmin.is_empty() {
+                hmin = h.clone();
+                hmax = h.clone();
+            } else {
+                for a in 0..dim {
+                    for b in 0..dim {
+                        if h[a][b] < hmin[a][b] {
+                            hmin[a][b] = h[a][b].clone();
+                        }
+                        if h[a][b] > hmax[a][b] {
+                            hmax[a][b] = h[a][b].clone();
+                        }
+                    }
+                }
+            }
+            for (a, u) in up.iter_mut().enumerate() {
+                *u = *u && h[a][a] > *tol;
+            }
+            match &d {
+                None => {
+                    if !positive_definite(h, tol) {
+                        return err(format!(
+                            "claim 'positive-definite': the Hessian at sample {si} of B is not positive definite"
+                        ));
+                    }
+                }
+                Some(d) => {
+                    let mut q = Float::with_val(prec, 0);
+                    for a in 0..dim {
+                        q += Float::with_val(prec, &d[a] * dotf(&h[a], d, prec));
+                    }
+                    if q >= Float::with_val(prec, -tol) {
+                        return err(format!(
+                            "claim 'negative-curvature': dᵀHd ≥ 0 at sample {si} of B"
+                        ));
+                    }
+                    if solve(h, vec![Float::with_val(prec, 0); dim], tol).is_none() {
+                        return err(format!(
+                            "claim 'unique-critical-point': the Hessian at sample {si} of B is singular"
+                        ));
+                    }
+                }
+            }
+        }
+        if d.is_some() && !up.iter().any(|u| *u) {
+            return err("claim 'negative-curvature': no diagonal entry of the Hessian is positive at every sample");
+        }
+        let mut off_half_sq = Float::with_val(prec, 0);
+        for a in 0..dim {
+            for b in 0..dim {
+                if a != b {
+                    let half = Float::with_val(prec, &hmax[a][b] - &hmin[a][b]) / 2u32;
+                    off_half_sq += Float::with_val(prec, &half * &half);
+                }
+            }
+        }
+        Ok(Analysis {
+            prec,
+            loss_star: loss_star.clone(),
+            loss_tilde,
+            grad_sum: gmax
+                .into_iter()
+                .fold(Float::with_val(prec, 0), |s, x| s + x),
+            diag_min: (0..dim).map(|a| hmin[a][a].clone()).collect(),
+            diag_max: (0..dim).map(|a| hmax[a][a].clone()).collect(),
+            off_half_sq,
+        })
+    }
+
+    /// See `point_oracle_derivatives_agree_with_differences`.
+    pub fn check_derivatives(path: &std::path::Path) {
+        let v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let prec = 256;
+        let q =
+            |x: &Value| Float::with_val(prec, &canonical_rational(x.as_str().unwrap()).unwrap());
+        let wm = v["problem"]["point"]["W"].as_array().unwrap();
+        let (k, n) = (wm.len(), wm[0].as_array().unwrap().len());
+        let g = Gauss {
+            k,
+            n,
+            teachers: v["problem"]["teachers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r.as_array().unwrap().iter().map(q).collect())
+                .collect(),
+            prec,
+            pi: Float::with_val(prec, Constant::Pi),
+        };
+        let th: Vec<Float> = (0..n)
+            .flat_map(|i| (0..k).map(move |a| (a, i)))
+            .map(|(a, i)| q(&wm[a][i]))
+            .collect();
+        let e = g.eval(&th, true).unwrap();
+        let h = e.hess.unwrap();
+        let step = Float::with_val(prec, Float::i_exp(1, -40));
+        let mut worst_h = 0f64;
+        let mut worst_g = 0f64;
+        for j in 0..th.len() {
+            let mut plus = th.clone();
+            let mut minus = th.clone();
+            plus[j] += &step;
+            minus[j] -= &step;
+            let (ep, em) = (
+                g.eval(&plus, false).unwrap(),
+                g.eval(&minus, false).unwrap(),
+            );
+            let dl =
+                Float::with_val(prec, &ep.loss - &em.loss) / Float::with_val(prec, &step * 2u32);
+            worst_g = worst_g.max((dl - &e.grad[j]).to_f64().abs());
+            for ((gp, gm), row) in ep.grad.iter().zip(&em.grad).zip(&h) {
+                let dg = Float::with_val(prec, gp - gm) / Float::with_val(prec, &step * 2u32);
+                worst_h = worst_h.max((dg - &row[j]).to_f64().abs());
+            }
+        }
+        assert!(
+            worst_g < 1e-20 && worst_h < 1e-20,
+            "gradient {worst_g:e}, Hessian {worst_h:e}"
+        );
+        eprintln!("oracle derivatives: gradient within {worst_g:e}, Hessian within {worst_h:e} of differences");
+    }
+
     /// The inertia `[n+, n0, n−]` of a symmetric matrix by elimination with 1×1 and 2×2 pivots,
     /// entries below `tol` counting as 0.
     fn inertia_of(mut a: Vec<Vec<Float>>, tol: &Float) -> [usize; 3] {
@@ -4179,5 +5126,104 @@ mod oracle {
             }
         }
         [pos, n - pos - neg, neg]
+    }
+}
+
+/// The oracle's own Hessian of the Safran–Shamir loss against central differences of its
+/// gradient, and its gradient against differences of its loss, at a committed point; then the
+/// `critical-point` oracle on false variants of committed certificates (each must be refused).
+#[test]
+fn point_oracle_derivatives_agree_with_differences() {
+    oracle::check_derivatives(&proofs_dir().join("safran-shamir/ss-6-6-0.json"));
+    // False variants of a committed certificate: the oracle must object to each.
+    let path = proofs_dir().join("safran-shamir/ss-6-6-0.json");
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    oracle::judge(oracle::POINT, &v).unwrap();
+    let claims =
+        |verdict: &str| serde_json::to_value(critcert_check::point::claims(verdict, false));
+    type Edit = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(&str, Edit)> = vec![
+        (
+            "an empty loss interval",
+            Box::new(|v| v["witness"]["loss_upper"] = v["witness"]["loss_lower"].clone()),
+        ),
+        (
+            "loss_lower = 0",
+            Box::new(|v| v["witness"]["loss_lower"] = "0".into()),
+        ),
+        (
+            "radius 1 (a student may be 0)",
+            Box::new(|v| v["witness"]["radius"] = "1".into()),
+        ),
+        (
+            "radius 10⁻³⁰ (θ* outside)",
+            Box::new(|v| v["witness"]["radius"] = "1/1000000000000000000000000000000".into()),
+        ),
+        (
+            "shift 10",
+            Box::new(|v| v["witness"]["shift"] = "10".into()),
+        ),
+        ("shift 1", Box::new(|v| v["witness"]["shift"] = "1".into())),
+        (
+            "θ̃ moved by 1/100",
+            Box::new(|v| {
+                let x =
+                    canonical_rational(v["problem"]["point"]["W"][0][0].as_str().unwrap()).unwrap();
+                v["problem"]["point"]["W"][0][0] =
+                    (x + Rational::from((1, 100))).to_string().into();
+            }),
+        ),
+        (
+            "a teacher scaled",
+            Box::new(|v| v["problem"]["teachers"][0][0] = "2".into()),
+        ),
+        (
+            "a saddle",
+            Box::new(move |v| {
+                let w = v["witness"].as_object_mut().unwrap();
+                w.remove("shift");
+                w.insert("verdict".into(), "saddle".into());
+                w.insert("direction".into(), serde_json::json!(vec!["1"; 36]));
+                v["claims"] = claims("saddle").unwrap();
+            }),
+        ),
+    ];
+    let path = proofs_dir().join("safran-shamir/saddle-3-3.json");
+    let saddle: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    oracle::judge(oracle::POINT, &saddle).unwrap();
+    let saddle_cases: Vec<(&str, Edit)> = vec![
+        (
+            "a saddle's direction along one coordinate",
+            Box::new(|v| {
+                let mut d = vec!["0"; 9];
+                d[0] = "1";
+                v["witness"]["direction"] = serde_json::json!(d);
+            }),
+        ),
+        (
+            "a saddle called a minimum",
+            Box::new(move |v| {
+                let w = v["witness"].as_object_mut().unwrap();
+                w.remove("direction");
+                w.insert("verdict".into(), "strict-local-minimum".into());
+                w.insert("shift".into(), "1/1000000".into());
+                v["claims"] = serde_json::to_value(critcert_check::point::claims(
+                    "strict-local-minimum",
+                    true,
+                ))
+                .unwrap();
+            }),
+        ),
+    ];
+    let all = cases
+        .into_iter()
+        .map(|(w, f)| (w, f, &v))
+        .chain(saddle_cases.into_iter().map(|(w, f)| (w, f, &saddle)));
+    for (what, f, v) in all {
+        let mut m = v.clone();
+        f(&mut m);
+        let r = oracle::judge(oracle::POINT, &m);
+        assert!(r.is_err(), "the oracle passes a false certificate: {what}");
+        eprintln!("{what}: {}", r.unwrap_err());
     }
 }
