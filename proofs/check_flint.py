@@ -1302,7 +1302,7 @@ CSV_MAX_EXPONENT = 10_000
 # U+001C..U+001F, so the set is explicit).
 CSV_WS = "\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(chr(c) for c in range(0x2000, 0x200B)) + "\u2028\u2029\u202f\u205f\u3000"
 _CSV_DECIMAL = re.compile(r"([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]{1,6}))?")
-DATA_FILE = None  # (name, bytes) of the file given with --data
+DATA_FILE = None  # the name of the file given with --data (read when a certificate names it)
 
 
 def csv_decimal(t):
@@ -1379,14 +1379,23 @@ def thm1_csv_data(data, names):
         raise Rejected("problem.data.csv.sha256: expected 64 lowercase hexadecimal digits")
     nbytes = natural("problem.data.csv.bytes", c["bytes"])
     points = natural("problem.data.csv.points", c["points"])
+    given = None
     if DATA_FILE is not None:
-        h = hashlib.sha256(DATA_FILE[1]).hexdigest()
+        # At most one byte more than the certificate states: a longer file is not its data.
+        try:
+            with open(DATA_FILE, "rb") as f:
+                given = f.read(nbytes + 1)
+        except OSError as e:
+            raise Unreadable(f"{DATA_FILE}: cannot read: {e}") from None
+        if len(given) > nbytes:
+            raise Rejected(f"problem.data.csv: the data file {short(DATA_FILE)} has more than the {nbytes} bytes the certificate names for {short(fname)!r}: not the certificate's data")
+        h = hashlib.sha256(given).hexdigest()
         if h != want:
-            raise Rejected(f"problem.data.csv: the data file {short(DATA_FILE[0])} has SHA-256 {h}, but the certificate names the file {short(fname)!r} with SHA-256 {want}: not the certificate's data")
+            raise Rejected(f"problem.data.csv: the data file {short(DATA_FILE)} has SHA-256 {h}, but the certificate names the file {short(fname)!r} with SHA-256 {want}: not the certificate's data")
     if "text" in c:
         raw, what = string("problem.data.csv.text", c["text"]).encode("utf-8"), "problem.data.csv.text"
-    elif DATA_FILE is not None:
-        raw, what = DATA_FILE[1], f"the data file {short(DATA_FILE[0])}"
+    elif given is not None:
+        raw, what = given, f"the data file {short(DATA_FILE)}"
     else:
         raise Unreadable(f"the certificate names its data file by SHA-256 instead of embedding it: check it with --data FILE, where FILE is {short(fname)!r} ({nbytes} bytes, {points} points, SHA-256 {want})")
     h = hashlib.sha256(raw).hexdigest()
@@ -3620,8 +3629,8 @@ def main(argv):
         name = argv[i + 1]
         del argv[i:i + 2]
         try:
-            with open(name, "rb") as f:
-                DATA_FILE = (name, f.read())
+            with open(name, "rb"):
+                DATA_FILE = name
         except OSError as e:
             print(f"{PROG}: {name}: cannot read: {e}", file=sys.stderr)
             return 2

@@ -433,6 +433,27 @@ fn data_ref_certificate_is_checked_against_its_file() {
         "{stderr}"
     );
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    // A longer file (here endless): rejected after reading just past the stated size, by both
+    // checkers.
+    for longer in ["/dev/zero".to_string(), {
+        let p = dir.path().join("longer.csv");
+        std::fs::write(
+            &p,
+            format!("{SMALL_CSV}{}", "1e9999,1e9999,1e9999\n".repeat(5000)),
+        )
+        .unwrap();
+        p.display().to_string()
+    }] {
+        let o = critcert(&["check", &cert, "--data", &longer]);
+        let (stdout, stderr) = text(&o);
+        assert_eq!(o.status.code(), Some(1), "{stdout}{stderr}");
+        assert!(stderr.contains("more than"), "{stderr}");
+        let args = [cert.as_str(), "--data", longer.as_str()].map(std::ffi::OsStr::new);
+        if let Some((code, out)) = crate::common::python_run(&args) {
+            assert_eq!(code, 1, "{out}");
+            assert!(out.contains("more than"), "{out}");
+        }
+    }
     // A changed hash, a wrong shape: rejected. Another file name (informational): accepted.
     let check_with = |v: &Value| {
         let p = dir.path().join("t.json");

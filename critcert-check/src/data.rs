@@ -331,10 +331,14 @@ pub struct StreamedCsv {
 /// Reads a data file from `reader` without holding its text: hashes every byte, splits the
 /// lines at `\n` and gives each to the parser of [`parse_csv_cells`] (a line is UTF-8 on its
 /// own exactly when the text is: `\n` is never part of a longer UTF-8 sequence). After a parse
-/// error or a line that is not UTF-8 it only hashes the rest.
+/// error or a line that is not UTF-8 it only hashes the rest. With a `limit`, reading stops as
+/// soon as more than `limit` bytes have come (the result then has `bytes > limit`, the hash of
+/// what was read and a parse error): a file longer than a certificate says costs no more work
+/// than one of the stated size.
 pub fn read_csv_cells(
     mut reader: impl std::io::Read,
     target: Option<&str>,
+    limit: Option<u64>,
 ) -> std::io::Result<StreamedCsv> {
     let mut hash = Sha256::new();
     let mut bytes = 0u64;
@@ -365,6 +369,14 @@ pub fn read_csv_cells(
         };
         hash.update(&buffer[..n]);
         bytes += n as u64;
+        if let Some(l) = limit.filter(|&l| bytes > l) {
+            return Ok(StreamedCsv {
+                sha256: hash.finish(),
+                bytes,
+                utf8,
+                cells: Err(format!("more than {l} bytes")),
+            });
+        }
         let mut rest = &buffer[..n];
         while let Some(p) = rest.iter().position(|&c| c == b'\n') {
             pending.extend_from_slice(&rest[..p]);
@@ -685,7 +697,7 @@ mod tests {
         ];
         for text in &texts {
             for step in [1, 3, 64, 1 << 20] {
-                let r = read_csv_cells(Trickle(text.as_bytes(), step), Some("y")).unwrap();
+                let r = read_csv_cells(Trickle(text.as_bytes(), step), Some("y"), None).unwrap();
                 assert_eq!(r.sha256, sha256_hex(text.as_bytes()), "{text:?}");
                 assert_eq!(r.bytes, text.len() as u64);
                 assert!(r.utf8);
@@ -694,9 +706,32 @@ mod tests {
         }
         let mut bad = b"a,y\n1,2\n3,4\n".to_vec();
         bad.extend_from_slice(&[0xff, b'\n']);
-        let r = read_csv_cells(Trickle(&bad, 5), None).unwrap();
+        let r = read_csv_cells(Trickle(&bad, 5), None, None).unwrap();
         assert!(!r.utf8);
         assert_eq!(r.sha256, sha256_hex(&bad));
+    }
+
+    #[test]
+    fn a_limit_stops_reading_a_longer_file() {
+        // An endless reader of digits: stopped just past the limit, never parsed further.
+        struct Endless;
+        impl std::io::Read for Endless {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                buf.fill(b'1');
+                Ok(buf.len())
+            }
+        }
+        let r = read_csv_cells(Endless, None, Some(1000)).unwrap();
+        assert!(r.bytes > 1000 && r.bytes <= 1000 + (1 << 16), "{}", r.bytes);
+        assert!(r.cells.is_err());
+        // A file of exactly the limit reads as without one.
+        let text = "a,y\n1,2\n";
+        let r = read_csv_cells(
+            Trickle(text.as_bytes(), 3),
+            Some("y"),
+            Some(text.len() as u64),
+        );
+        assert_eq!(r.unwrap().cells, parse_csv_cells(text, Some("y")));
     }
 
     #[test]

@@ -84,10 +84,11 @@ pub struct DataFile<'a> {
 }
 
 impl DataFile<'_> {
-    /// Reads, hashes and parses the file ([`crate::data::read_csv_cells`]).
-    fn read(&self, target: Option<&str>) -> Result<crate::data::StreamedCsv> {
+    /// Reads, hashes and parses the file ([`crate::data::read_csv_cells`]), at most `limit`
+    /// bytes of it.
+    fn read(&self, target: Option<&str>, limit: u64) -> Result<crate::data::StreamedCsv> {
         std::fs::File::open(self.path)
-            .and_then(|f| crate::data::read_csv_cells(f, target))
+            .and_then(|f| crate::data::read_csv_cells(f, target, Some(limit)))
             .map_err(|e| Error::Input(format!("{}: cannot read: {e}", self.name)))
     }
 }
@@ -460,7 +461,14 @@ fn read_data(d: &Data, file: Option<DataFile>) -> Result<ScaledData> {
     // The file, read once (for embedded data only its hash is used): its SHA-256 first.
     let streamed = match file {
         Some(f) => {
-            let r = f.read(Some(&d.target_name))?;
+            let r = f.read(Some(&d.target_name), c.bytes)?;
+            if r.bytes > c.bytes {
+                return Err(Error::rejected(format!(
+                    "problem.data.csv: the data file {} has more than the {} bytes the certificate names for '{file_name}': not the certificate's data",
+                    crate::error::abbreviate(f.name),
+                    c.bytes
+                )));
+            }
             if r.sha256 != c.sha256 {
                 return Err(Error::rejected(format!(
                     "problem.data.csv: the data file {} has SHA-256 {}, but the certificate names the file '{file_name}' with SHA-256 {}: not the certificate's data",

@@ -159,7 +159,7 @@ impl Thm1Data {
             (text, sha256, bytes as u64, parsed)
         } else {
             let r = std::fs::File::open(path)
-                .and_then(|f| crate::cert::data::read_csv_cells(f, target))
+                .and_then(|f| crate::cert::data::read_csv_cells(f, target, None))
                 .map_err(|e| cannot(e.to_string()))?;
             if !r.utf8 {
                 return Err(cannot("stream did not contain valid UTF-8".into()));
