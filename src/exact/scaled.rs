@@ -87,17 +87,6 @@ impl Column {
         self.len() == 0
     }
 
-    /// The column of absolute values.
-    pub fn abs(&self) -> Column {
-        Column {
-            ints: match &self.ints {
-                Ints::Small(v) => Ints::Small(v.iter().map(|x| x.abs()).collect()),
-                Ints::Big(v) => Ints::Big(v.iter().map(|x| Integer::from(x.abs_ref())).collect()),
-            },
-            scale: self.scale.clone(),
-        }
-    }
-
     /// The entries as GMP integers.
     pub fn big(&self) -> Vec<Integer> {
         match &self.ints {
@@ -179,41 +168,9 @@ pub fn gram(p: &[Column], q: &[Column]) -> Vec<Vec<Integer>> {
         .collect()
 }
 
-/// The product `A w` of the matrix with columns `cols` and the rational vector `w`, as integer
-/// numerators over one common (unreduced) denominator: `(A w)_i = N_i / D`. An error when `w`
-/// does not have one entry per column or the columns differ in length.
-pub fn mat_vec(cols: &[Column], w: &[Q]) -> Result<(Vec<Integer>, Integer), String> {
-    // A = Ints · diag(1/s), so A w = Ints · (w_j / s_j), written over one denominator D.
-    let RowDot { coef, den, .. } = RowDot::new(cols, w)?;
-    let m = cols.first().map_or(0, Column::len);
-    let mut out = vec![Integer::new(); m];
-    for (c, k) in cols.iter().zip(&coef) {
-        if *k == 0 {
-            continue;
-        }
-        match &c.ints {
-            Ints::Small(v) => {
-                for (o, &x) in out.iter_mut().zip(v) {
-                    if x != 0 {
-                        *o += Integer::from(k * x);
-                    }
-                }
-            }
-            Ints::Big(v) => {
-                for (o, x) in out.iter_mut().zip(v) {
-                    if *x != 0 {
-                        *o += Integer::from(k * x);
-                    }
-                }
-            }
-        }
-    }
-    Ok((out, den))
-}
-
-/// The product `A w` of [`mat_vec`] one row at a time: [`RowDot::at`]`(i)` is the numerator
-/// `N_i` that [`mat_vec`] returns at row `i`, over the same denominator [`RowDot::den`], with
-/// nothing held per row.
+/// The product `A w` of the matrix with columns `cols` and the rational vector `w`, one row at a
+/// time: [`RowDot::at`]`(i)` is the integer numerator `N_i` of `(A w)_i = N_i / D` over one common
+/// (unreduced) denominator `D` = [`RowDot::den`], with nothing held per row.
 #[derive(Clone, Debug)]
 pub struct RowDot<'a> {
     cols: &'a [Column],
@@ -223,12 +180,13 @@ pub struct RowDot<'a> {
 }
 
 impl<'a> RowDot<'a> {
-    /// The product of the matrix with columns `cols` and `w` (errors as [`mat_vec`]).
+    /// The product of the matrix with columns `cols` and `w`: an error when `w` does not have one
+    /// entry per column or the columns differ in length.
     pub fn new(cols: &'a [Column], w: &[Q]) -> Result<RowDot<'a>, String> {
         let m = cols.first().map_or(0, Column::len);
         if cols.len() != w.len() || cols.iter().any(|c| c.len() != m) {
             return Err(format!(
-                "mat_vec: {} columns (of lengths {}) and {} weights",
+                "A·w: {} columns (of lengths {}) and {} weights",
                 cols.len(),
                 cols.iter()
                     .map(|c| c.len().to_string())
@@ -322,7 +280,7 @@ mod tests {
     }
 
     #[test]
-    fn gram_and_mat_vec_match_rational_arithmetic() {
+    fn gram_and_row_dot_match_rational_arithmetic() {
         let cols = [
             Column::new(&[q(1, 2), q(1, 3), q(-2, 1)]),
             Column::new(&[q(1, 1), q(1, 1), q(1, 1)]),
@@ -331,11 +289,11 @@ mod tests {
         // (1/2, 1/3, −2)·6 = (3, 2, −12): Σ = 9 + 4 + 144 = 157.
         assert_eq!(g[0][0], 157);
         assert_eq!(g[0][1], 3 + 2 - 12);
-        let (n, d) = mat_vec(&cols, &[q(2, 5), q(-1, 3)]).unwrap();
-        assert!(mat_vec(&cols, &[q(1, 1)]).is_err());
+        let r = RowDot::new(&cols, &[q(2, 5), q(-1, 3)]).unwrap();
+        assert!(RowDot::new(&cols, &[q(1, 1)]).is_err());
         let expect = [q(1, 5) - q(1, 3), q(2, 15) - q(1, 3), q(-4, 5) - q(1, 3)];
-        for (ni, e) in n.iter().zip(&expect) {
-            assert_eq!(Q::from((ni.clone(), d.clone())), *e);
+        for (i, e) in expect.iter().enumerate() {
+            assert_eq!(Q::from((r.at(i), r.den.clone())), *e);
         }
         let big = [Column::new(&[
             Q::from(Integer::from(Integer::u_pow_u(2, 100))),
@@ -348,31 +306,29 @@ mod tests {
     }
 
     #[test]
-    fn row_dot_is_mat_vec_one_row_at_a_time() {
+    fn row_dot_matches_rational_arithmetic_with_big_entries() {
         let huge = Q::from((Integer::from(Integer::u_pow_u(10, 30)), Integer::from(-3)));
-        let cols = [
-            Column::new(&[q(1, 2), q(-1, 3), q(-2, 1)]),
-            Column::new(&[huge.clone(), q(1, 7), q(0, 1)]),
-            Column::new(&[q(1, 1), q(1, 1), q(1, 1)]),
+        let rows = [
+            [q(1, 2), huge.clone(), q(1, 1)],
+            [q(-1, 3), q(1, 7), q(1, 1)],
+            [q(-2, 1), q(0, 1), q(1, 1)],
         ];
+        let cols: Vec<Column> = (0..3)
+            .map(|j| Column::new(&rows.iter().map(|r| r[j].clone()).collect::<Vec<_>>()))
+            .collect();
         assert!(matches!(cols[1].ints, Ints::Big(_)));
         for w in [[q(2, 5), q(-1, 3), q(7, 1)], [q(1, 1), q(1, 1), q(1, 1)]] {
-            let (n, d) = mat_vec(&cols, &w).unwrap();
             let r = RowDot::new(&cols, &w).unwrap();
-            assert_eq!((r.den.clone(), r.len()), (d, 3));
-            for (i, ni) in n.iter().enumerate() {
-                assert_eq!(r.at(i), *ni);
-                assert!(ni.significant_bits() < r.bits_bound());
+            assert_eq!(r.len(), 3);
+            for (i, row) in rows.iter().enumerate() {
+                let exact: Q = row.iter().zip(&w).map(|(a, b)| Q::from(a * b)).sum();
+                let abs: Q = row.iter().zip(&w).map(|(a, b)| Q::from(a * b).abs()).sum();
+                assert_eq!(Q::from((r.at(i), r.den.clone())), exact);
+                assert_eq!(Q::from((r.abs_at(i), r.den.clone())), abs);
+                assert!(r.at(i).significant_bits() < r.bits_bound());
             }
         }
-        let abs: Vec<Column> = cols.iter().map(Column::abs).collect();
         let ones = [q(1, 1), q(1, 1), q(1, 1)];
-        let (n, d) = mat_vec(&abs, &ones).unwrap();
-        let r = RowDot::new(&cols, &ones).unwrap();
-        assert_eq!(r.den, d);
-        for (i, ni) in n.iter().enumerate() {
-            assert_eq!(r.abs_at(i), *ni);
-        }
         assert!(RowDot::new(&cols, &ones[..2]).is_err());
     }
 }
