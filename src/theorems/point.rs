@@ -578,62 +578,56 @@ pub fn certify(problem: &Problem, opts: &PointOptions, progress: &dyn Fn(&str)) 
             )),
         });
     }
-    // A first radius from one probe of the Hessian enclosure's growth; a few checks near it.
+    // A first radius from one probe of the Hessian enclosure's growth, halved until the checker
+    // accepts; without a usable estimate, twice the Newton step, doubled until it accepts.
     let estimate = estimate_radius(problem, prec, &h, verdict, &extra, newton);
-    if let Some(est) = estimate {
-        let mut r = decimal_f64(0.9 * est, 2, true);
-        let mut good: Option<(Q, Cert, CheckReport)> = None;
-        for _ in 0..8 {
-            progress(&format!(
-                "{verdict}? radius {:.3e} (estimated {est:.3e})",
-                r.to_f64()
-            ));
-            match attempt(&r) {
-                Ok((c, rep)) => {
-                    good = Some((r.clone(), c, rep));
-                    break;
-                }
-                Err(_) => r = decimal(&Q::from(&r / 2u32), 2, true),
-            }
-        }
-        if let Some((mut lo, mut cert, mut report)) = good {
-            // Grow while the checker accepts (by a quarter twice, then doubling: an estimate far
-            // too small), then bisect geometrically to within 13%.
-            let mut hi: Option<Q> = None;
-            for grown in 0..16 {
-                let next = match &hi {
-                    None if grown < 2 => decimal(&(Q::from(&lo * 5u32) / 4u32), 2, true),
-                    None => decimal(&Q::from(&lo * 2u32), 2, true),
-                    Some(h) if h.to_f64() > 1.13 * lo.to_f64() => {
-                        decimal_f64((lo.to_f64() * h.to_f64()).sqrt(), 2, true)
-                    }
-                    Some(_) => break,
-                };
-                if next <= lo {
-                    break;
-                }
-                progress(&format!(
-                    "{verdict}: radius {:.3e} certified, trying {:.3e}",
-                    lo.to_f64(),
-                    next.to_f64()
-                ));
-                match attempt(&next) {
-                    Ok((c, rep)) => {
-                        lo = next;
-                        cert = c;
-                        report = rep;
-                    }
-                    Err(_) => hi = Some(next),
-                }
-            }
-            return Ok(Outcome::Certified {
+    let found = match estimate {
+        Some(est) => first_accepted(
+            verdict,
+            decimal_f64(0.9 * est, 2, true),
+            &|r| decimal(&Q::from(r / 2u32), 2, true),
+            8,
+            &attempt,
+            progress,
+        )
+        .map(|f| (f, Growth::Near)),
+        None => Err(String::new()),
+    }
+    .or_else(|_| {
+        first_accepted(
+            verdict,
+            decimal_f64((2.0 * newton).max(1e-300), 2, false),
+            &|r| Q::from(r * 2u32),
+            12,
+            &attempt,
+            progress,
+        )
+        .map(|f| (f, Growth::Far))
+    });
+    match found {
+        Ok((first, growth)) => {
+            let (cert, report) = widen(verdict, first, growth, &attempt, progress);
+            Ok(Outcome::Certified {
                 cert: Box::new(cert),
                 report,
                 note: None,
-            });
+            })
+        }
+        Err(last_err) => {
+            if let Some((c, rep)) = not_critical()? {
+                return Ok(Outcome::Certified {
+                    cert: Box::new(c),
+                    report: rep,
+                    note: Some(format!(
+                        "no critical point certified near it ({verdict} failed: {last_err})"
+                    )),
+                });
+            }
+            Ok(Outcome::NotCertified(format!(
+                "{verdict} not certified: {last_err}"
+            )))
         }
     }
-    search_from_newton(verdict, newton, &attempt, &not_critical, progress)
 }
 
 /// A first guess at the largest radius the checker accepts, from one probe: the Hessian
@@ -695,50 +689,61 @@ fn estimate_radius(
 /// the checker refused it.
 type Attempt<'a> = dyn Fn(&Q) -> std::result::Result<(Cert, CheckReport), String> + 'a;
 
-/// The search without an estimate: doubling from twice the Newton step until the checker
-/// accepts, growing by 4 until it refuses, then bisecting geometrically.
-fn search_from_newton(
+/// The first radius the checker accepts among `start`, `next(start)`, … (`tries` of them), or
+/// the checker's last reason.
+fn first_accepted(
     verdict: &str,
-    newton: f64,
+    start: Q,
+    next: &dyn Fn(&Q) -> Q,
+    tries: usize,
     attempt: &Attempt<'_>,
-    not_critical: &dyn Fn() -> Result<Option<(Cert, CheckReport)>>,
     progress: &dyn Fn(&str),
-) -> Result<Outcome> {
-    let mut r = decimal_f64((2.0 * newton).max(1e-300), 2, false);
-    let mut good: Option<(Q, Cert, CheckReport)> = None;
+) -> std::result::Result<(Q, Cert, CheckReport), String> {
+    let mut r = start;
     let mut last_err = String::new();
-    // Find a radius that works.
-    for _ in 0..12 {
+    for _ in 0..tries {
         progress(&format!("{verdict}? radius {:.3e}", r.to_f64()));
         match attempt(&r) {
-            Ok((c, rep)) => {
-                good = Some((r.clone(), c, rep));
-                break;
-            }
-            Err(e) => {
-                last_err = e;
-                r = Q::from(&r * 2u32);
-            }
+            Ok((c, rep)) => return Ok((r, c, rep)),
+            Err(e) => last_err = e,
         }
+        r = next(&r);
     }
-    let Some((mut lo, mut cert, mut report)) = good else {
-        if let Some((c, rep)) = not_critical()? {
-            return Ok(Outcome::Certified {
-                cert: Box::new(c),
-                report: rep,
-                note: Some(format!(
-                    "no critical point certified near it ({verdict} failed: {last_err})"
-                )),
-            });
+    Err(last_err)
+}
+
+/// How far the first accepted radius may be from the largest.
+enum Growth {
+    /// Near (from the estimate): grow by a quarter twice, then double.
+    Near,
+    /// Far (from the Newton step): grow by 4.
+    Far,
+}
+
+/// From an accepted radius, grow while the checker accepts, then bisect geometrically between
+/// the last accepted and the first refused radius to within 13%; the certificate of the largest
+/// accepted radius.
+fn widen(
+    verdict: &str,
+    (mut lo, mut cert, mut report): (Q, Cert, CheckReport),
+    growth: Growth,
+    attempt: &Attempt<'_>,
+    progress: &dyn Fn(&str),
+) -> (Cert, CheckReport) {
+    let mut hi: Option<Q> = None;
+    for grown in 0..60 {
+        let next = match (&hi, &growth) {
+            (None, Growth::Near) if grown < 2 => decimal(&(Q::from(&lo * 5u32) / 4u32), 2, true),
+            (None, Growth::Near) => decimal(&Q::from(&lo * 2u32), 2, true),
+            (None, Growth::Far) => Q::from(&lo * 4u32),
+            (Some(h), _) if h.to_f64() > 1.13 * lo.to_f64() => {
+                decimal_f64((lo.to_f64() * h.to_f64()).sqrt(), 2, true)
+            }
+            (Some(_), _) => break,
+        };
+        if next <= lo || hi.as_ref().is_some_and(|h| next >= *h) {
+            break;
         }
-        return Ok(Outcome::NotCertified(format!(
-            "{verdict} not certified: {last_err}"
-        )));
-    };
-    // Grow, then bisect (geometrically) between the last radius accepted and the first refused.
-    let mut hi = None;
-    for _ in 0..60 {
-        let next = Q::from(&lo * 4u32);
         progress(&format!(
             "{verdict}: radius {:.3e} certified, trying {:.3e}",
             lo.to_f64(),
@@ -750,36 +755,8 @@ fn search_from_newton(
                 cert = c;
                 report = rep;
             }
-            Err(_) => {
-                hi = Some(next);
-                break;
-            }
+            Err(_) => hi = Some(next),
         }
     }
-    if let Some(mut hi) = hi {
-        for _ in 0..4 {
-            let mid = decimal_f64((lo.to_f64() * hi.to_f64()).sqrt(), 2, true);
-            if mid <= lo || mid >= hi {
-                break;
-            }
-            progress(&format!(
-                "{verdict}: radius {:.3e} certified, trying {:.3e}",
-                lo.to_f64(),
-                mid.to_f64()
-            ));
-            match attempt(&mid) {
-                Ok((c, rep)) => {
-                    lo = mid;
-                    cert = c;
-                    report = rep;
-                }
-                Err(_) => hi = mid,
-            }
-        }
-    }
-    Ok(Outcome::Certified {
-        cert: Box::new(cert),
-        report,
-        note: None,
-    })
+    (cert, report)
 }
