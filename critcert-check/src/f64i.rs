@@ -1,7 +1,6 @@
 //! Intervals of binary64 numbers, rounded outward by one unit in the last place after every
-//! operation: the checker's fast arithmetic for the Hessian entries and the `O(p³)` linear
-//! algebra of `critical-point` certificates (Krawczyk's product `C·∇²ℓ(B)` and the `LDLᵀ` of
-//! `mid − sI`).
+//! operation: the checker's fast arithmetic for the Hessian entries of `critical-point`
+//! certificates and the `O(p²)` error bounds of [`super::midrad`].
 //!
 //! **Why this is rigorous.** Rust's `+`, `−`, `×`, `÷` on `f64` are IEEE 754 operations rounded
 //! to nearest (never fused, never reassociated). For finite operands whose exact result `z` is

@@ -226,9 +226,30 @@ impl I {
         })
     }
 
-    /// `x · y`.
+    /// `x · y`. When neither operand straddles 0 the two extreme products are known from the
+    /// signs (two roundings instead of eight); otherwise all four products are rounded both ways.
     pub fn mul(&self, o: &I) -> I {
         self.both(o, |a, b| {
+            let sign = |x: &I| {
+                if x.lo >= 0 {
+                    Some(true)
+                } else if x.hi <= 0 {
+                    Some(false)
+                } else {
+                    None
+                }
+            };
+            if let (Some(sa), Some(sb)) = (sign(a), sign(b)) {
+                // a ≥ 0, b ≥ 0: [a̲b̲, a̅b̅]; a ≥ 0 ≥ b: [a̅b̲, a̲b̅]; a ≤ 0 ≤ b: [a̲b̅, a̅b̲];
+                // a ≤ 0, b ≤ 0: [a̅b̅, a̲b̲].
+                let ((l1, l2), (h1, h2)) = match (sa, sb) {
+                    (true, true) => ((&a.lo, &b.lo), (&a.hi, &b.hi)),
+                    (true, false) => ((&a.hi, &b.lo), (&a.lo, &b.hi)),
+                    (false, true) => ((&a.lo, &b.hi), (&a.hi, &b.lo)),
+                    (false, false) => ((&a.hi, &b.hi), (&a.lo, &b.lo)),
+                };
+                return I::new(op(l1, l2, '*', Round::Down), op(h1, h2, '*', Round::Up));
+            }
             let pairs = [
                 (&a.lo, &b.lo),
                 (&a.lo, &b.hi),
@@ -426,6 +447,42 @@ mod tests {
 
     fn q(n: i64, d: i64) -> Rational {
         Rational::from((n, d))
+    }
+
+    #[test]
+    fn products_are_the_hull_of_the_corners_in_every_sign_case() {
+        let ends = [q(-3, 1), q(-1, 3), q(0, 1), q(1, 7), q(2, 1)];
+        let ivs: Vec<(Rational, Rational)> = ends
+            .iter()
+            .flat_map(|a| {
+                ends.iter()
+                    .filter(move |b| a <= *b)
+                    .map(move |b| (a.clone(), b.clone()))
+            })
+            .collect();
+        for (al, ah) in &ivs {
+            for (bl, bh) in &ivs {
+                let x = I::span(53, al, ah).mul(&I::span(53, bl, bh));
+                let corners = [
+                    Rational::from(al * bl),
+                    Rational::from(al * bh),
+                    Rational::from(ah * bl),
+                    Rational::from(ah * bh),
+                ];
+                let lo = corners.iter().min().unwrap();
+                let hi = corners.iter().max().unwrap();
+                let (xl, xh) = (x.lo_q().unwrap(), x.hi_q().unwrap());
+                let slack = q(1, 1 << 40);
+                assert!(
+                    xl <= *lo && Rational::from(lo - &slack) <= xl,
+                    "{al} {ah} {bl} {bh}"
+                );
+                assert!(
+                    xh >= *hi && Rational::from(hi + &slack) >= xh,
+                    "{al} {ah} {bl} {bh}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -5,12 +5,15 @@
 //! With `C` a floating-point inverse of the midpoint of an enclosure `J` of the Jacobian over
 //! `B` (a hint: soundness never depends on its accuracy), `K = −C f(x̃) + (I − C J)[−r, r]^p`.
 //! If `K` lies in the open cube `(−r, r)^p`, then `B` holds exactly one zero of `f` (MATH §7).
+//! The `O(p³)` product `C·mid(J)` is done in plain binary64 with an a-priori bound of its
+//! rounding error ([`super::midrad`]).
 
 // Matrix code reads best with explicit indices.
 #![allow(clippy::needless_range_loop)]
 
 use super::f64i::F;
 use super::interval::I;
+use super::midrad::{abs_mat_vec, abs_row_sums, product, product_error_rows, split};
 
 /// `x` as a binary64 interval, rounded outward (`None` when unbounded; an endpoint beyond
 /// binary64's range becomes infinite, which fails every later decision).
@@ -67,34 +70,34 @@ pub fn krawczyk(g: &[F], h: &[Vec<F>], r: F) -> Result<f64, String> {
     if h.iter().flatten().chain(g).any(|x| !x.is_finite()) || !(r.is_positive() && r.is_finite()) {
         return Err("an unbounded enclosure or radius".into());
     }
-    let mid: Vec<Vec<f64>> = h
-        .iter()
-        .map(|row| row.iter().map(|x| x.lo / 2.0 + x.hi / 2.0).collect())
-        .collect();
+    let (mid, rad) = split(h).ok_or("an unbounded Jacobian entry")?;
     let c = float_inverse(&mid).ok_or_else(|| {
         "the midpoint of the Jacobian enclosure is singular in floating point (a continuous symmetry?): no preconditioner".to_string()
     })?;
+    // I − CJ = (I − fl(C·mid)) + (fl(C·mid) − C·mid) − C(J − mid): the first exactly from the
+    // floats, the second by the a-priori bound, the third by |C|·rad (module `midrad`).
+    let m = product(&c, &mid);
+    if m.iter().flatten().any(|x| !x.is_finite()) {
+        return Err("the product C·mid(J) overflows".into());
+    }
+    let rounding = product_error_rows(&c, &mid).ok_or("the Jacobian is too large")?;
+    let spread = abs_mat_vec(&c, &abs_row_sums(&rad));
     let mut worst = 0f64;
     for i in 0..p {
-        // Row i of C·J, and (Cg)_i.
-        let mut row = vec![F::point(0.0); p];
-        let mut cg = F::point(0.0);
-        for l in 0..p {
-            let cil = c[i][l];
-            if cil == 0.0 {
-                continue;
-            }
-            cg = cg.add(g[l].scale(cil));
-            for (x, hlj) in row.iter_mut().zip(&h[l]) {
-                *x = x.add(hlj.scale(cil));
-            }
-        }
+        let cg = c[i]
+            .iter()
+            .zip(g)
+            .fold(F::point(0.0), |s, (cil, gl)| s.add(gl.scale(*cil)));
         // |K_i − x̃_i| ≤ |(Cg)_i| + r Σ_j |(I − CJ)_ij|.
-        let sum = row.iter().enumerate().fold(F::point(0.0), |s, (j, x)| {
-            s.add(F::point(
-                F::point(f64::from(u8::from(i == j))).sub(*x).mag(),
-            ))
-        });
+        let sum = m[i]
+            .iter()
+            .enumerate()
+            .fold(F::point(0.0), |s, (j, x)| {
+                let id = F::point(f64::from(u8::from(i == j)));
+                s.add(F::point(id.sub(F::point(*x)).mag()))
+            })
+            .add(F::point(rounding[i]))
+            .add(F::point(spread[i]));
         let reach = F::point(cg.mag()).add(sum.mul(r));
         if !(reach.is_finite() && reach.hi < r.lo) {
             return Err(format!(

@@ -20,6 +20,7 @@ pub mod interval;
 pub mod kernel;
 pub mod krawczyk;
 pub mod loss;
+pub mod midrad;
 pub mod point;
 pub mod thm1;
 pub mod thm2;

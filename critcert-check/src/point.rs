@@ -12,13 +12,16 @@
 //!   of the Hessian enclosure (a hint only, recomputed here), `K = −C∇ℓ(θ̃) + (I − C∇²ℓ(B))[−r, r]^p`
 //!   must lie in the open cube `(−r, r)^p`; then `B` holds exactly one critical point `θ*`;
 //! - **type**: positive definiteness of every matrix of the Hessian enclosure (`mid − sI`
-//!   positive definite by an interval `LDLᵀ`, and `‖rad‖_F < s`), or an exact direction `d` with
+//!   positive definite by a floating-point Cholesky factorisation with a bound of its residual,
+//!   and `‖rad‖_F < s`), or an exact direction `d` with
 //!   `dᵀ∇²ℓ(B)d < 0`;
 //! - **value**: `ℓ(θ*) ∈ ℓ(θ̃) + ∇ℓ(B)·[−r, r]^p` (mean-value form).
 //!
 //! The loss and gradient are enclosed with MPFR intervals ([`I`]); the Hessian's entries (from
-//! MPFR enclosures of their scalars) and the `O(p³)` linear algebra (Krawczyk's product and the
-//! elimination) with outward-rounded binary64 intervals ([`F`]). The mathematics: `proofs/MATH.md` §6.
+//! MPFR enclosures of their scalars) with outward-rounded binary64 intervals ([`F`]); the `O(p³)`
+//! linear algebra (Krawczyk's product, the Cholesky factorisation) in plain binary64 with
+//! a-priori bounds of its rounding errors ([`super::midrad`]). The mathematics: `proofs/MATH.md`
+//! §6 and §7.
 
 // Matrix code reads best with explicit indices.
 #![allow(clippy::needless_range_loop)]
@@ -28,6 +31,7 @@ use super::f64i::F;
 use super::interval::I;
 use super::kernel::{q, q_mat, q_vec, Q};
 use super::krawczyk::{krawczyk, to_f};
+use super::midrad::{exceeds_shift, split};
 use super::thm2::{parse_activation, Activation};
 use super::{parse_typed, require_claims, unknown_claim, verify_claims, CheckReport, Claim};
 use crate::error::{Error, Result};
@@ -121,7 +125,7 @@ pub fn claims(verdict: &str, spurious: bool) -> Vec<Claim> {
             let mut v = vec![
                 smooth,
                 unique,
-                c("positive-definite", "every symmetric matrix in the Hessian enclosure over B is positive definite (mid − sI is positive definite by an interval LDLᵀ and the Frobenius norm of the radius matrix is below s): ℓ is strictly convex on B, so θ* is a strict local minimum and ℓ(θ*) = min over B"),
+                c("positive-definite", "every symmetric matrix in the Hessian enclosure over B is positive definite (mid − sI is positive definite by a verified factorisation and the Frobenius norm of the radius matrix is below s): ℓ is strictly convex on B, so θ* is a strict local minimum and ℓ(θ*) = min over B"),
                 value,
             ];
             if spurious {
@@ -172,18 +176,6 @@ enum Model {
         x: Vec<Vec<Q>>,
         y: Vec<Vec<Q>>,
     },
-}
-
-/// The midpoint and the radius of `x` as exact rationals: every member is within `rad` of
-/// `mid` (`None` unless finite).
-fn mid_rad(x: &F) -> Option<(Q, Q)> {
-    if !x.is_finite() {
-        return None;
-    }
-    let (lo, hi) = (Q::from_f64(x.lo)?, Q::from_f64(x.hi)?);
-    let mid = Q::from(&lo + &hi) / 2u32;
-    let rad = Q::from(&hi - &mid);
-    Some((mid, rad))
 }
 
 fn bad(what: &str) -> Error {
@@ -873,8 +865,9 @@ impl Checks<'_> {
         Ok(format!("K(B) − θ̃ ⊂ [−ρ, ρ]^p with ρ/r ≤ {worst:.4}"))
     }
 
-    /// `positive-definite`: `mid − sI` by an interval `LDLᵀ` (binary64, outward), and
-    /// `‖rad‖_F < s` (MPFR).
+    /// `positive-definite`: `‖rad‖_F < s` and `xᵀ mid x > s‖x‖²` (a floating-point Cholesky
+    /// factor of `mid − sI` with a bound of its residual, [`exceeds_shift`]), `mid` and `rad`
+    /// the binary64 midpoint and radius of the Hessian enclosure.
     fn positive_definite(&self) -> Result<String> {
         let s = q(
             "witness.shift",
@@ -886,59 +879,26 @@ impl Checks<'_> {
         if s <= 0 {
             return Err(bad("witness.shift must be positive"));
         }
-        let h = self.hess()?;
-        let prec = self.prec;
-        let p = h.len();
-        let mut a: Vec<Vec<F>> = Vec::with_capacity(p);
-        let mut rad2 = I::from_i(prec, 0);
-        for (i, row) in h.iter().enumerate() {
-            let mut out = Vec::with_capacity(p);
-            for (j, x) in row.iter().enumerate() {
-                let (mid, rad) =
-                    mid_rad(x).ok_or_else(|| bad("an unbounded Hessian entry over B"))?;
-                rad2 = rad2.add(&I::from_q(prec, &rad).sq());
-                let shifted = if i == j { Q::from(&mid - &s) } else { mid };
-                out.push(F::around(&shifted));
-            }
-            a.push(out);
-        }
-        let s_i = I::from_q(prec, &s);
-        if !s_i.sq().sub(&rad2).is_positive() {
+        let (mid, rad) =
+            split(self.hess()?).ok_or_else(|| bad("an unbounded Hessian entry over B"))?;
+        let s_f = F::around(&s);
+        let rad2 = rad
+            .iter()
+            .flatten()
+            .fold(F::point(0.0), |a, x| a.add(F::point(*x).mul(F::point(*x))));
+        if !s_f.mul(s_f).sub(rad2).is_positive() {
             return Err(bad(&format!(
-                "‖rad‖_F² ∈ {} is not below s² = {}",
-                rad2.show(6),
-                s_i.sq().show(6)
+                "‖rad‖_F² ≤ {:.6e} is not below s² ≈ {:.6e}",
+                rad2.hi,
+                s_f.lo * s_f.lo
             )));
         }
-        // Symmetric elimination on the upper triangle: the exact matrices stay symmetric, so
-        // a[k][i] stands for a[i][k].
-        for k in 0..p {
-            let piv = a[k][k];
-            if !piv.is_positive() {
-                return Err(bad(&format!(
-                    "pivot {} of mid − sI is in [{:.6e}, {:.6e}] (not shown positive)",
-                    k + 1,
-                    piv.lo,
-                    piv.hi
-                )));
-            }
-            let (top, rest) = a.split_at_mut(k + 1);
-            let pivot_row = &top[k];
-            for (off, row) in rest.iter_mut().enumerate() {
-                let i = k + 1 + off;
-                let f = pivot_row[i]
-                    .div_positive(piv)
-                    .ok_or_else(|| bad("an elimination factor is unbounded"))?;
-                for j in i..p {
-                    row[j] = row[j].sub(f.mul(pivot_row[j]));
-                }
-            }
-        }
-        let low = s_i.sub(&rad2.sqrt().unwrap_or_else(|| I::unbounded(prec)));
+        let residual = exceeds_shift(&mid, s_f.hi).map_err(|e| bad(&e))?;
+        // s − ‖rad‖_F, rounded down (for the report).
+        let low = s_f.sub(F::point(rad2.hi.sqrt().next_up()));
         Ok(format!(
-            "λ_min over B ≥ s − ‖rad‖_F ≥ {:.6e} (s = {})",
-            low.lo_q().map_or(f64::NAN, |v| v.to_f64()),
-            s
+            "λ_min over B ≥ s − ‖rad‖_F ≥ {:.6e} (s = {s}; Cholesky residual of mid − sI ≤ {residual:.1e})",
+            low.lo
         ))
     }
 
