@@ -1,5 +1,6 @@
 //! Evaluation of canonical expressions ([`Poly`]) at exact points: exact rationals while every
-//! step stays rational, MPFR enclosures (the checker's intervals) otherwise. Used by the
+//! step stays rational, MPFR enclosures (the checker's intervals) otherwise; or in plain
+//! binary64 ([`eval_f64`]) where an estimate is enough. Used by the
 //! producers' searches (Theorem 2's numbers, `point`'s derivatives), never by a checker.
 
 use super::{Atom, Func, Poly};
@@ -31,6 +32,51 @@ pub fn eval(p: &Poly, var: &dyn Fn(u32) -> V, prec: u32) -> std::result::Result<
         total = total.add(&term, prec);
     }
     Ok(total)
+}
+
+/// Evaluates a canonical expression in binary64, rounded to nearest with no enclosure: the
+/// producer's fast path where only an estimate is needed (`point`'s pair kernel). `Err` for a
+/// function with no binary64 evaluation here (`erf`, the abstract activation) or at a kink; the
+/// result may be NaN or infinite (callers check).
+pub fn eval_f64(p: &Poly, var: &dyn Fn(u32) -> f64) -> std::result::Result<f64, String> {
+    let mut total = 0.0;
+    for (mono, c) in &p.0 {
+        let mut term = c.to_f64();
+        for (atom, e) in &mono.0 {
+            term *= eval_atom_f64(atom, var)?.powi(*e);
+        }
+        total += term;
+    }
+    Ok(total)
+}
+
+fn eval_atom_f64(a: &Atom, var: &dyn Fn(u32) -> f64) -> std::result::Result<f64, String> {
+    let (f, args) = match a {
+        Atom::Var(i) => return Ok(var(*i)),
+        Atom::App(f, args) => (f, args),
+    };
+    let v: Vec<f64> = args
+        .iter()
+        .map(|p| eval_f64(p, var))
+        .collect::<std::result::Result<_, _>>()?;
+    Ok(match (f, v.as_slice()) {
+        (Func::Pi, _) => std::f64::consts::PI,
+        (Func::Inv, [a]) => 1.0 / a,
+        (Func::Exp, [a]) => a.exp(),
+        (Func::Ln, [a]) => a.ln(),
+        (Func::Sqrt, [a]) => a.sqrt(),
+        (Func::Tanh, [a]) => a.tanh(),
+        (Func::Atan, [a]) => a.atan(),
+        (Func::Acos, [a]) => a.acos(),
+        (Func::Sin, [a]) => a.sin(),
+        (Func::Cos, [a]) => a.cos(),
+        (Func::Pow(r), [a]) => a.powf(r.to_f64()),
+        (Func::Step, [a]) if *a > 0.0 => 1.0,
+        (Func::Step, [a]) if *a < 0.0 => 0.0,
+        (Func::Max, [a, b]) => a.max(*b),
+        (Func::Min, [a, b]) => a.min(*b),
+        _ => return Err(format!("{} cannot be evaluated in binary64 here", f.name())),
+    })
 }
 
 fn eval_atom(a: &Atom, var: &dyn Fn(u32) -> V, prec: u32) -> std::result::Result<V, String> {

@@ -17,6 +17,7 @@ use crate::cert::{CheckReport, VERSION};
 use crate::deeplinear::load::{parse_npy, parse_safetensors, RawMatrix};
 use crate::error::{Error, Result};
 use crate::exact::{format_rational, parse_input, Q};
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -417,23 +418,30 @@ fn eigen(h: &[Vec<f64>]) -> Result<(Vec<f64>, Vec<f64>)> {
     Ok((values, v))
 }
 
-/// A candidate certificate for `verdict` with radius `r`.
+/// The loss enclosure at the point, computed once for all the radii tried.
+fn thin_loss(cell: &OnceCell<I>, problem: &Problem, prec: u32) -> Result<I> {
+    if let Some(x) = cell.get() {
+        return Ok(x.clone());
+    }
+    let x = point::enclose(problem, None, prec, false)?.loss;
+    Ok(cell.get_or_init(|| x).clone())
+}
+
+/// A candidate certificate for `verdict` with radius `r` (`thin` caches the loss at the point).
 fn candidate(
     problem: &Problem,
     verdict: &str,
     prec: u32,
     r: Option<&Q>,
     extra: &Extra,
+    thin: &OnceCell<I>,
 ) -> Result<Cert> {
     let (loss_lower, loss_upper) = match r {
         Some(r) => {
-            let thin = point::enclose(problem, None, prec, false)?;
+            let thin = thin_loss(thin, problem, prec)?;
             let boxed = point::enclose(problem, Some(r), prec, false)?;
             let span = I::span(prec, &Q::from(-r), r);
-            let e = boxed
-                .grad
-                .iter()
-                .fold(thin.loss, |s, g| s.add(&g.mul(&span)));
+            let e = boxed.grad.iter().fold(thin, |s, g| s.add(&g.mul(&span)));
             let (lo, hi) = match (e.lo_q(), e.hi_q()) {
                 (Some(lo), Some(hi)) => (lo, hi),
                 _ => return Err(Error::Input("the loss enclosure is unbounded".into())),
@@ -508,6 +516,7 @@ pub fn certify(problem: &Problem, opts: &PointOptions, progress: &dyn Fn(&str)) 
     let (values, v0) = eigen(&h)?;
     let (lmin, lmax) = (values[0], values[p - 1]);
     let scale = values.iter().fold(0f64, |a, b| a.max(b.abs()));
+    let thin = OnceCell::new();
     let not_critical = || -> Result<Option<(Cert, CheckReport)>> {
         let c = candidate(
             problem,
@@ -518,6 +527,7 @@ pub fn certify(problem: &Problem, opts: &PointOptions, progress: &dyn Fn(&str)) 
                 shift: Q::new(),
                 direction: vec![],
             },
+            &thin,
         )?;
         Ok(try_cert(&c).ok().map(|r| (c, r)))
     };
@@ -561,7 +571,8 @@ pub fn certify(problem: &Problem, opts: &PointOptions, progress: &dyn Fn(&str)) 
     let step = faer::linalg::solvers::Solve::solve(&hm.full_piv_lu(), &gm);
     let newton = (0..p).fold(0f64, |a, i| a.max(step[(i, 0)].abs()));
     let attempt = |r: &Q| -> std::result::Result<(Cert, CheckReport), String> {
-        let c = candidate(problem, verdict, prec, Some(r), &extra).map_err(|e| e.to_string())?;
+        let c =
+            candidate(problem, verdict, prec, Some(r), &extra, &thin).map_err(|e| e.to_string())?;
         try_cert(&c).map(|rep| (c, rep))
     };
     if let Some(r) = &opts.radius {

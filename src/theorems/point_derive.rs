@@ -7,7 +7,8 @@
 //! ```
 //!
 //! with its gradient and Hessian in `(a, b, c)`; for `mlp` the activation's `h, h', h''`. This
-//! module evaluates them (MPFR, at the search's precision) and assembles the loss gradient and
+//! module evaluates them (binary64 for the kernel; MPFR at the search's precision for the
+//! activation) and assembles the loss gradient and
 //! Hessian at the point by the chain rule (MATH §6.3). The result steers the search (the
 //! verdict, the Newton step, the shift or direction, the first radius); the checker derives
 //! everything again its own way, so nothing here is trusted.
@@ -18,11 +19,12 @@ use crate::cert::point::Problem;
 use crate::cert::value::V;
 use crate::error::{Error, Result};
 use crate::exact::{format_rational, parse_input, Q};
-use crate::expr::eval::eval;
+use crate::expr::eval::eval_f64;
 use crate::expr::lang::Math;
 use crate::expr::{derive, Builder, Limits, Names, Poly};
 
-/// The loss gradient (rounded to nearest from MPFR) and Hessian (binary64) at the point, in the
+/// The loss gradient and Hessian at the point in binary64 (estimates: for `mlp` rounded from MPFR
+/// enclosures, for `gaussian-relu` the kernel's derivatives evaluated in binary64), in the
 /// checker's parameter order.
 pub struct AtPoint {
     /// `∇ℓ(θ̃)`.
@@ -70,13 +72,19 @@ impl Kernel {
         })
     }
 
-    /// `(∇κ, ∇²κ)` at `(a, b, c)`, midpoints of MPFR enclosures.
-    fn at(&self, abc: [&Q; 3], prec: u32) -> Result<([f64; 3], [[f64; 3]; 3])> {
-        let var = |i: u32| V::E(abc[i as usize].clone());
+    /// `(∇κ, ∇²κ)` at `(a, b, c)` in binary64 (an estimate: nothing here is trusted).
+    fn at(&self, abc: [f64; 3]) -> Result<([f64; 3], [[f64; 3]; 3])> {
+        let var = |i: u32| abc[i as usize];
         let num = |p: &Poly| -> Result<f64> {
-            eval(p, &var, prec)
-                .map(|v| mid(&v, prec))
-                .map_err(|e| Error::Input(format!("the pair kernel's derivatives: {e}")))
+            eval_f64(p, &var)
+                .ok()
+                .filter(|x| x.is_finite())
+                .ok_or_else(|| {
+                    Error::Input(format!(
+                        "the pair kernel's derivatives are not finite at ‖u‖² = {:.6e}, ‖w‖² = {:.6e}, uᵀw = {:.6e} (a zero or nearly parallel pair)",
+                        abc[0], abc[1], abc[2]
+                    ))
+                })
         };
         let mut g = [0.0; 3];
         let mut h = [[0.0; 3]; 3];
@@ -130,31 +138,29 @@ fn dot(u: &[Q], w: &[Q]) -> Q {
 /// `κ(w, w) = ‖w‖²/2`. For a pair `(u, w)` (`u` varying), `∇_u κ = 2κ_a u + κ_c w`,
 /// `∂²κ/∂u² = 2κ_a I + 4κ_aa uuᵀ + 2κ_ac(uwᵀ + wuᵀ) + κ_cc wwᵀ` and
 /// `∂²κ/∂u∂w = κ_c I + 4κ_ab uwᵀ + 2κ_ac uuᵀ + 2κ_bc wwᵀ + κ_cc wuᵀ`.
-fn gaussian(p: &Problem, teachers: &[Vec<Q>], prec: u32) -> Result<AtPoint> {
+fn gaussian(p: &Problem, teachers: &[Vec<Q>]) -> Result<AtPoint> {
     let kernel = Kernel::derive()?;
     let w = matrix(p, "W")?;
     let (k, n) = (w.len(), w.first().map_or(0, Vec::len));
-    let students: Vec<Vec<Q>> = (0..n)
-        .map(|i| (0..k).map(|a| w[a][i].clone()).collect())
-        .collect();
     let f = |v: &[Q]| v.iter().map(Q::to_f64).collect::<Vec<f64>>();
-    let sf: Vec<Vec<f64>> = students.iter().map(|s| f(s)).collect();
-    let sq: Vec<Q> = students.iter().map(|s| dot(s, s)).collect();
+    let sf: Vec<Vec<f64>> = (0..n)
+        .map(|i| (0..k).map(|a| w[a][i].to_f64()).collect())
+        .collect();
+    let dotf = |u: &[f64], v: &[f64]| u.iter().zip(v).map(|(x, y)| x * y).sum::<f64>();
     let mut grad = vec![0f64; n * k];
     let mut hess = vec![vec![0f64; n * k]; n * k];
     for i in 0..n {
-        let u = &students[i];
         for a in 0..k {
             grad[i * k + a] += sf[i][a] / 2.0;
             hess[i * k + a][i * k + a] += 0.5;
         }
         let others = (0..n)
             .filter(|&j| j != i)
-            .map(|j| (1.0, students[j].clone(), Some(j)))
-            .chain(teachers.iter().map(|v| (-1.0, v.clone(), None)));
-        for (sign, other, student) in others {
-            let (g, h) = kernel.at([&sq[i], &dot(&other, &other), &dot(u, &other)], prec)?;
-            let (uf, wf) = (&sf[i], f(&other));
+            .map(|j| (1.0, sf[j].clone(), Some(j)))
+            .chain(teachers.iter().map(|v| (-1.0, f(v), None)));
+        for (sign, wf, student) in others {
+            let uf = &sf[i];
+            let (g, h) = kernel.at([dotf(uf, uf), dotf(&wf, &wf), dotf(uf, &wf)])?;
             for a in 0..k {
                 grad[i * k + a] += sign * (2.0 * g[0] * uf[a] + g[2] * wf[a]);
                 for b in 0..k {
@@ -303,7 +309,7 @@ pub fn at_point(p: &Problem, prec: u32) -> Result<AtPoint> {
                     .as_ref()
                     .ok_or_else(|| Error::Input("the problem has no teachers".into()))?,
             )?;
-            gaussian(p, &teachers, prec)
+            gaussian(p, &teachers)
         }
         "mlp" => mlp(p, prec),
         other => Err(Error::Input(format!("unknown model '{other}'"))),
