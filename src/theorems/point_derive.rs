@@ -81,7 +81,7 @@ impl Kernel {
                 .filter(|x| x.is_finite())
                 .ok_or_else(|| {
                     Error::Input(format!(
-                        "the pair kernel's derivatives are not finite at ‖u‖² = {:.6e}, ‖w‖² = {:.6e}, uᵀw = {:.6e} (a zero or nearly parallel pair)",
+                        "the pair kernel's derivatives are not finite at ‖u‖² = {:.6e}, ‖w‖² = {:.6e}, uᵀw = {:.6e} (two vectors parallel or nearly so)",
                         abc[0], abc[1], abc[2]
                     ))
                 })
@@ -147,6 +147,12 @@ fn gaussian(p: &Problem, teachers: &[Vec<Q>]) -> Result<AtPoint> {
         .map(|i| (0..k).map(|a| w[a][i].to_f64()).collect())
         .collect();
     let dotf = |u: &[f64], v: &[f64]| u.iter().zip(v).map(|(x, y)| x * y).sum::<f64>();
+    if let Some(i) = sf.iter().position(|u| dotf(u, u) == 0.0) {
+        return Err(Error::Input(format!(
+            "student {} is 0 in binary64 (its norm may be 0): outside the smooth region",
+            i + 1
+        )));
+    }
     let mut grad = vec![0f64; n * k];
     let mut hess = vec![vec![0f64; n * k]; n * k];
     for i in 0..n {
