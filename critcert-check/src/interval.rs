@@ -143,6 +143,18 @@ impl I {
         self.hi.to_rational()
     }
 
+    /// The ends rounded outward to binary64 (MPFR's correctly rounded conversion, down for the
+    /// lower end and up for the upper), or `None` when unbounded. An end beyond binary64's range
+    /// becomes infinite, which fails every later decision.
+    pub fn to_f64_outward(&self) -> Option<(f64, f64)> {
+        self.is_finite().then(|| {
+            (
+                self.lo.to_f64_round(Round::Down),
+                self.hi.to_f64_round(Round::Up),
+            )
+        })
+    }
+
     /// Both ends are finite numbers (the interval is bounded).
     pub fn is_finite(&self) -> bool {
         self.lo.is_finite() && self.hi.is_finite()

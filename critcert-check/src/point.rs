@@ -422,6 +422,23 @@ fn norm(u: &[I], prec: u32, what: &str) -> std::result::Result<I, String> {
         .ok_or_else(|| format!("{what}: no enclosure of its norm"))
 }
 
+/// A vector (a student or a teacher) with its norm and its direction `v/‖v‖`, enclosed once for
+/// all the pairs it is in.
+struct Unit<'a> {
+    v: &'a [I],
+    norm: I,
+    dir: Vi,
+}
+
+fn unit<'a>(v: &'a [I], what: &str) -> std::result::Result<Unit<'a>, String> {
+    let norm = norm(v, v[0].prec(), what)?;
+    let dir = v
+        .iter()
+        .map(|x| div(x, &norm, what))
+        .collect::<std::result::Result<_, _>>()?;
+    Ok(Unit { v, norm, dir })
+}
+
 /// The arc-cosine kernel `κ(u, w) = ‖u‖‖w‖/(2π)·(sin θ + (π − θ) cos θ)` and, when `need > 0`,
 /// its gradient in `u` and (`need > 1`) its blocks `∂²κ/∂u²` and `∂²κ/∂u∂w`; `u` and `w` must
 /// be shown not parallel (`cos θ` strictly inside `(−1, 1)`).
@@ -432,12 +449,12 @@ struct Kernel {
     duw: Mf,
 }
 
-fn kernel(u: &[I], w: &[I], need: usize, what: &str) -> std::result::Result<Kernel, String> {
+fn kernel(ue: &Unit, we: &Unit, need: usize, what: &str) -> std::result::Result<Kernel, String> {
+    let (u, w) = (ue.v, we.v);
     let prec = u[0].prec();
     let one = I::from_i(prec, 1);
-    let nu = norm(u, prec, what)?;
-    let nw = norm(w, prec, what)?;
-    let c = div(&dot(u, w, prec), &nu.mul(&nw), what)?;
+    let (nu, nw) = (&ue.norm, &we.norm);
+    let c = div(&dot(u, w, prec), &nu.mul(nw), what)?;
     if !c.add(&one).is_positive() || !one.sub(&c).is_positive() {
         return Err(format!(
             "{what}: the two vectors may be parallel (cos θ ∈ {})",
@@ -455,22 +472,15 @@ fn kernel(u: &[I], w: &[I], need: usize, what: &str) -> std::result::Result<Kern
     let pi = I::pi(prec);
     let two_pi = pi.add(&pi);
     let rest = pi.sub(&theta);
-    let value = div(&nu.mul(&nw).mul(&sin.add(&rest.mul(&c))), &two_pi, what)?;
+    let value = div(&nu.mul(nw).mul(&sin.add(&rest.mul(&c))), &two_pi, what)?;
     let (mut du, mut duu, mut duw) = (Vec::new(), Vec::new(), Vec::new());
     if need > 0 {
         let k = u.len();
-        let inv = |x: &I| div(x, &two_pi, what);
-        let ub: Vi = u
-            .iter()
-            .map(|x| div(x, &nu, what))
-            .collect::<std::result::Result<_, _>>()?;
-        let wb: Vi = w
-            .iter()
-            .map(|x| div(x, &nw, what))
-            .collect::<std::result::Result<_, _>>()?;
+        let inv2pi = div(&one, &two_pi, what)?;
+        let (ub, wb) = (&ue.dir, &we.dir);
         let nw_sin = nw.mul(&sin);
         for a in 0..k {
-            du.push(inv(&nw_sin.mul(&ub[a]).add(&rest.mul(&w[a])))?);
+            du.push(nw_sin.mul(&ub[a]).add(&rest.mul(&w[a])).mul(&inv2pi));
         }
         if need > 1 {
             // n = w̄ − c ū, m = ū − c w̄.
@@ -478,26 +488,17 @@ fn kernel(u: &[I], w: &[I], need: usize, what: &str) -> std::result::Result<Kern
             let mv: Vi = (0..k).map(|a| ub[a].sub(&c.mul(&wb[a]))).collect();
             // The k² entries of the two blocks in binary64 intervals (the scalars and vectors
             // above are MPFR enclosures, rounded outward into binary64).
-            let f1 = div(&nw_sin, &nu, what)?;
-            let f2 = div(&nw, &nu.mul(&sin), what)?;
+            let f1 = div(&nw_sin, nu, what)?;
+            let f2 = div(nw, &nu.mul(&sin), what)?;
             let fv = |v: &[I]| v.iter().map(to_f).collect::<Option<Vec<F>>>();
             let unbounded = || format!("{what}: an enclosure beyond binary64's range");
-            let (ubf, wbf) = (
-                fv(&ub).ok_or_else(unbounded)?,
-                fv(&wb).ok_or_else(unbounded)?,
-            );
+            let (ubf, wbf) = (fv(ub).ok_or_else(unbounded)?, fv(wb).ok_or_else(unbounded)?);
             let (nvf, mvf) = (
                 fv(&nv).ok_or_else(unbounded)?,
                 fv(&mv).ok_or_else(unbounded)?,
             );
-            let [f1, f2, sinf, restf, inv2pi] = [
-                f1,
-                f2,
-                sin.clone(),
-                rest.clone(),
-                div(&I::from_i(prec, 1), &two_pi, what)?,
-            ]
-            .map(|x| to_f(&x));
+            let [f1, f2, sinf, restf, inv2pi] =
+                [f1, f2, sin.clone(), rest.clone(), inv2pi].map(|x| to_f(&x));
             let (Some(f1), Some(f2), Some(sinf), Some(restf), Some(inv2pi)) =
                 (f1, f2, sinf, restf, inv2pi)
             else {
@@ -570,16 +571,26 @@ fn gauss(
         }
         h
     });
-    for (i, wi) in w.iter().enumerate() {
-        loss = loss.add(&quarter(wi));
+    let students: Vec<Unit> = w
+        .iter()
+        .enumerate()
+        .map(|(i, wi)| unit(wi, &format!("student {}", i + 1)))
+        .collect::<std::result::Result<_, _>>()?;
+    let teachers: Vec<Unit> = v
+        .iter()
+        .enumerate()
+        .map(|(t, vt)| unit(vt, &format!("teacher {}", t + 1)))
+        .collect::<std::result::Result<_, _>>()?;
+    for (i, wi) in students.iter().enumerate() {
+        loss = loss.add(&quarter(wi.v));
         let mut pairs: Vec<(Kernel, Option<usize>, bool)> = Vec::new();
-        for (j, wj) in w.iter().enumerate() {
+        for (j, wj) in students.iter().enumerate() {
             if j != i {
                 let what = format!("students {} and {}", i + 1, j + 1);
                 pairs.push((kernel(wi, wj, need, &what)?, Some(j), true));
             }
         }
-        for (t, vt) in v.iter().enumerate() {
+        for (t, vt) in teachers.iter().enumerate() {
             let what = format!("student {} and teacher {}", i + 1, t + 1);
             pairs.push((kernel(wi, vt, need, &what)?, None, false));
         }
