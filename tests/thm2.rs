@@ -506,7 +506,14 @@ fn no_round_to_nearest_operation_in_interval_code() {
         "f64",
         "f32",
     ];
+    // The directed conversion to binary64 (down for lower ends, up for upper ones) is allowed.
+    let allowed = [
+        "to_f64_round(Round::Down)",
+        "to_f64_round(Round::Up)",
+        "to_f64_outward(&self) -> Option<(f64, f64)>",
+    ];
     for (n, line) in code_lines(&interval) {
+        let line = allowed.iter().fold(line, |l, a| l.replace(a, ""));
         for f in forbidden {
             // Calls of the interval's own methods on `I` values are fine; MPFR's unrounded
             // forms are not, and there are no other call sites in this file.

@@ -198,14 +198,15 @@ pub fn exceeds_shift(a: &[Vec<f64>], s: f64) -> Result<f64, String> {
     // |L||L|ᵀ is symmetric: its row and column sums are both |L|(|L|ᵀ1).
     let lt: Vec<Vec<f64>> = (0..p).map(|k| (0..p).map(|i| l[i][k]).collect()).collect();
     let err = product_error_rows(&l, &lt).ok_or("the matrix is too large for the error bound")?;
-    let worst =
-        rows.iter()
-            .chain(&cols)
-            .zip(err.iter().chain(&err))
-            .fold(F::point(0.0), |w, (x, e)| {
-                let b = x.add(F::point(*e));
-                F::new(w.lo.max(b.lo), w.hi.max(b.hi))
-            });
+    let mut worst = F::point(0.0);
+    for (x, e) in rows.iter().chain(&cols).zip(err.iter().chain(&err)) {
+        // A NaN must fail, not vanish in a maximum.
+        let b = x.add(F::point(*e));
+        if !b.is_finite() {
+            return Err("a bound of the Cholesky residual of mid − sI is not finite".into());
+        }
+        worst = F::new(worst.lo.max(b.lo), worst.hi.max(b.hi));
+    }
     let gap = tf.sub(F::point(s));
     if !(worst.is_finite() && gap.is_finite() && worst.hi < gap.lo) {
         return Err(format!(
