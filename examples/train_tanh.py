@@ -5,9 +5,9 @@ A one-hidden-layer network y = W2 tanh(W1 x + b1) + b2 (width 1, one output: the
 descent and polished by Newton's method on the gradient, in plain Python (no dependencies;
 deterministic). The point is written with the parameter names of `critcert derive`/`point`:
 
-    python3 examples/train_tanh.py examples/points/iris-tanh.json
+    python3 examples/train_tanh.py examples/data/points/iris-tanh.json
     critcert point --model mlp --data examples/data/iris.csv --width 1 --activation tanh \\
-        --params examples/points/iris-tanh.json
+        --params examples/data/points/iris-tanh.json
 
 The floating-point numbers are an approximation of a critical point; `critcert point` proves
 that an explicit box around them holds exactly one critical point, a strict local minimum.

@@ -266,7 +266,7 @@ fn theorem2_sigmoid_minimum_as_floats_is_not_certified_hessian_singular() {
 #[test]
 fn trained_tanh_network_on_iris_is_a_strict_local_minimum() {
     // examples/train_tanh.py: gradient descent and Newton's method in floating point.
-    let pt = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/points/iris-tanh.json");
+    let pt = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/data/points/iris-tanh.json");
     let o = critcert(&[
         "point",
         "--model",
@@ -292,7 +292,7 @@ fn trained_tanh_network_on_iris_is_a_strict_local_minimum() {
 fn pytorch_safetensors_and_json_points_give_the_same_certificate() {
     // The iris tanh point rounded to float32, as `nn.Sequential(nn.Linear(4, 1), nn.Tanh(),
     // nn.Linear(1, 1))` would store it (biases 1-D), and the same numbers as JSON.
-    let pt = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/points/iris-tanh.json");
+    let pt = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/data/points/iris-tanh.json");
     let v: Value = serde_json::from_str(&std::fs::read_to_string(pt).unwrap()).unwrap();
     let f = |k: &str| v[k].as_f64().unwrap() as f32;
     let w1: Vec<f32> = (1..=4).map(|c| f(&format!("W1[1,{c}]"))).collect();

@@ -4,10 +4,10 @@
 use super::{print_json, rational_arg, refuse_overwrite, write_out};
 use critcert::cert::to_json;
 use critcert::exact::Q;
-use critcert::model::{parse_activation, read_csv};
+use critcert::model::parse_activation;
 use critcert::theorems::point::{
-    certify, identity_teachers, problem, read_mlp_point, read_students, read_teachers, ModelSpec,
-    Outcome, PointOptions,
+    certify, identity_teachers, problem, read_mlp_data, read_mlp_point, read_students,
+    read_teachers, ModelSpec, Outcome, PointOptions,
 };
 use critcert::{Error, Result};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -66,30 +66,6 @@ pub struct Args {
     json: bool,
 }
 
-/// Rows of numbers, one per data point.
-type Rows = Vec<Vec<Q>>;
-
-/// Rows of a dataset's values: the inputs and the last `dy` columns as targets.
-fn mlp_data(path: &std::path::Path, dy: usize) -> Result<(Rows, Rows)> {
-    let d = read_csv(path, None)?;
-    let cols = d.dim() + 1;
-    if dy == 0 || dy >= cols {
-        return Err(Error::Input(format!(
-            "{}: --outputs {dy} leaves no input column ({cols} columns)",
-            path.display()
-        )));
-    }
-    let dx = cols - dy;
-    let mut x = Vec::with_capacity(d.len());
-    let mut y = Vec::with_capacity(d.len());
-    for i in 0..d.len() {
-        let row: Vec<Q> = d.x.row(i).iter().cloned().chain([d.y[i].clone()]).collect();
-        x.push(row[..dx].to_vec());
-        y.push(row[dx..].to_vec());
-    }
-    Ok((x, y))
-}
-
 /// Runs `critcert point`.
 pub fn run(args: Args) -> Result<i32> {
     if !(32..=4096).contains(&args.precision) {
@@ -143,7 +119,7 @@ pub fn run(args: Args) -> Result<i32> {
                 return Err(Error::Input("--model mlp takes no --teachers".into()));
             }
             let act = parse_activation(act)?;
-            let (x, y) = mlp_data(data, args.outputs)?;
+            let (x, y) = read_mlp_data(data, args.outputs)?;
             let point = read_mlp_point(&args.params, x[0].len(), width, y[0].len())?;
             (ModelSpec::Mlp { act, width, x, y }, point)
         }

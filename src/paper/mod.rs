@@ -28,6 +28,7 @@ use crate::theorems::point::{self, identity_teachers, read_students, ModelSpec, 
 use crate::theorems::thm1::{self, Thm1Options};
 use crate::theorems::thm2;
 use crate::theorems::thm4::{self, DeepLinear};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -313,18 +314,51 @@ fn point_task(path: String, claim: String, file: PathBuf) -> Task {
             let spec = ModelSpec::GaussianRelu {
                 teachers: identity_teachers(w.len()),
             };
-            let problem = point::problem(&spec, &[("W".to_string(), w)].into());
-            let opts = PointOptions {
-                precision: POINT_PRECISION,
-                radius: None,
-            };
-            match point::certify(&problem, &opts, &|_| {})? {
-                point::Outcome::Certified { cert, .. } => Ok(cert::to_json(&*cert)),
-                point::Outcome::NotCertified(why) => {
-                    Err(Error::NotCertified(format!("{}: {why}", file.display())))
-                }
-            }
+            certify_point(&spec, &[("W".to_string(), w)].into(), &file)
         }),
+    }
+}
+
+/// The tanh network trained on iris by `examples/train_tanh.py`
+/// (`<data_dir>/points/iris-tanh.json`, width 1, one output).
+fn trained_task(data_dir: &Path) -> Task {
+    let data = data_dir.join("iris.csv");
+    let file = data_dir.join("points/iris-tanh.json");
+    Task {
+        path: "trained/iris-tanh.json".into(),
+        result: "Trained networks",
+        claim: "one-hidden-layer tanh network (width 1, biases) trained on iris with the squared loss: a strict local minimum near the trained point".into(),
+        method: "MPFR intervals (Krawczyk)",
+        produce: Box::new(move || {
+            let (x, y) = point::read_mlp_data(&data, 1)?;
+            let matrices = point::read_mlp_point(&file, x[0].len(), 1, y[0].len())?;
+            let spec = ModelSpec::Mlp {
+                act: parse_activation("tanh")?,
+                width: 1,
+                x,
+                y,
+            };
+            certify_point(&spec, &matrices, &file)
+        }),
+    }
+}
+
+/// `critcert point`'s search on a problem: the certificate at the largest radius found.
+fn certify_point(
+    spec: &ModelSpec,
+    matrices: &BTreeMap<String, Vec<Vec<Q>>>,
+    file: &Path,
+) -> Result<String> {
+    let problem = point::problem(spec, matrices);
+    let opts = PointOptions {
+        precision: POINT_PRECISION,
+        radius: None,
+    };
+    match point::certify(&problem, &opts, &|_| {})? {
+        point::Outcome::Certified { cert, .. } => Ok(cert::to_json(&*cert)),
+        point::Outcome::NotCertified(why) => {
+            Err(Error::NotCertified(format!("{}: {why}", file.display())))
+        }
     }
 }
 
@@ -356,6 +390,7 @@ pub fn registry(data_dir: &Path) -> Vec<Task> {
     }
     // and a non-degenerate saddle of the same loss.
     tasks.push(safran_shamir_saddle_task(data_dir));
+    tasks.push(trained_task(data_dir));
     tasks
 }
 

@@ -269,6 +269,17 @@ fn about(result: &str) -> &'static str {
              with the certified box and the certified lower bound of the loss marked; the curve \
              is sampled and is an illustration, not evidence."
         }
+        "Trained networks" => {
+            "A point found by training a small network on a real dataset, the job `critcert point` \
+             exists for: `examples/train_tanh.py` trains a one-hidden-layer tanh network (width 1, \
+             biases) on iris with the squared loss (gradient descent, then Newton's method on the \
+             gradient) and writes its floating-point numbers. `critcert point --model mlp` reads \
+             them exactly and proves, with MPFR intervals over an explicit box around them, that \
+             the box holds exactly one critical point (Krawczyk's test) and that the Hessian is \
+             positive definite on the whole box: a strict local minimum, with its loss enclosed. \
+             Points from PyTorch (`.safetensors`) or numpy (`.npy`) are read the same way \
+             ([MATH.md](MATH.md) §6)."
+        }
         _ => "",
     }
 }

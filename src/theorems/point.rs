@@ -17,6 +17,7 @@ use crate::cert::{CheckReport, VERSION};
 use crate::deeplinear::load::{parse_npy, parse_safetensors, RawMatrix};
 use crate::error::{Error, Result};
 use crate::exact::{format_rational, parse_input, Q};
+use crate::model::read_csv;
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -272,6 +273,31 @@ pub fn read_teachers(path: &Path) -> Result<Vec<Vec<Q>>> {
         return json_matrix(path, "teachers", m);
     }
     raw_exact(&crate::deeplinear::load::read_matrix(path)?)
+}
+
+/// Rows of exact numbers, one per data point.
+pub type Rows = Vec<Vec<Q>>;
+
+/// A dataset for `mlp` (CSV, exact): the inputs and the last `dy` columns as targets, one row
+/// per point.
+pub fn read_mlp_data(path: &Path, dy: usize) -> Result<(Rows, Rows)> {
+    let d = read_csv(path, None)?;
+    let cols = d.dim() + 1;
+    if dy == 0 || dy >= cols {
+        return Err(Error::Input(format!(
+            "{}: --outputs {dy} leaves no input column ({cols} columns)",
+            path.display()
+        )));
+    }
+    let dx = cols - dy;
+    let mut x = Vec::with_capacity(d.len());
+    let mut y = Vec::with_capacity(d.len());
+    for i in 0..d.len() {
+        let row: Vec<Q> = d.x.row(i).iter().cloned().chain([d.y[i].clone()]).collect();
+        x.push(row[..dx].to_vec());
+        y.push(row[dx..].to_vec());
+    }
+    Ok((x, y))
 }
 
 /// The parameter matrices of an `mlp` point with `dx` inputs, `width` hidden units and `dy`
