@@ -342,6 +342,35 @@ fn pytorch_safetensors_and_json_points_give_the_same_certificate() {
     let (b, cert_b) = certify(&js, "b.json");
     assert_eq!(cert_a, cert_b);
     assert_eq!(a.lines().next(), b.lines().next(), "{a}\n{b}");
+    // A deeper nn.Sequential (a third layer) is not this model: refused, not truncated.
+    let deep = dir.path().join("deep.safetensors");
+    write_safetensors(
+        &deep,
+        &[
+            ("0.weight", vec![1, 4], w1.clone()),
+            ("0.bias", vec![1], vec![f("b1[1]")]),
+            ("2.weight", vec![1, 1], vec![f("W2[1,1]")]),
+            ("2.bias", vec![1], vec![f("b2[1]")]),
+            ("4.weight", vec![1, 1], vec![1.0]),
+        ],
+    );
+    let o = critcert(&[
+        "point",
+        "--model",
+        "mlp",
+        "--data",
+        &iris,
+        "--width",
+        "1",
+        "--activation",
+        "tanh",
+        "--params",
+        deep.to_str().unwrap(),
+    ]);
+    let (_, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("unexpected tensor '4.weight'"), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
 }
 
 #[test]
@@ -420,4 +449,29 @@ fn gaussian_relu_saddle_is_certified_and_a_false_minimum_claim_is_rejected_by_bo
         *x = json!(critcert::exact::format_rational(&(q * Q::from(-3))));
     }
     check_str(&v.to_string()).unwrap();
+}
+
+#[test]
+fn a_point_trained_for_another_activation_is_not_critical() {
+    // The tanh point read as a ReLU network: the unit is active on some points and not on
+    // others, the gradient is far from 0 (certified from tight ReLU values away from the kink).
+    let pt = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/data/points/iris-tanh.json");
+    for act in ["relu", "sigmoid"] {
+        let o = critcert(&[
+            "point",
+            "--model",
+            "mlp",
+            "--data",
+            &data("iris.csv"),
+            "--width",
+            "1",
+            "--activation",
+            act,
+            "--params",
+            pt.to_str().unwrap(),
+        ]);
+        let (stdout, stderr) = text(&o);
+        assert_eq!(o.status.code(), Some(0), "{act}: {stdout}{stderr}");
+        assert!(stdout.contains("verdict: not-critical"), "{act}: {stdout}");
+    }
 }

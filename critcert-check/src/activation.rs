@@ -392,7 +392,14 @@ impl Act {
             },
             Act::ReluLike(sp, sm) => {
                 if k == 0 {
-                    x.mul(&q(sp)).hull(&x.mul(&q(sm)))
+                    // s₊x on x > 0 and s₋x on x < 0; the hull of both where x may be 0.
+                    if x.is_positive() {
+                        x.mul(&q(sp))
+                    } else if x.is_negative() {
+                        x.mul(&q(sm))
+                    } else {
+                        x.mul(&q(sp)).hull(&x.mul(&q(sm)))
+                    }
                 } else if x.contains_zero() {
                     return kink();
                 } else {
@@ -539,6 +546,25 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn relu_like_values_are_tight_away_from_the_kink() {
+        let act = Act::ReluLike(Q::from(1), Q::from((1, 100)));
+        let neg = act.enclose(0, &I::from_q(128, &Q::from(-2))).unwrap();
+        let pos = act.enclose(0, &I::from_q(128, &Q::from(3))).unwrap();
+        assert!(neg.contains_q(&Q::from((-1, 50))));
+        let width = Q::from(neg.hi_q().unwrap() - neg.lo_q().unwrap());
+        assert!(width < Q::from((1, 1u64 << 60)));
+        assert_eq!(
+            (pos.lo_q(), pos.hi_q()),
+            (Some(Q::from(3)), Some(Q::from(3)))
+        );
+        // Across the kink: the hull of both lines, containing s₋·(−1) and s₊·1.
+        let both = act
+            .enclose(0, &I::span(64, &Q::from(-1), &Q::from(1)))
+            .unwrap();
+        assert!(both.contains_q(&Q::from((-1, 100))) && both.contains_q(&Q::from(1)));
     }
 
     #[test]

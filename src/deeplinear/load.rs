@@ -753,6 +753,14 @@ pub fn parse_safetensors(
         .collect()
 }
 
+/// The names of every tensor in a `.safetensors` file, sorted.
+pub fn safetensors_names(file: &str, bytes: &[u8]) -> Result<Vec<String>> {
+    let st = deserialize(file, bytes)?;
+    let mut names: Vec<String> = st.names().into_iter().cloned().collect();
+    names.sort();
+    Ok(names)
+}
+
 /// [`parse_safetensors`] straight into f64 (each tensor `(out, in)` as it is): the same checks
 /// and messages, and NaN or infinities are errors naming the tensor and entry.
 pub fn parse_safetensors_f64(

@@ -14,7 +14,7 @@ use crate::cert::interval::I;
 use crate::cert::point::{self, claims, claims_spurious, Cert, Problem, Witness};
 use crate::cert::thm2::Activation;
 use crate::cert::{CheckReport, VERSION};
-use crate::deeplinear::load::{parse_npy, parse_safetensors, RawMatrix};
+use crate::deeplinear::load::{parse_npy, parse_safetensors, safetensors_names, RawMatrix};
 use crate::error::{Error, Result};
 use crate::exact::{format_rational, parse_input, Q};
 use crate::model::read_csv;
@@ -329,7 +329,19 @@ pub fn read_mlp_point(
                 .iter()
                 .map(|s| s.to_string())
                 .collect();
-            let ms = parse_safetensors(&path.display().to_string(), &bytes, Some(&names))?;
+            let file = path.display().to_string();
+            if let Some(extra) = safetensors_names(&file, &bytes)?
+                .into_iter()
+                .find(|n| !names.contains(n))
+            {
+                return Err(input(
+                    path,
+                    format!(
+                        "unexpected tensor '{extra}': an mlp point is nn.Sequential(Linear, activation, Linear) with exactly 0.weight, 0.bias, 2.weight, 2.bias"
+                    ),
+                ));
+            }
+            let ms = parse_safetensors(&file, &bytes, Some(&names))?;
             for ((name, r, c), m) in shapes.iter().zip(&ms) {
                 if (m.rows, m.cols) != (*r, *c) {
                     return Err(input(
@@ -575,8 +587,25 @@ pub fn certify(problem: &Problem, opts: &PointOptions, progress: &dyn Fn(&str)) 
         .min(lmax.abs())
         .min(values.iter().fold(f64::INFINITY, |a, b| a.min(b.abs())));
     if scale.is_nan() || scale <= 0.0 || near_zero <= 1e-10 * scale {
+        let singular = format!(
+            "Hessian singular at the point (smallest |eigenvalue| ≈ {near_zero:.3e}, largest ≈ {scale:.3e} in floating point)"
+        );
+        // A gradient far above what rounding the point could cause (relative to the Hessian's
+        // scale): not a rounded critical point; certify that the gradient is not 0.
+        let size = theta_max(problem).max(1.0);
+        if gmax > 1e-12 * scale.max(1.0) * size {
+            if let Some((c, rep)) = not_critical()? {
+                return Ok(Outcome::Certified {
+                    cert: Box::new(c),
+                    report: rep,
+                    note: Some(format!(
+                        "the gradient at the point is not 0 (largest entry ≈ {gmax:.3e}); {singular}, so no critical point near it can be isolated"
+                    )),
+                });
+            }
+        }
         return Ok(Outcome::NotCertified(format!(
-            "Hessian singular at the point (smallest |eigenvalue| ≈ {near_zero:.3e}, largest ≈ {scale:.3e} in floating point): the critical points near it may form a manifold (e.g. a continuous symmetry), which Krawczyk's test cannot isolate"
+            "{singular}, largest gradient entry ≈ {gmax:.3e}: the critical points near it may form a manifold (e.g. a continuous symmetry), which Krawczyk's test cannot isolate"
         )));
     }
     let verdict = if lmin > 0.0 {
@@ -680,14 +709,7 @@ fn estimate_radius(
     extra: &Extra,
     newton: f64,
 ) -> Option<f64> {
-    let scale = problem
-        .point
-        .values()
-        .flatten()
-        .flatten()
-        .filter_map(|x| parse_input(x).ok())
-        .fold(0f64, |m, x| m.max(x.to_f64().abs()));
-    let r1 = 2f64.powi(-27) * (1.0 + scale);
+    let r1 = 2f64.powi(-27) * (1.0 + theta_max(problem));
     let probe = point::enclose(problem, Some(&Q::from_f64(r1)?), prec, true).ok()?;
     let rad: Vec<Vec<f64>> = probe
         .hess?
@@ -720,6 +742,17 @@ fn estimate_radius(
         r = r.min(r1 * -quad(h, false) / quad(&rad, true));
     }
     (r.is_finite() && r > 2.0 * newton).then_some(r)
+}
+
+/// The largest magnitude of the point's numbers.
+fn theta_max(problem: &Problem) -> f64 {
+    problem
+        .point
+        .values()
+        .flatten()
+        .flatten()
+        .filter_map(|x| parse_input(x).ok())
+        .fold(0f64, |m, x| m.max(x.to_f64().abs()))
 }
 
 /// A check of the certificate with one radius: the certificate and the checker's report, or why
