@@ -1,6 +1,6 @@
 //! `critcert point` and the `critical-point` certificate kind: Safran & Shamir's spurious
-//! minimum and a non-degenerate saddle of the same loss certified, tampered and false
-//! certificates rejected, bad input refused.
+//! minimum and a non-degenerate saddle of the same loss certified, a non-degenerate saddle of a
+//! tanh network certified, tampered and false certificates rejected, bad input refused.
 
 use crate::common::{critcert, data, python_check, tamper, temp_file, text, write_safetensors};
 use critcert::cert::check_str;
@@ -11,23 +11,109 @@ use std::path::PathBuf;
 /// Certifies a `gaussian-relu` point of `examples/data/` at a fixed radius (one check, not the
 /// search) and returns the certificate, after checking the printed verdict.
 fn certified(point: &str, radius: &str, verdict: &str) -> String {
+    certified_model(&["--model", "gaussian-relu"], point, radius, verdict)
+}
+
+/// [`certified`] for the model given by `model` (`--model …` and its options).
+fn certified_model(model: &[&str], point: &str, radius: &str, verdict: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("cert.json");
-    let o = critcert(&[
-        "point",
-        "--model",
-        "gaussian-relu",
-        "--params",
-        &data(point),
-        "--radius",
-        radius,
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let params = data(point);
+    let mut args = vec!["point", "--params", &params, "--radius", radius];
+    args.extend_from_slice(model);
+    args.extend_from_slice(&["--out", out.to_str().unwrap()]);
+    let o = critcert(&args);
     let (stdout, stderr) = text(&o);
     assert_eq!(o.status.code(), Some(0), "{stdout}{stderr}");
     assert!(stdout.contains(&format!("verdict: {verdict}")), "{stdout}");
     std::fs::read_to_string(out).unwrap()
+}
+
+/// Both checkers on `cert` changed by `f`: the Rust checker rejects it at one of `claims` (`-`:
+/// before any claim) and returns its reason; the Python checker (when present) exits 1.
+fn both_reject(cert: &str, f: &dyn Fn(&mut Value), claims: &[&str]) -> String {
+    let (id, why) = tamper(cert, f).expect_err("tampered certificate accepted");
+    assert!(claims.contains(&id.as_str()), "{id}: {why}");
+    let mut v: Value = serde_json::from_str(cert).unwrap();
+    f(&mut v);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tampered.json");
+    std::fs::write(&file, v.to_string()).unwrap();
+    if let Some((code, said)) = python_check(&file) {
+        assert_eq!(code, 1, "{said}");
+    }
+    why
+}
+
+/// A saddle certificate presented as a strict local minimum with `shift`: the direction
+/// replaced by the shift and the claim list by the minimum's.
+fn as_minimum(v: &mut Value, shift: &str) {
+    let w = v["witness"].as_object_mut().unwrap();
+    w.remove("direction");
+    w.insert("verdict".into(), json!("strict-local-minimum"));
+    w.insert("shift".into(), json!(shift));
+    let problem = serde_json::from_value(v["problem"].clone()).unwrap();
+    let verdict = "strict-local-minimum";
+    let spurious = critcert::cert::point::claims_spurious(&problem, verdict);
+    let claims = critcert::cert::point::claims(verdict, spurious);
+    v["claims"] = serde_json::to_value(claims).unwrap();
+}
+
+/// The saddle certificate `cert` (`p` parameters) is accepted by both checkers, with the claims
+/// of a saddle; changed, it is rejected by both: presented as a strict local minimum (`shifts`),
+/// with a direction of positive curvature (coordinate 1) or the zero direction, with a field of
+/// another verdict. The direction negated and scaled is still accepted. Returns the reasons of
+/// the Rust checker for the minimum claims.
+fn saddle_accepted_and_false_claims_rejected(cert: &str, p: usize, shifts: &[&str]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("saddle.json");
+    std::fs::write(&out, cert).unwrap();
+    let report = check_str(cert).unwrap();
+    let ids: Vec<&str> = report.claims.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "smooth-box",
+            "unique-critical-point",
+            "negative-curvature",
+            "loss-enclosure"
+        ]
+    );
+    if let Some((code, said)) = python_check(&out) {
+        assert_eq!(code, 0, "{said}");
+    }
+    // The false claim: the saddle presented as a strict local minimum (the Hessian has a
+    // negative eigenvalue on the whole box, so no positive shift makes it positive definite).
+    let why = shifts
+        .iter()
+        .map(|shift| both_reject(cert, &|v| as_minimum(v, shift), &["positive-definite"]))
+        .collect();
+    // A direction of positive curvature (the first parameter: the Hessian's first diagonal
+    // entry is positive over the box), and the zero direction.
+    both_reject(
+        cert,
+        &|v| {
+            let mut d = vec![json!("0"); p];
+            d[0] = json!("1");
+            v["witness"]["direction"] = Value::Array(d);
+        },
+        &["negative-curvature"],
+    );
+    both_reject(
+        cert,
+        &|v| v["witness"]["direction"] = Value::Array(vec![json!("0"); p]),
+        &["negative-curvature"],
+    );
+    // A field of another verdict.
+    both_reject(cert, &|v| v["witness"]["shift"] = json!("1/1000"), &["-"]);
+    // Harmless: the direction negated and scaled.
+    let mut v: Value = serde_json::from_str(cert).unwrap();
+    for x in v["witness"]["direction"].as_array_mut().unwrap() {
+        let q = critcert::exact::parse_rational(x.as_str().unwrap()).unwrap();
+        *x = json!(critcert::exact::format_rational(&(q * Q::from(-3))));
+    }
+    check_str(&v.to_string()).unwrap();
+    why
 }
 
 /// Safran & Shamir's `k = n = 6` point, certified at radius 1/100000.
@@ -379,76 +465,36 @@ fn gaussian_relu_saddle_is_certified_and_a_false_minimum_claim_is_rejected_by_bo
     // identity teachers; a non-degenerate saddle (Hessian eigenvalues ≈ −0.0445, 0.0443 (×2),
     // …, 1.18) in the smooth region. Checked at a fixed radius (the search certifies 8.1e-4).
     let cert = certified("points/gaussian-relu-saddle-k3.json", "1/2000", "saddle");
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("saddle.json");
-    std::fs::write(&out, &cert).unwrap();
-    let report = check_str(&cert).unwrap();
-    let ids: Vec<&str> = report.claims.iter().map(|c| c.id.as_str()).collect();
-    assert_eq!(
-        ids,
-        [
-            "smooth-box",
-            "unique-critical-point",
-            "negative-curvature",
-            "loss-enclosure"
-        ]
+    saddle_accepted_and_false_claims_rejected(&cert, 9, &["1/1000", "1/1000000"]);
+}
+
+#[test]
+fn mlp_tanh_saddle_is_certified_and_a_false_minimum_claim_is_rejected_by_both_checkers() {
+    // examples/find_mlp_saddle.py: Newton's method on ∇ℓ from seeded random starts, width 2,
+    // tanh, on wave.csv (12 points); a non-degenerate saddle (Hessian eigenvalues ≈ −0.0127,
+    // 0.0258, 0.0818, 0.706, 3.32, 18.3, 24.0), no dead or duplicate unit. Checked at a fixed
+    // radius (the search certifies 7.3e-5).
+    let cert = certified_model(
+        &[
+            "--model",
+            "mlp",
+            "--data",
+            &data("wave.csv"),
+            "--width",
+            "2",
+            "--activation",
+            "tanh",
+        ],
+        "points/wave-tanh-saddle.json",
+        "7/100000",
+        "saddle",
     );
-    if let Some((code, said)) = python_check(&out) {
-        assert_eq!(code, 0, "{said}");
-    }
-    // Both checkers on a changed certificate: the failing claim's id in Rust, exit 1 in Python.
-    let both_reject = |f: &dyn Fn(&mut Value), claims: &[&str]| {
-        let (id, why) = tamper(&cert, f).expect_err("tampered certificate accepted");
-        assert!(claims.contains(&id.as_str()), "{id}: {why}");
-        let mut v: Value = serde_json::from_str(&cert).unwrap();
-        f(&mut v);
-        let file = dir.path().join("tampered.json");
-        std::fs::write(&file, v.to_string()).unwrap();
-        if let Some((code, said)) = python_check(&file) {
-            assert_eq!(code, 1, "{said}");
-        }
-    };
-    // The false claim: the saddle presented as a strict local minimum (the Hessian has a
-    // negative eigenvalue on the whole box, so no positive shift makes it positive definite).
-    for shift in ["1/1000", "1/1000000"] {
-        both_reject(
-            &|v| {
-                let w = v["witness"].as_object_mut().unwrap();
-                w.remove("direction");
-                w.insert("verdict".into(), json!("strict-local-minimum"));
-                w.insert("shift".into(), json!(shift));
-                let problem = serde_json::from_value(v["problem"].clone()).unwrap();
-                let verdict = "strict-local-minimum";
-                let spurious = critcert::cert::point::claims_spurious(&problem, verdict);
-                let claims = critcert::cert::point::claims(verdict, spurious);
-                v["claims"] = serde_json::to_value(claims).unwrap();
-            },
-            &["positive-definite"],
-        );
-    }
-    // A direction of positive curvature (W[1,1]: the Hessian's first diagonal entry is
-    // positive over the box), and the zero direction.
-    both_reject(
-        &|v| {
-            let mut d = vec![json!("0"); 9];
-            d[0] = json!("1");
-            v["witness"]["direction"] = Value::Array(d);
-        },
-        &["negative-curvature"],
-    );
-    both_reject(
-        &|v| v["witness"]["direction"] = Value::Array(vec![json!("0"); 9]),
-        &["negative-curvature"],
-    );
-    // A field of another verdict.
-    both_reject(&|v| v["witness"]["shift"] = json!("1/1000"), &["-"]);
-    // Harmless: the direction negated and scaled.
-    let mut v: Value = serde_json::from_str(&cert).unwrap();
-    for x in v["witness"]["direction"].as_array_mut().unwrap() {
-        let q = critcert::exact::parse_rational(x.as_str().unwrap()).unwrap();
-        *x = json!(critcert::exact::format_rational(&(q * Q::from(-3))));
-    }
-    check_str(&v.to_string()).unwrap();
+    // Shift 1/50 is above the Hessian enclosure's radius (‖rad‖_F ≈ 0.0103): rejected by the
+    // negative eigenvalue, a negative pivot of the Cholesky factorisation of mid − sI. Shift
+    // 1/1000 is below it: rejected before the factorisation.
+    let why = saddle_accepted_and_false_claims_rejected(&cert, 7, &["1/50", "1/1000"]);
+    assert!(why[0].contains("Cholesky"), "{}", why[0]);
+    assert!(why[1].contains("rad"), "{}", why[1]);
 }
 
 #[test]
