@@ -1198,6 +1198,11 @@ class Act:
         if n == "relu-like":
             sp, sm = self.slopes
             if k == 0:
+                # s+ x on x > 0 and s- x on x < 0; the hull of both where x may be 0.
+                if x.is_positive():
+                    return x.mul(Iv.from_q(sp))
+                if x.is_negative():
+                    return x.mul(Iv.from_q(sm))
                 return x.mul(Iv.from_q(sp)).hull(x.mul(Iv.from_q(sm)))
             if x.contains_zero():
                 kink()
