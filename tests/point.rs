@@ -457,6 +457,37 @@ fn pytorch_safetensors_and_json_points_give_the_same_certificate() {
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("unexpected tensor '4.weight'"), "{stderr}");
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    // A tensor of the wrong shape: named once, with the file once.
+    let bad = dir.path().join("bad.safetensors");
+    write_safetensors(
+        &bad,
+        &[
+            ("0.weight", vec![1, 3], w1[..3].to_vec()),
+            ("0.bias", vec![1], vec![f("b1[1]")]),
+            ("2.weight", vec![1, 1], vec![f("W2[1,1]")]),
+            ("2.bias", vec![1], vec![f("b2[1]")]),
+        ],
+    );
+    let o = critcert(&[
+        "point",
+        "--model",
+        "mlp",
+        "--data",
+        &iris,
+        "--width",
+        "1",
+        "--activation",
+        "tanh",
+        "--params",
+        bad.to_str().unwrap(),
+    ]);
+    let (_, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("0.weight is 1 × 3, expected 1 × 4 for W1"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("bad.safetensors").count(), 1, "{stderr}");
 }
 
 #[test]

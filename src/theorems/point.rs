@@ -342,13 +342,13 @@ pub fn read_mlp_point(
                 ));
             }
             let ms = parse_safetensors(&file, &bytes, Some(&names))?;
-            for ((name, r, c), m) in shapes.iter().zip(&ms) {
+            for (((name, r, c), m), tensor) in shapes.iter().zip(&ms).zip(&names) {
                 if (m.rows, m.cols) != (*r, *c) {
                     return Err(input(
                         path,
                         format!(
-                            "{} is {} × {}, expected {r} × {c} for {name}",
-                            m.name, m.rows, m.cols
+                            "{tensor} is {} × {}, expected {r} × {c} for {name}",
+                            m.rows, m.cols
                         ),
                     ));
                 }
