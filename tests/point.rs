@@ -428,6 +428,25 @@ fn pytorch_safetensors_and_json_points_give_the_same_certificate() {
     let (b, cert_b) = certify(&js, "b.json");
     assert_eq!(cert_a, cert_b);
     assert_eq!(a.lines().next(), b.lines().next(), "{a}\n{b}");
+    // A point file refused with exit 2: its stderr.
+    let refused = |params: &std::path::Path| {
+        let o = critcert(&[
+            "point",
+            "--model",
+            "mlp",
+            "--data",
+            &iris,
+            "--width",
+            "1",
+            "--activation",
+            "tanh",
+            "--params",
+            params.to_str().unwrap(),
+        ]);
+        let (_, stderr) = text(&o);
+        assert_eq!(o.status.code(), Some(2), "{stderr}");
+        stderr
+    };
     // A deeper nn.Sequential (a third layer) is not this model: refused, not truncated.
     let deep = dir.path().join("deep.safetensors");
     write_safetensors(
@@ -440,21 +459,7 @@ fn pytorch_safetensors_and_json_points_give_the_same_certificate() {
             ("4.weight", vec![1, 1], vec![1.0]),
         ],
     );
-    let o = critcert(&[
-        "point",
-        "--model",
-        "mlp",
-        "--data",
-        &iris,
-        "--width",
-        "1",
-        "--activation",
-        "tanh",
-        "--params",
-        deep.to_str().unwrap(),
-    ]);
-    let (_, stderr) = text(&o);
-    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    let stderr = refused(&deep);
     assert!(stderr.contains("unexpected tensor '4.weight'"), "{stderr}");
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
     // A tensor of the wrong shape: named once, with the file once.
@@ -468,21 +473,7 @@ fn pytorch_safetensors_and_json_points_give_the_same_certificate() {
             ("2.bias", vec![1], vec![f("b2[1]")]),
         ],
     );
-    let o = critcert(&[
-        "point",
-        "--model",
-        "mlp",
-        "--data",
-        &iris,
-        "--width",
-        "1",
-        "--activation",
-        "tanh",
-        "--params",
-        bad.to_str().unwrap(),
-    ]);
-    let (_, stderr) = text(&o);
-    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    let stderr = refused(&bad);
     assert!(
         stderr.contains("0.weight is 1 × 3, expected 1 × 4 for W1"),
         "{stderr}"

@@ -555,7 +555,8 @@ pub fn certify(problem: &Problem, opts: &PointOptions, progress: &dyn Fn(&str)) 
     let (lmin, lmax) = (values[0], values[p - 1]);
     let scale = values.iter().fold(0f64, |a, b| a.max(b.abs()));
     let thin = OnceCell::new();
-    let not_critical = || -> Result<Option<(Cert, CheckReport)>> {
+    // The certified `not-critical` outcome with `note`, when the checker accepts it.
+    let not_critical = |note: String| -> Result<Option<Outcome>> {
         let c = candidate(
             problem,
             "not-critical",
@@ -567,19 +568,19 @@ pub fn certify(problem: &Problem, opts: &PointOptions, progress: &dyn Fn(&str)) 
             },
             &thin,
         )?;
-        Ok(try_cert(&c).ok().map(|r| (c, r)))
+        Ok(try_cert(&c).ok().map(|report| Outcome::Certified {
+            cert: Box::new(c),
+            report,
+            note: Some(note),
+        }))
     };
     // Far from critical in floating point: say so (when the enclosures show it).
     let gmax = g.iter().fold(0f64, |a, b| a.max(b.abs()));
     if gmax > 1e-5 * scale.max(1.0) {
-        if let Some((c, rep)) = not_critical()? {
-            return Ok(Outcome::Certified {
-                cert: Box::new(c),
-                report: rep,
-                note: Some(format!(
-                    "the gradient at the point is far from 0 (largest entry ≈ {gmax:.3e})"
-                )),
-            });
+        if let Some(o) = not_critical(format!(
+            "the gradient at the point is far from 0 (largest entry ≈ {gmax:.3e})"
+        ))? {
+            return Ok(o);
         }
     }
     let near_zero = lmin
@@ -594,14 +595,10 @@ pub fn certify(problem: &Problem, opts: &PointOptions, progress: &dyn Fn(&str)) 
         // scale): not a rounded critical point; certify that the gradient is not 0.
         let size = theta_max(problem).max(1.0);
         if gmax > 1e-12 * scale.max(1.0) * size {
-            if let Some((c, rep)) = not_critical()? {
-                return Ok(Outcome::Certified {
-                    cert: Box::new(c),
-                    report: rep,
-                    note: Some(format!(
-                        "the gradient at the point is not 0 (largest entry ≈ {gmax:.3e}); {singular}, so no critical point near it can be isolated"
-                    )),
-                });
+            if let Some(o) = not_critical(format!(
+                "the gradient at the point is not 0 (largest entry ≈ {gmax:.3e}); {singular}, so no critical point near it can be isolated"
+            ))? {
+                return Ok(o);
             }
         }
         return Ok(Outcome::NotCertified(format!(
@@ -680,14 +677,10 @@ pub fn certify(problem: &Problem, opts: &PointOptions, progress: &dyn Fn(&str)) 
             })
         }
         Err(last_err) => {
-            if let Some((c, rep)) = not_critical()? {
-                return Ok(Outcome::Certified {
-                    cert: Box::new(c),
-                    report: rep,
-                    note: Some(format!(
-                        "no critical point certified near it ({verdict} failed: {last_err})"
-                    )),
-                });
+            if let Some(o) = not_critical(format!(
+                "no critical point certified near it ({verdict} failed: {last_err})"
+            ))? {
+                return Ok(o);
             }
             Ok(Outcome::NotCertified(format!(
                 "{verdict} not certified: {last_err}"
